@@ -1,0 +1,105 @@
+# overparam: see README.md. `make` builds ./overparam, `make run` starts the
+# live demo, `make test` runs every test, `make deps` installs what the build
+# needs on Debian.
+
+CC       ?= cc
+BUILD    ?= build
+SAN      ?=
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+PKGS     := ncursesw openblas inih
+DEBS     := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcmocka-dev tmux
+
+# ncursesw's pkg-config asks for _XOPEN_SOURCE=600; we set the feature macros
+# ourselves (POSIX 2008 + X/Open 7), so drop its -D flags to avoid redefinition.
+PKG_CFLAGS := $(filter-out -D%,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+OPT      ?= -O2 -g
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
+ifneq ($(CI),)
+WARN     += -Werror
+endif
+ifneq ($(WERROR),)
+WARN     += -Werror
+endif
+SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all,)
+CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(PKG_CFLAGS)
+CFLAGS   += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread -MMD -MP
+LDFLAGS  += $(SANFLAGS) -pthread
+LDLIBS   += $(PKG_LIBS) -lm
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/src/main.o
+TEST_SRC := $(wildcard tests/test_*.c)
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+LIB      := $(BUILD)/liboverparam.a
+BIN      := $(BUILD)/overparam
+
+.PHONY: all run test tests bench deps install clean lint fixtures
+.DEFAULT_GOAL := all
+
+all: overparam
+
+overparam: $(BIN)
+	@cp $(BIN) $@
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+tests: $(TESTS) $(BIN)
+
+# The live demo on the shipped scenarios.
+run: overparam
+	./overparam scenarios/*.ini
+
+# Every test: unit tests, the same under ASan+UBSan and TSan, headless runs
+# of every scenario, and the real binary driven in tmux. See tests/run.
+test:
+	@bash tests/run
+
+bench: overparam $(BENCHES)
+	@bash bench/run
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS); \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+		sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS); \
+	else \
+		echo "make deps: not root; run:"; \
+		echo "  sudo apt-get install $(DEBS)"; \
+		exit 1; \
+	fi
+
+install: overparam
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/overparam/scenarios
+	install -m 755 overparam $(DESTDIR)$(PREFIX)/bin/overparam
+	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/overparam/scenarios/
+
+clean:
+	rm -rf build overparam
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -1,0 +1,117 @@
+/* experiment.h: the one interface every experiment kind implements. The
+ * trainer and the headless runner drive step(); the UI lays its panels out
+ * from the run_desc, so a new experiment needs no UI code. */
+#ifndef OVERPARAM_EXPERIMENT_H
+#define OVERPARAM_EXPERIMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "overparam/record.h"
+#include "overparam/scenario.h"
+
+#define RUN_MAX_SERIES 8
+#define RUN_MAX_VIEWS 6
+#define VIEW_MAX_METRICS 4
+#define TABLE_MAX_COLS 6
+
+/* Where records go: the trainer's ring, or the headless runner's store. */
+struct emitter {
+	void (*emit)(void *ctx, const struct op_record *rec);
+	void *ctx;
+	uint32_t generation;
+};
+
+static inline void emitter_put(struct emitter *e, uint32_t epoch, int series, enum metric m, uint32_t index,
+			       double value)
+{
+	struct op_record rec = {
+		.generation = e->generation,
+		.epoch = epoch,
+		.series = (uint16_t)series,
+		.metric = (uint16_t)m,
+		.index = index,
+		.value = value,
+	};
+	e->emit(e->ctx, &rec);
+}
+
+enum view_kind {
+	VIEW_LINES, /* metric(s) over epochs, one curve per (series, metric) */
+	VIEW_BARS,  /* the latest value at each grid point (MET_INTERP_LOSS) */
+	VIEW_SPLIT, /* two norms as one split bar, with closed-form marks */
+	VIEW_TABLE, /* one row per series, columns below */
+	VIEW_TEXT,  /* the scenario's notes */
+};
+
+enum cell_format {
+	CELL_LABEL,  /* the series label */
+	CELL_PARAMS, /* parameter count with thousands separators */
+	CELL_LOSS,   /* latest value, %.3g style, "diverged" when non-finite */
+	CELL_EPOCH,  /* an epoch number, "-" when absent */
+};
+
+struct table_col {
+	const char *head;
+	enum metric metric; /* unused for CELL_LABEL and CELL_PARAMS */
+	enum cell_format format;
+};
+
+struct view_spec {
+	enum view_kind kind;
+	const char *title;
+	int n_metrics;
+	enum metric metrics[VIEW_MAX_METRICS]; /* LINES: curves; SPLIT: signal, noise, mn signal, mn noise */
+	uint32_t series_mask;   /* LINES, TABLE: which series (bit i = series i) */
+	bool log_y;             /* LINES: start on a log axis */
+	double hline;           /* LINES: a horizontal reference line (NaN: none) */
+	const char *hline_label;
+	int n_cols;
+	struct table_col cols[TABLE_MAX_COLS];
+	int weight;             /* relative share of the screen (height) */
+};
+
+/* What a scenario's run will look like, derived from the scenario alone, so
+ * the UI never touches the experiment the trainer owns. */
+struct run_desc {
+	int planned_epochs;
+	int n_series;
+	char series_label[RUN_MAX_SERIES][32];
+	long series_params[RUN_MAX_SERIES];
+	int n_alpha;
+	double alpha[SCENARIO_MAX_ALPHA];
+	double threshold;    /* NaN when the scenario has none */
+	double noise_floor;  /* sigma^2, NaN when none */
+	int n_views;
+	struct view_spec views[RUN_MAX_VIEWS];
+};
+
+struct experiment; /* each kind's own state */
+struct history;
+
+struct experiment_ops {
+	const char *kind; /* as in the .ini */
+	/* Builds everything the run needs (no allocation after this). `seed`
+	 * replaces the scenario's seed (restart with a new seed). */
+	int (*create)(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen);
+	/* One epoch. Emits that epoch's records; returns false once the run is
+	 * over (it then has emitted its final records). */
+	bool (*step)(struct experiment *x, struct emitter *em);
+	void (*destroy)(struct experiment *x);
+	void (*describe)(const struct scenario *sc, struct run_desc *d);
+	/* The seed-style result table of a finished run, from its records. */
+	void (*report)(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out);
+};
+
+const struct experiment_ops *experiment_ops_for(enum scenario_kind kind);
+
+/* Convenience over experiment_ops_for(sc->kind)->describe. */
+void experiment_describe(const struct scenario *sc, struct run_desc *d);
+
+extern const struct experiment_ops width_sweep_ops;
+extern const struct experiment_ops mode_connectivity_ops;
+extern const struct experiment_ops benign_overfitting_ops;
+
+#endif

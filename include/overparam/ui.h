@@ -1,0 +1,25 @@
+/* ui.h: the live terminal UI (ncursesw). The calling (main) thread becomes
+ * the UI thread: it alone touches ncurses. It starts the trainer, draws what
+ * the trainer streams, sends the keys' commands, and restores the terminal
+ * on every way out (q, Ctrl-C, SIGTERM, SIGHUP, a vanished terminal). */
+#ifndef OVERPARAM_UI_H
+#define OVERPARAM_UI_H
+
+#include <stdbool.h>
+
+#include "overparam/scenario.h"
+
+struct ui_options {
+	bool ascii;           /* no braille even under UTF-8 */
+	bool no_color;        /* monochrome (also when NO_COLOR is set) */
+	int fps;              /* redraw cap, frames per second (default 20) */
+	bool start_paused;
+	double pace_override; /* < 0: each scenario's own pace */
+	const char *export_dir; /* where `e` writes CSV (NULL: current directory) */
+};
+
+/* Runs until the user quits. Returns the process exit status (0 on a normal
+ * quit, 1 when the terminal failed or vanished). */
+int ui_run(const struct scenario *scenarios /* (n) */, int n, int initial, const struct ui_options *opt);
+
+#endif

@@ -1,0 +1,74 @@
+/* headless.c: the same step loop the trainer runs, with no terminal and no
+ * pacing; records go into a history (latest values only) and, on request, a
+ * CSV file. The result table is the experiment's own report. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "overparam/experiment.h"
+#include "overparam/headless.h"
+#include "overparam/history.h"
+
+struct sink {
+	struct history *h;
+	const struct run_desc *d;
+	const char *name;
+	FILE *csv;
+};
+
+static void sink_emit(void *ctx, const struct op_record *rec)
+{
+	struct sink *s = ctx;
+	history_add(s->h, rec);
+	if (!s->csv)
+		return;
+	const char *label = rec->series < s->d->n_series ? s->d->series_label[rec->series] : "run";
+	fprintf(s->csv, "%s,%s,%s,%u,%u,%.9g\n", s->name, label, metric_name((enum metric)rec->metric), rec->epoch,
+		rec->index, rec->value);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, FILE *csv)
+{
+	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
+	struct run_desc d;
+	ops->describe(sc, &d);
+	const char *name = strrchr(sc->path, '/') ? strrchr(sc->path, '/') + 1 : sc->path;
+
+	struct history h;
+	history_init(&h, false);
+	struct sink s = {.h = &h, .d = &d, .name = name, .csv = csv};
+	struct emitter em = {.emit = sink_emit, .ctx = &s, .generation = 1};
+
+	char err[SCENARIO_ERR_LEN];
+	struct experiment *x = NULL;
+	if (ops->create(sc, seed, &x, err, sizeof err) != 0) {
+		fprintf(stderr, "overparam: %s\n", err);
+		history_free(&h);
+		return 2;
+	}
+	emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
+	double t0 = now_seconds();
+	uint32_t epochs = 0;
+	bool more = true;
+	while (more) {
+		more = ops->step(x, &em);
+		epochs++;
+		emitter_put(&em, epochs, 0, MET_EPOCH, 0, (double)epochs);
+	}
+	double dt = now_seconds() - t0;
+	emitter_put(&em, epochs, 0, MET_DONE, 0, (double)epochs);
+	ops->destroy(x);
+
+	fprintf(out, "== %s (%s, seed %llu) ==\n", name, ops->kind, (unsigned long long)seed);
+	ops->report(sc, &d, &h, out);
+	fprintf(out, "ran %u epochs in %.3f s (%.0f epochs/s)\n\n", epochs, dt, dt > 0 ? epochs / dt : 0.0);
+	history_free(&h);
+	return 0;
+}

@@ -1,0 +1,232 @@
+/* main.c: command line. Loads and validates every scenario first (a bad
+ * file exits 2 before the terminal is touched), then runs them headless or
+ * hands them to the live UI. */
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "overparam/headless.h"
+#include "overparam/scenario.h"
+#include "overparam/ui.h"
+
+#ifndef OVERPARAM_VERSION
+#define OVERPARAM_VERSION "0.1.0"
+#endif
+#ifndef OVERPARAM_DATADIR
+#define OVERPARAM_DATADIR "/usr/local/share/overparam"
+#endif
+
+#define MAX_SCENARIOS 64
+#define SEED_MAX ((1ull << 53) - 1)
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: overparam [options] [SCENARIO.ini ...]\n"
+		"\n"
+		"Live terminal demos of overparameterized learning. With no scenario files,\n"
+		"runs those in ./scenarios (or " OVERPARAM_DATADIR "/scenarios).\n"
+		"\n"
+		"  --headless          run each scenario to the end with no terminal; print its table\n"
+		"  --csv FILE          with --headless: write every metric record to FILE\n"
+		"  --seed N            seed for every scenario (0 .. 2^53-1) instead of the file's\n"
+		"  --list              list the scenarios and their titles, then exit\n"
+		"  --pace N|max        epochs per second on screen for every scenario\n"
+		"  --paused            start paused (Space runs, . steps)\n"
+		"  --fps N             redraw at most N times a second (1..60, default 20)\n"
+		"  --ascii             ASCII charts even where braille would work\n"
+		"  --no-color          monochrome (also when NO_COLOR is set)\n"
+		"  -h, --help          this text\n"
+		"  -V, --version       the version\n"
+		"\n"
+		"Keys in the live UI: Left/Right scenario, Space pause, . step, r/R restart,\n"
+		"+/- pace, y log/linear, i explanation, e export CSV, ? help, q quit.\n");
+}
+
+/* Strict unsigned parse: digits only, no sign, no trailing text. */
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	if (!*s)
+		return -1;
+	for (const char *c = s; *c; c++)
+		if (*c < '0' || *c > '9')
+			return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_pace(const char *s, double *out)
+{
+	if (strcmp(s, "max") == 0) {
+		*out = 0;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0.1 && v <= 100000))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Default scenario files: ./scenarios/ *.ini, else the installed ones. */
+static int default_scenarios(glob_t *g)
+{
+	if (glob("scenarios/*.ini", 0, NULL, g) == 0)
+		return 0;
+	globfree(g);
+	if (glob(OVERPARAM_DATADIR "/scenarios/*.ini", 0, NULL, g) == 0)
+		return 0;
+	globfree(g);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR };
+	static const struct option longopts[] = {
+		{"headless", no_argument, NULL, OPT_HEADLESS},
+		{"csv", required_argument, NULL, OPT_CSV},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"list", no_argument, NULL, OPT_LIST},
+		{"pace", required_argument, NULL, OPT_PACE},
+		{"paused", no_argument, NULL, OPT_PAUSED},
+		{"fps", required_argument, NULL, OPT_FPS},
+		{"ascii", no_argument, NULL, OPT_ASCII},
+		{"no-color", no_argument, NULL, OPT_NOCOLOR},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0, 0, 0, 0},
+	};
+	bool headless = false, list = false, have_seed = false;
+	const char *csv_path = NULL;
+	uint64_t seed = 0;
+	struct ui_options uo = {.fps = 20, .pace_override = -1};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+		uint64_t v;
+		switch (c) {
+		case OPT_HEADLESS: headless = true; break;
+		case OPT_CSV: csv_path = optarg; break;
+		case OPT_SEED:
+			if (parse_u64(optarg, SEED_MAX, &seed) != 0) {
+				fprintf(stderr, "overparam: --seed: '%s' is not a whole number in 0..%llu\n", optarg,
+					(unsigned long long)SEED_MAX);
+				return 2;
+			}
+			have_seed = true;
+			break;
+		case OPT_LIST: list = true; break;
+		case OPT_PACE:
+			if (parse_pace(optarg, &uo.pace_override) != 0) {
+				fprintf(stderr, "overparam: --pace: '%s' is not 'max' or a number in 0.1..100000\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_PAUSED: uo.start_paused = true; break;
+		case OPT_FPS:
+			if (parse_u64(optarg, 60, &v) != 0 || v < 1) {
+				fprintf(stderr, "overparam: --fps: '%s' is not a whole number in 1..60\n", optarg);
+				return 2;
+			}
+			uo.fps = (int)v;
+			break;
+		case OPT_ASCII: uo.ascii = true; break;
+		case OPT_NOCOLOR: uo.no_color = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return 0;
+		case ':':
+			fprintf(stderr, "overparam: option '%s' needs an argument (see --help)\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "overparam: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (csv_path && !headless) {
+		fprintf(stderr, "overparam: --csv needs --headless (in the live UI, press e)\n");
+		return 2;
+	}
+
+	glob_t g = {0};
+	char **files = argv + optind;
+	int n_files = argc - optind;
+	if (n_files == 0) {
+		if (default_scenarios(&g) != 0) {
+			fprintf(stderr, "overparam: no scenario files given and none in ./scenarios or %s/scenarios\n",
+				OVERPARAM_DATADIR);
+			return 2;
+		}
+		files = g.gl_pathv;
+		n_files = (int)g.gl_pathc;
+	}
+	if (n_files > MAX_SCENARIOS) {
+		fprintf(stderr, "overparam: %d scenario files given; at most %d\n", n_files, MAX_SCENARIOS);
+		return 2;
+	}
+	static struct scenario scenarios[MAX_SCENARIOS];
+	for (int i = 0; i < n_files; i++) {
+		char err[SCENARIO_ERR_LEN];
+		if (scenario_load(files[i], &scenarios[i], err, sizeof err) != 0) {
+			fprintf(stderr, "%s\n", err);
+			globfree(&g);
+			return 2;
+		}
+		if (have_seed)
+			scenarios[i].seed = seed;
+	}
+	globfree(&g);
+
+	if (list) {
+		for (int i = 0; i < n_files; i++)
+			printf("%d  %-28s %s\n", i + 1, scenarios[i].title, scenarios[i].path);
+		return 0;
+	}
+
+	if (headless) {
+		FILE *csv = NULL;
+		if (csv_path) {
+			csv = fopen(csv_path, "w");
+			if (!csv) {
+				fprintf(stderr, "overparam: --csv: cannot write %s: %s\n", csv_path, strerror(errno));
+				return 2;
+			}
+			fprintf(csv, "scenario,series,metric,epoch,index,value\n");
+		}
+		int rc = 0;
+		for (int i = 0; i < n_files && rc == 0; i++)
+			rc = headless_run(&scenarios[i], scenarios[i].seed, stdout, csv);
+		if (csv && fclose(csv) != 0) {
+			fprintf(stderr, "overparam: --csv: error writing %s: %s\n", csv_path, strerror(errno));
+			rc = 2;
+		}
+		return rc;
+	}
+
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "overparam: not a terminal; use --headless to run without one\n");
+		return 2;
+	}
+	const char *term = getenv("TERM");
+	if (!term || !*term || strcmp(term, "dumb") == 0) {
+		fprintf(stderr, "overparam: TERM=%s cannot draw the live charts; set TERM (e.g. xterm-256color) "
+				"or use --headless\n",
+			term && *term ? term : "(unset)");
+		return 2;
+	}
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		uo.no_color = true;
+	return ui_run(scenarios, n_files, 0, &uo);
+}
