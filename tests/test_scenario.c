@@ -1,0 +1,897 @@
+/* test_scenario.c: scenario files as a teacher writes them. The shipped
+ * files load with the values the seed used; every key has its documented
+ * default; every kind of mistake gives its exact one-line message (file, line,
+ * key) as listed in docs/scenario-format.md; real files that are missing,
+ * directories, empty, binary or absurdly long are refused cleanly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "overparam/mlp.h"
+#include "overparam/scenario.h"
+
+/* The longest line the reader accepts: Debian's inih reads lines into a
+ * 200-byte buffer that must also hold CR, LF and NUL. */
+#define LINE_LIMIT 197
+
+/* Minimal valid scenarios, one key a line, so line numbers can be counted.
+ * WS(s, d, m, t): lines 1-3 are [scenario], kind, title; then s, [data] + d,
+ * [model] + m, [train] + t. With the *_OK bodies: [data] is line 4,
+ * [model] line 7, widths line 8, [train] line 9, epochs line 10. */
+#define D_OK "samples = 10\ndim = 10\n"
+#define M_OK "widths = 4\n"
+#define T_OK "epochs = 5\n"
+#define WS(s, d, m, t) "[scenario]\nkind = width_sweep\ntitle = T\n" s "[data]\n" d "[model]\n" m "[train]\n" t
+#define MC(s, d, m, t) "[scenario]\nkind = mode_connectivity\ntitle = T\n" s "[data]\n" d "[model]\n" m "[train]\n" t
+/* LIN(s, d, t): no [model]; with D_LIN and T_OK, [data] is line 4, [train]
+ * line 7, epochs line 8. */
+#define D_LIN "samples = 10\ndim = 20\n"
+#define LIN(s, d, t) "[scenario]\nkind = benign_overfitting\ntitle = T\n" s "[data]\n" d "[train]\n" t
+
+static char tmpdir[] = "/tmp/test_scenario.XXXXXX";
+
+static int setup_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_dir(void **state)
+{
+	(void)state;
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A file under the scratch directory with these bytes; returns its path. */
+static const char *write_file(const char *name, const void *bytes, size_t len)
+{
+	static char path[256];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+static void parse_ok(const char *text, struct scenario *sc)
+{
+	char err[SCENARIO_ERR_LEN] = "";
+	int rc = scenario_parse(text, strlen(text), "t.ini", sc, err, sizeof err);
+	if (rc != 0)
+		fail_msg("unexpected error: %s", err);
+}
+
+/* The message must be exact: the user reads it, and docs list it. */
+static void parse_err(const char *text, const char *expected)
+{
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	memset(err, 'X', sizeof err);
+	int rc = scenario_parse(text, strlen(text), "t.ini", &sc, err, sizeof err);
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, expected);
+}
+
+static void load_err(const char *path, const char *problem)
+{
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN], expected[SCENARIO_ERR_LEN + 300];
+	snprintf(expected, sizeof expected, "%s%s", path, problem);
+	assert_int_equal(scenario_load(path, &sc, err, sizeof err), -1);
+	assert_string_equal(err, expected);
+}
+
+/* The shipped files, found next to this source file's directory. */
+static void load_shipped(const char *file, struct scenario *sc)
+{
+	char path[512], err[SCENARIO_ERR_LEN];
+	const char *src = __FILE__;
+	const char *slash = strrchr(src, '/');
+	int dir = slash ? (int)(slash - src) : 0;
+	snprintf(path, sizeof path, "%.*s%s../scenarios/%s", dir, src, slash ? "/" : "", file);
+	if (scenario_load(path, sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(sc->path, path);
+}
+
+/* ---- the shipped scenarios ---------------------------------------------- */
+
+static void test_shipped_optimization_ease(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	load_shipped("01-optimization-ease.ini", &sc);
+	assert_int_equal(sc.kind, KIND_WIDTH_SWEEP);
+	assert_string_equal(sc.title, "Optimization ease");
+	assert_true(strlen(sc.summary) > 0);
+	assert_int_equal(sc.seed, 42);
+	assert_true(sc.pace == 200);
+	assert_int_equal(sc.data.samples, 100);
+	assert_int_equal(sc.data.test_samples, 500);
+	assert_int_equal(sc.data.dim, 20);
+	assert_int_equal(sc.data.target, TARGET_SIN_COS);
+	assert_true(sc.data.noise == 0.1);
+	assert_int_equal(sc.model.depth, 2);
+	assert_int_equal(sc.model.n_widths, 4);
+	assert_int_equal(sc.model.widths[0], 10);
+	assert_int_equal(sc.model.widths[1], 50);
+	assert_int_equal(sc.model.widths[2], 200);
+	assert_int_equal(sc.model.widths[3], 500);
+	assert_int_equal(sc.model.init, INIT_TORCH_DEFAULT);
+	assert_int_equal(sc.train.optimizer, OPTIM_SGD);
+	assert_true(sc.train.lr == 0.01);
+	assert_int_equal(sc.train.epochs, 2000);
+	assert_true(sc.train.threshold == 0.05);
+	assert_true(sc.train.target_loss == 0);
+	assert_int_equal(sc.train.eval_every, 20);
+	/* The Why panel names the noise floor the big nets go below. */
+	assert_non_null(strstr(sc.notes, "noise floor (0.01)"));
+}
+
+static void test_shipped_mode_connectivity(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	load_shipped("02-mode-connectivity.ini", &sc);
+	assert_int_equal(sc.kind, KIND_MODE_CONNECTIVITY);
+	assert_string_equal(sc.title, "Mode connectivity");
+	assert_true(sc.pace == 30);
+	assert_int_equal(sc.data.samples, 50);
+	assert_int_equal(sc.data.test_samples, 0);
+	assert_int_equal(sc.data.dim, 10);
+	assert_int_equal(sc.data.target, TARGET_SIN3);
+	assert_true(sc.data.noise == 0);
+	assert_int_equal(sc.model.depth, 2);
+	assert_int_equal(sc.model.n_widths, 1);
+	assert_int_equal(sc.model.widths[0], 200);
+	assert_int_equal(sc.model.init, INIT_NORMAL);
+	assert_true(sc.model.init_std == 0.1);
+	assert_int_equal(sc.model.init_seeds[0], 1);
+	assert_int_equal(sc.model.init_seeds[1], 2);
+	assert_int_equal(sc.train.optimizer, OPTIM_ADAM);
+	assert_true(sc.train.lr == 0.01);
+	assert_int_equal(sc.train.epochs, 400);
+	assert_true(sc.train.target_loss == 1e-6);
+	assert_int_equal(sc.train.eval_every, 5);
+	assert_int_equal(sc.train.alpha_points, 21);
+}
+
+static void test_shipped_benign_overfitting(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	load_shipped("03-benign-overfitting.ini", &sc);
+	assert_int_equal(sc.kind, KIND_BENIGN_OVERFITTING);
+	assert_string_equal(sc.title, "Benign overfitting");
+	assert_true(sc.pace == 100);
+	assert_int_equal(sc.data.samples, 100);
+	assert_int_equal(sc.data.test_samples, 1000);
+	assert_int_equal(sc.data.dim, 500);
+	assert_int_equal(sc.data.signal_dim, 10);
+	assert_int_equal(sc.data.target, TARGET_LINEAR);
+	assert_int_equal(sc.data.covariance, COV_SPIKED);
+	assert_true(sc.data.lambda_tail == 0.01);
+	assert_true(sc.data.noise == 0.3);
+	assert_int_equal(sc.train.optimizer, OPTIM_SGD); /* plain gradient descent */
+	assert_true(sc.train.lr == 0);                   /* auto: the optimal fixed step */
+	assert_int_equal(sc.train.epochs, 1500);
+}
+
+static void test_shipped_harmful_overfitting(void **state)
+{
+	(void)state;
+	struct scenario sc, benign;
+	load_shipped("04-harmful-overfitting.ini", &sc);
+	load_shipped("03-benign-overfitting.ini", &benign);
+	assert_int_equal(sc.kind, KIND_BENIGN_OVERFITTING);
+	assert_string_equal(sc.title, "Harmful overfitting");
+	assert_int_equal(sc.data.covariance, COV_ISOTROPIC);
+	assert_true(sc.data.lambda_tail == 1);
+	assert_int_equal(sc.train.epochs, 300);
+	assert_true(sc.train.lr == 0);
+	/* Otherwise the same experiment as 03, so the two can be compared. */
+	assert_int_equal(sc.seed, benign.seed);
+	assert_int_equal(sc.data.samples, benign.data.samples);
+	assert_int_equal(sc.data.test_samples, benign.data.test_samples);
+	assert_int_equal(sc.data.dim, benign.data.dim);
+	assert_int_equal(sc.data.signal_dim, benign.data.signal_dim);
+	assert_true(sc.data.noise == benign.data.noise);
+}
+
+/* Every shipped Why panel: at most five paragraphs, each fits one line of
+ * an 80-column screen's panel. */
+static void test_shipped_notes_are_short(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"01-optimization-ease.ini", "02-mode-connectivity.ini",
+					    "03-benign-overfitting.ini", "04-harmful-overfitting.ini"};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		struct scenario sc;
+		load_shipped(files[i], &sc);
+		int paragraphs = 1;
+		size_t len = 0;
+		for (const char *p = sc.notes; *p; p++) {
+			if (*p == '\n') {
+				paragraphs++;
+				len = 0;
+			} else {
+				assert_in_range(++len, 1, 78);
+			}
+		}
+		assert_in_range(paragraphs, 1, 5);
+	}
+}
+
+/* ---- defaults, comments, continuation ----------------------------------- */
+
+static void test_defaults_width_sweep(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	parse_ok(WS("", D_OK, M_OK, T_OK), &sc);
+	assert_string_equal(sc.path, "t.ini");
+	assert_string_equal(sc.title, "T");
+	assert_string_equal(sc.summary, "");
+	assert_string_equal(sc.notes, "");
+	assert_int_equal(sc.seed, 42);
+	assert_true(sc.pace == 200);
+	assert_int_equal(sc.data.test_samples, 0);
+	assert_int_equal(sc.data.target, TARGET_SIN_COS);
+	assert_true(sc.data.noise == 0);
+	assert_int_equal(sc.data.signal_dim, 10);
+	assert_int_equal(sc.data.covariance, COV_ISOTROPIC);
+	assert_true(sc.data.lambda_tail == 1);
+	assert_int_equal(sc.model.depth, 2);
+	assert_int_equal(sc.model.init, INIT_TORCH_DEFAULT);
+	assert_true(sc.model.init_std == 0.1);
+	assert_int_equal(sc.model.init_seeds[0], 1);
+	assert_int_equal(sc.model.init_seeds[1], 2);
+	assert_int_equal(sc.train.optimizer, OPTIM_SGD);
+	assert_true(sc.train.lr == 0.01);
+	assert_true(sc.train.threshold == 0);
+	assert_true(sc.train.target_loss == 0);
+	assert_int_equal(sc.train.eval_every, 5);
+	assert_int_equal(sc.train.alpha_points, 21);
+}
+
+static void test_defaults_by_kind(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	parse_ok(MC("", D_OK, M_OK, T_OK), &sc);
+	assert_int_equal(sc.data.target, TARGET_SIN3);
+	assert_int_equal(sc.train.optimizer, OPTIM_ADAM);
+	assert_true(sc.train.lr == 0.01);
+
+	parse_ok(LIN("", D_LIN, T_OK), &sc);
+	assert_int_equal(sc.data.target, TARGET_LINEAR);
+	assert_int_equal(sc.train.optimizer, OPTIM_SGD);
+	assert_true(sc.train.lr == 0); /* gd: auto step */
+	assert_int_equal(sc.data.signal_dim, 10);
+	assert_int_equal(sc.data.covariance, COV_ISOTROPIC);
+	assert_int_equal(sc.model.n_widths, 0);
+
+	/* A fixed step for gd, and the words for max pace and auto step. */
+	parse_ok(LIN("pace = max\n", D_LIN, T_OK "optimizer = gd\nlr = 0.5\n"), &sc);
+	assert_true(sc.pace == 0);
+	assert_true(sc.train.lr == 0.5);
+	parse_ok(LIN("", D_LIN, T_OK "lr = auto\n"), &sc);
+	assert_true(sc.train.lr == 0);
+}
+
+/* Limits are inclusive, as documented. */
+static void test_bounds_accepted(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	parse_ok(WS("", "samples = 10\ndim = 10\ntest_samples = 100000\n", M_OK, T_OK), &sc);
+	assert_int_equal(sc.data.test_samples, 100000);
+	parse_ok(WS("seed = 9007199254740991\npace = 0.1\n", "samples = 1\ndim = 10\nnoise = 100\n",
+		    "depth = 1\nwidths = 1, 2, 3, 4, 5, 6, 7, 4096\ninit = normal\ninit_std = 10\n",
+		    "epochs = 1000000\nlr = 100\nthreshold = 1000000\neval_every = 1000000\n"),
+		 &sc);
+	assert_int_equal(sc.seed, 9007199254740991ULL);
+	assert_true(sc.pace == 0.1);
+	assert_int_equal(sc.model.n_widths, 8);
+	assert_int_equal(sc.model.widths[7], 4096);
+	assert_int_equal(sc.train.epochs, SCENARIO_MAX_EPOCHS);
+	parse_ok(MC("seed = 0\npace = 100000\n", "samples = 100000\ndim = 3\n", M_OK "init_seeds = 0, 9007199254740991\n",
+		    "epochs = 1\nlr = 1e-300\nalpha_points = 101\ntarget_loss = 1000000\n"),
+		 &sc);
+	assert_int_equal(sc.data.target, TARGET_SIN3);
+	assert_int_equal(sc.model.init_seeds[1], 9007199254740991ULL);
+	assert_int_equal(sc.train.alpha_points, SCENARIO_MAX_ALPHA);
+	parse_ok(LIN("", "samples = 10\ndim = 10000\nsignal_dim = 10000\ncovariance = spiked\nlambda_tail = 1\n",
+		     T_OK),
+		 &sc);
+	assert_int_equal(sc.data.signal_dim, 10000);
+	assert_int_equal(sc.data.covariance, COV_SPIKED);
+}
+
+static void test_comments_and_whitespace(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	const char *text = "\xEF\xBB\xBF; a byte order mark, then a comment\r\n"
+			   "# another kind of comment\r\n"
+			   "\r\n"
+			   "  [scenario]   ; trailing comment after a header\r\n"
+			   "kind=width_sweep\r\n"
+			   "title\t=\tTabs and CRLF   \r\n"
+			   "seed: 7\r\n"
+			   "   ; an indented comment is still a comment\r\n"
+			   "[data]\n"
+			   "samples = 10 ; an inline comment needs a space before ;\n"
+			   "dim = 12\n"
+			   "\n\n"
+			   "[model]\n"
+			   "widths = 4 ,8,  16\n"
+			   "[train]\n"
+			   "lr = 1e-2\n"
+			   "epochs = +5"; /* no newline at the end */
+	parse_ok(text, &sc);
+	assert_string_equal(sc.title, "Tabs and CRLF");
+	assert_int_equal(sc.seed, 7);
+	assert_int_equal(sc.data.samples, 10);
+	assert_int_equal(sc.data.dim, 12);
+	assert_int_equal(sc.model.n_widths, 3);
+	assert_int_equal(sc.model.widths[2], 16);
+	assert_true(sc.train.lr == 0.01);
+	assert_int_equal(sc.train.epochs, 5);
+}
+
+static void test_continuation_lines(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	parse_ok(WS("notes = First paragraph, \n"
+		    "        still the first. \\n\n"
+		    "    ; a comment line inside the value is skipped\n"
+		    "\n"
+		    "\tSecond one;it keeps ; this, as continuation lines have no comments.\\n\\nAfter a blank line.\n"
+		    "summary = Indented lines continue\n"
+		    "   the previous key.\n",
+		    D_OK, "widths = 10,\n   20, 30\n", T_OK),
+		 &sc);
+	assert_string_equal(sc.notes, "First paragraph, still the first.\n"
+				      "Second one;it keeps ; this, as continuation lines have no comments.\n\n"
+				      "After a blank line.");
+	assert_string_equal(sc.summary, "Indented lines continue the previous key.");
+	assert_int_equal(sc.model.n_widths, 3);
+	assert_int_equal(sc.model.widths[2], 30);
+}
+
+/* ---- error classes -------------------------------------------------------- */
+
+static void test_err_unknown_section(void **state)
+{
+	(void)state;
+	parse_err("[scenario]\nkind = width_sweep\n[optimizer]\nlr = 1\n",
+		  "t.ini:3: unknown section [optimizer] (expected [scenario], [data], [model] or [train])");
+	/* Section names are exact: no case folding, no trimming. */
+	parse_err("[Data]\n", "t.ini:1: unknown section [Data] (expected [scenario], [data], [model] or [train])");
+	parse_err("\n[ data ]\n", "t.ini:2: unknown section [ data ] (expected [scenario], [data], [model] or [train])");
+}
+
+static void test_err_unknown_key(void **state)
+{
+	(void)state;
+	parse_err(WS("", D_OK "smaples = 10\n", M_OK, T_OK),
+		  "t.ini:7: data.smaples: unknown key (keys of [data]: samples, test_samples, dim, target, noise, "
+		  "signal_dim, covariance, lambda_tail)");
+	parse_err(WS("", D_OK, M_OK, T_OK "LR = 0.1\n"),
+		  "t.ini:11: train.LR: unknown key (keys of [train]: optimizer, lr, epochs, threshold, target_loss, "
+		  "eval_every, alpha_points)");
+	/* A key in the wrong section is unknown there. */
+	parse_err(WS("", D_OK "widths = 4\n", M_OK, T_OK),
+		  "t.ini:7: data.widths: unknown key (keys of [data]: samples, test_samples, dim, target, noise, "
+		  "signal_dim, covariance, lambda_tail)");
+}
+
+static void test_err_duplicates(void **state)
+{
+	(void)state;
+	parse_err(WS("", D_OK "samples = 20\n", M_OK, T_OK), "t.ini:7: data.samples: set twice (first at line 5)");
+	parse_err(WS("", D_OK, M_OK, T_OK "[data]\nnoise = 1\n"), "t.ini:11: section [data] appears twice (first at line 4)");
+}
+
+static void test_err_missing_required(void **state)
+{
+	(void)state;
+	parse_err("[scenario]\ntitle = T\n[data]\n" D_OK "[model]\n" M_OK "[train]\n" T_OK,
+		  "t.ini:1: scenario.kind: required key is missing");
+	parse_err("[data]\n" D_OK "[model]\n" M_OK "[train]\n" T_OK,
+		  "t.ini:1: scenario.kind: required key is missing (no [scenario] section)");
+	parse_err("[scenario]\nkind = width_sweep\n[data]\n" D_OK "[model]\n" M_OK "[train]\n" T_OK,
+		  "t.ini:1: scenario.title: required key is missing");
+	parse_err(WS("", "dim = 10\n", M_OK, T_OK), "t.ini:4: data.samples: required key is missing");
+	parse_err(WS("", "samples = 10\n", M_OK, T_OK), "t.ini:4: data.dim: required key is missing");
+	parse_err(WS("", D_OK, M_OK, ""), "t.ini:9: train.epochs: required key is missing");
+	parse_err("[scenario]\nkind = width_sweep\ntitle = T\n[data]\n" D_OK,
+		  "t.ini:1: train.epochs: required key is missing (no [train] section)");
+	parse_err(WS("", D_OK, "depth = 1\n", T_OK), "t.ini:7: model.widths: required key is missing");
+	parse_err(MC("", D_OK, "", T_OK), "t.ini:7: model.widths: required key is missing");
+}
+
+static void test_err_malformed_numbers(void **state)
+{
+	(void)state;
+	parse_err(WS("", D_OK "test_samples = 1e\n", M_OK, T_OK), "t.ini:7: data.test_samples: '1e' is not an integer");
+	parse_err(WS("", D_OK "noise = 1e\n", M_OK, T_OK), "t.ini:7: data.noise: '1e' is not a number");
+	parse_err(WS("", D_OK "noise = 1e+\n", M_OK, T_OK), "t.ini:7: data.noise: '1e+' is not a number");
+	parse_err(WS("", D_OK, M_OK, T_OK "lr = 0x\n"), "t.ini:11: train.lr: '0x' is not a number");
+	parse_err(WS("", D_OK, M_OK, T_OK "lr = 0x1p-3\n"), "t.ini:11: train.lr: '0x1p-3' is not a number");
+	parse_err(WS("", D_OK "test_samples = 0x10\n", M_OK, T_OK), "t.ini:7: data.test_samples: '0x10' is not an integer");
+	parse_err(WS("", D_OK "test_samples = 12abc\n", M_OK, T_OK),
+		  "t.ini:7: data.test_samples: '12abc' is not an integer");
+	parse_err(WS("", D_OK "noise = 12abc\n", M_OK, T_OK), "t.ini:7: data.noise: '12abc' is not a number");
+	parse_err(WS("", D_OK "test_samples =\n", M_OK, T_OK), "t.ini:7: data.test_samples: empty value");
+	parse_err(WS("", D_OK "noise = ; only a comment\n", M_OK, T_OK), "t.ini:7: data.noise: empty value");
+	parse_err(WS("", D_OK "test_samples = 1.5\n", M_OK, T_OK), "t.ini:7: data.test_samples: '1.5' is not an integer");
+	parse_err(WS("", D_OK "test_samples = 1e3\n", M_OK, T_OK), "t.ini:7: data.test_samples: '1e3' is not an integer");
+	parse_err(WS("", D_OK, M_OK, T_OK "eval_every = 10 20\n"), "t.ini:11: train.eval_every: '10 20' is not an integer");
+	/* No space before ';': not a comment, so part of the value. */
+	parse_err(WS("", D_OK "noise = 0.1;x\n", M_OK, T_OK), "t.ini:7: data.noise: '0.1;x' is not a number");
+	parse_err(WS("", D_OK, "widths = 10,,20\n", T_OK), "t.ini:8: model.widths: item 2 is empty");
+	parse_err(WS("", D_OK, "widths = 10, 20,\n", T_OK), "t.ini:8: model.widths: item 3 is empty");
+	parse_err(WS("", D_OK, "widths = 10 20\n", T_OK), "t.ini:8: model.widths: '10 20' is not an integer");
+	/* A long bad value is quoted only in part. */
+	parse_err(WS("", D_OK "test_samples = 1234567890123456789012345678901234567890abcdefghij\n", M_OK, T_OK),
+		  "t.ini:7: data.test_samples: '1234567890123456789012345678901234567890...' is not an integer");
+}
+
+static void test_err_negative_or_zero(void **state)
+{
+	(void)state;
+	parse_err(WS("", "samples = 0\ndim = 10\n", M_OK, T_OK), "t.ini:5: data.samples: 0 is out of range (1..100000)");
+	parse_err(WS("", "samples = -3\ndim = 10\n", M_OK, T_OK), "t.ini:5: data.samples: -3 is out of range (1..100000)");
+	parse_err(WS("", "samples = 10\ndim = 0\n", M_OK, T_OK), "t.ini:6: data.dim: 0 is out of range (1..10000)");
+	parse_err(WS("", D_OK "test_samples = -1\n", M_OK, T_OK), "t.ini:7: data.test_samples: -1 is out of range (0..100000)");
+	parse_err(WS("", D_OK "noise = -0.1\n", M_OK, T_OK), "t.ini:7: data.noise: -0.1 is out of range (0..100)");
+	parse_err(WS("", D_OK, "widths = 10, 0\n", T_OK), "t.ini:8: model.widths: 0 is out of range (1..4096)");
+	parse_err(WS("", D_OK, M_OK "depth = 0\n", T_OK), "t.ini:9: model.depth: 0 is out of range (1..8)");
+	parse_err(WS("", D_OK, M_OK "init = normal\ninit_std = 0\n", T_OK),
+		  "t.ini:10: model.init_std: 0 is out of range (> 0 and <= 10)");
+	parse_err(WS("", D_OK, M_OK, "epochs = 0\n"), "t.ini:10: train.epochs: 0 is out of range (1..1000000)");
+	parse_err(WS("", D_OK, M_OK, T_OK "lr = 0\n"),
+		  "t.ini:11: train.lr: 0 is out of range (> 0 and <= 100, or auto with optimizer gd)");
+	parse_err(WS("", D_OK, M_OK, T_OK "lr = -0.5\n"),
+		  "t.ini:11: train.lr: -0.5 is out of range (> 0 and <= 100, or auto with optimizer gd)");
+	parse_err(WS("", D_OK, M_OK, T_OK "lr = 1e-999\n"),
+		  "t.ini:11: train.lr: 1e-999 is out of range (> 0 and <= 100, or auto with optimizer gd)");
+	parse_err(WS("", D_OK, M_OK, T_OK "threshold = -1\n"), "t.ini:11: train.threshold: -1 is out of range (0..1000000)");
+	parse_err(WS("", D_OK, M_OK, T_OK "target_loss = -1e-6\n"),
+		  "t.ini:11: train.target_loss: -1e-6 is out of range (0..1000000)");
+	parse_err(WS("", D_OK, M_OK, T_OK "eval_every = 0\n"), "t.ini:11: train.eval_every: 0 is out of range (1..1000000)");
+	parse_err(MC("", D_OK, M_OK, T_OK "alpha_points = 1\n"), "t.ini:11: train.alpha_points: 1 is out of range (2..101)");
+	parse_err(WS("pace = 0\n", D_OK, M_OK, T_OK), "t.ini:4: scenario.pace: 0 is out of range (0.1..100000, or max)");
+	parse_err(WS("seed = -1\n", D_OK, M_OK, T_OK), "t.ini:4: scenario.seed: -1 is out of range (0..9007199254740991)");
+	parse_err(MC("", D_OK, M_OK "init_seeds = 1, -2\n", T_OK),
+		  "t.ini:9: model.init_seeds: -2 is out of range (0..9007199254740991)");
+	parse_err(LIN("", D_LIN "covariance = spiked\nlambda_tail = 0\n", T_OK),
+		  "t.ini:8: data.lambda_tail: 0 is out of range (> 0 and <= 1)");
+	parse_err(LIN("", D_LIN "signal_dim = 0\n", T_OK), "t.ini:7: data.signal_dim: 0 is out of range (1..10000)");
+}
+
+static void test_err_not_finite(void **state)
+{
+	(void)state;
+	parse_err(WS("", D_OK, M_OK, T_OK "lr = nan\n"), "t.ini:11: train.lr: 'nan' is not a finite number");
+	parse_err(WS("", D_OK, M_OK, T_OK "lr = NaN\n"), "t.ini:11: train.lr: 'NaN' is not a finite number");
+	parse_err(WS("", D_OK "noise = inf\n", M_OK, T_OK), "t.ini:7: data.noise: 'inf' is not a finite number");
+	parse_err(WS("pace = -Infinity\n", D_OK, M_OK, T_OK), "t.ini:4: scenario.pace: '-Infinity' is not a finite number");
+	parse_err(WS("", D_OK, M_OK, T_OK "threshold = +INF\n"), "t.ini:11: train.threshold: '+INF' is not a finite number");
+	/* Overflowing to infinity is just too large. */
+	parse_err(WS("", D_OK "noise = 1e999\n", M_OK, T_OK), "t.ini:7: data.noise: 1e999 is out of range (0..100)");
+	/* Integer keys take digits only. */
+	parse_err(WS("seed = nan\n", D_OK, M_OK, T_OK), "t.ini:4: scenario.seed: 'nan' is not an integer");
+}
+
+static void test_err_above_maximum(void **state)
+{
+	(void)state;
+	parse_err(WS("", "samples = 100001\ndim = 10\n", M_OK, T_OK),
+		  "t.ini:5: data.samples: 100001 is out of range (1..100000)");
+	parse_err(WS("", D_OK "test_samples = 100001\n", M_OK, T_OK),
+		  "t.ini:7: data.test_samples: 100001 is out of range (0..100000)");
+	parse_err(WS("", "samples = 10\ndim = 10001\n", M_OK, T_OK), "t.ini:6: data.dim: 10001 is out of range (1..10000)");
+	parse_err(WS("", D_OK "noise = 100.5\n", M_OK, T_OK), "t.ini:7: data.noise: 100.5 is out of range (0..100)");
+	parse_err(WS("", D_OK, "widths = 4097\n", T_OK), "t.ini:8: model.widths: 4097 is out of range (1..4096)");
+	parse_err(WS("", D_OK, "widths = 1, 2, 3, 4, 5, 6, 7, 8, 9\n", T_OK), "t.ini:8: model.widths: 9 widths given, at most 8");
+	parse_err(WS("", D_OK, M_OK "depth = 9\n", T_OK), "t.ini:9: model.depth: 9 is out of range (1..8)");
+	parse_err(WS("", D_OK, M_OK "init = normal\ninit_std = 10.01\n", T_OK),
+		  "t.ini:10: model.init_std: 10.01 is out of range (> 0 and <= 10)");
+	parse_err(WS("", D_OK, M_OK, "epochs = 1000001\n"), "t.ini:10: train.epochs: 1000001 is out of range (1..1000000)");
+	parse_err(WS("", D_OK, M_OK, T_OK "lr = 101\n"),
+		  "t.ini:11: train.lr: 101 is out of range (> 0 and <= 100, or auto with optimizer gd)");
+	parse_err(WS("", D_OK, M_OK, T_OK "eval_every = 1000001\n"),
+		  "t.ini:11: train.eval_every: 1000001 is out of range (1..1000000)");
+	parse_err(WS("", D_OK, M_OK, T_OK "threshold = 2e6\n"), "t.ini:11: train.threshold: 2e6 is out of range (0..1000000)");
+	parse_err(MC("", D_OK, M_OK, T_OK "alpha_points = 102\n"),
+		  "t.ini:11: train.alpha_points: 102 is out of range (2..101)");
+	parse_err(WS("pace = 100001\n", D_OK, M_OK, T_OK),
+		  "t.ini:4: scenario.pace: 100001 is out of range (0.1..100000, or max)");
+	/* 2^53: the first seed a double cannot tell from its neighbour. */
+	parse_err(WS("seed = 9007199254740992\n", D_OK, M_OK, T_OK),
+		  "t.ini:4: scenario.seed: 9007199254740992 is out of range (0..9007199254740991)");
+	parse_err(WS("seed = 99999999999999999999\n", D_OK, M_OK, T_OK),
+		  "t.ini:4: scenario.seed: 99999999999999999999 is out of range (0..9007199254740991)");
+	parse_err(MC("", D_OK, M_OK "init_seeds = 1, 2, 3\n", T_OK), "t.ini:9: model.init_seeds: 3 seeds given, exactly 2 needed");
+	parse_err(MC("", D_OK, M_OK "init_seeds = 1\n", T_OK), "t.ini:9: model.init_seeds: 1 seed given, exactly 2 needed");
+	parse_err(LIN("", D_LIN "covariance = spiked\nlambda_tail = 1.5\n", T_OK),
+		  "t.ini:8: data.lambda_tail: 1.5 is out of range (> 0 and <= 1)");
+	parse_err(LIN("", D_LIN "signal_dim = 10001\n", T_OK), "t.ini:7: data.signal_dim: 10001 is out of range (1..10000)");
+}
+
+static void test_err_widths_list_of_100(void **state)
+{
+	(void)state;
+	char text[1024];
+	int n = snprintf(text, sizeof text, "[scenario]\nkind = width_sweep\ntitle = T\n[data]\n" D_OK "[model]\nwidths = 1");
+	for (int i = 2; i <= 100; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n, i % 20 == 0 ? ",\n  %d" : ",%d", i);
+	snprintf(text + n, sizeof text - (size_t)n, "\n[train]\n" T_OK);
+	parse_err(text, "t.ini:8: model.widths: 100 widths given, at most 8");
+}
+
+static void test_err_enum_values(void **state)
+{
+	(void)state;
+	parse_err("[scenario]\nkind = foo\n",
+		  "t.ini:2: scenario.kind: 'foo' is not one of width_sweep, mode_connectivity, benign_overfitting");
+	parse_err("[scenario]\nkind = Width_Sweep\n",
+		  "t.ini:2: scenario.kind: 'Width_Sweep' is not one of width_sweep, mode_connectivity, benign_overfitting");
+	parse_err(WS("", D_OK "target = sine\n", M_OK, T_OK), "t.ini:7: data.target: 'sine' is not one of sin_cos, sin3, linear");
+	parse_err(LIN("", D_LIN "covariance = diagonal\n", T_OK),
+		  "t.ini:7: data.covariance: 'diagonal' is not one of isotropic, spiked");
+	parse_err(WS("", D_OK, M_OK "init = xavier\n", T_OK), "t.ini:9: model.init: 'xavier' is not one of torch_default, normal");
+	parse_err(WS("", D_OK, M_OK, T_OK "optimizer = rmsprop\n"),
+		  "t.ini:11: train.optimizer: 'rmsprop' is not one of sgd, adam, gd");
+	parse_err(WS("pace = fast\n", D_OK, M_OK, T_OK), "t.ini:4: scenario.pace: 'fast' is not a number");
+}
+
+static void test_err_memory_cap(void **state)
+{
+	(void)state;
+	/* Hand count, float32: dims 10, 4096 x 8, 1.
+	 *   params P = 4096*11 + 7*4096*4097 + 4097          = 117,518,337
+	 *   params + grads (SGD)       2P                      = 235,036,674 floats
+	 *   activations x3: 3 * 1000 rows * (10 + 8*4096 + 1) =  98,337,000 floats
+	 *   data: 1000 * (10 + 1)                              =      11,000 floats
+	 *   bytes 4 * 333,384,674 = 1,333,538,696; + 1/16 + 64 KiB = 1,416,950,400
+	 *   = 1.32 GiB. */
+	parse_err(WS("", "samples = 1000\ndim = 10\n", "depth = 8\nwidths = 4096\n", T_OK),
+		  "t.ini:9: model.widths: needs 1.3 GiB, over the 512 MiB cap");
+	/* Linear, float64: the 100000^2 Gram matrix alone is 74.5 GiB. */
+	parse_err(LIN("", "samples = 100000\ndim = 10\n", T_OK), "t.ini:5: data.samples: needs 79.2 GiB, over the 512 MiB cap");
+	parse_err(LIN("", "samples = 10\ndim = 10000\ntest_samples = 100000\n", T_OK),
+		  "t.ini:7: data.test_samples: needs 7.9 GiB, over the 512 MiB cap");
+}
+
+static void test_err_cross_field(void **state)
+{
+	(void)state;
+	parse_err(LIN("", "samples = 10\ndim = 5\nsignal_dim = 6\n", T_OK),
+		  "t.ini:7: data.signal_dim: 6 is more than data.dim (5)");
+	parse_err(LIN("", "samples = 10\ndim = 5\n", T_OK), "t.ini:6: data.signal_dim: 10 (the default) is more than data.dim (5)");
+	parse_err(WS("", "samples = 10\ndim = 9\n", M_OK, T_OK), "t.ini:6: data.dim: target sin_cos needs dim >= 10, got 9");
+	parse_err(MC("", "samples = 10\ndim = 2\n", M_OK, T_OK), "t.ini:6: data.dim: target sin3 needs dim >= 3, got 2");
+	parse_err(WS("", "samples = 10\ndim = 2\ntarget = sin3\n", M_OK, T_OK),
+		  "t.ini:6: data.dim: target sin3 needs dim >= 3, got 2");
+	parse_err(MC("", D_OK, "widths = 200, 300\n", T_OK),
+		  "t.ini:8: model.widths: kind mode_connectivity takes exactly one width, got 2");
+	parse_err(LIN("", D_LIN, T_OK "optimizer = adam\n"), "t.ini:9: train.optimizer: kind benign_overfitting trains with gd, not adam");
+	parse_err(LIN("", D_LIN, T_OK "optimizer = sgd\n"), "t.ini:9: train.optimizer: kind benign_overfitting trains with gd, not sgd");
+	parse_err(WS("", D_OK, M_OK, T_OK "optimizer = gd\n"),
+		  "t.ini:11: train.optimizer: gd is only for kind benign_overfitting (use sgd or adam)");
+	parse_err(MC("", D_OK, M_OK, T_OK "lr = auto\n"), "t.ini:11: train.lr: auto is only for optimizer gd");
+	parse_err(WS("", D_OK "target = linear\n", M_OK, T_OK), "t.ini:7: data.target: linear is only for kind benign_overfitting");
+	parse_err(LIN("", D_LIN "target = sin3\n", T_OK), "t.ini:7: data.target: kind benign_overfitting takes only target linear");
+}
+
+static void test_err_no_effect(void **state)
+{
+	(void)state;
+	parse_err(WS("", D_OK "covariance = spiked\n", M_OK, T_OK), "t.ini:7: data.covariance: has no effect with kind width_sweep");
+	parse_err(MC("", D_OK "signal_dim = 3\n", M_OK, T_OK),
+		  "t.ini:7: data.signal_dim: has no effect with kind mode_connectivity");
+	parse_err(LIN("", D_LIN, T_OK) "[model]\nwidths = 10\n",
+		  "t.ini:10: model.widths: has no effect with kind benign_overfitting");
+	parse_err(WS("", D_OK, M_OK "init_std = 0.5\n", T_OK), "t.ini:9: model.init_std: has no effect with init torch_default");
+	parse_err(WS("", D_OK, M_OK "init_seeds = 3, 4\n", T_OK), "t.ini:9: model.init_seeds: has no effect with kind width_sweep");
+	parse_err(WS("", D_OK, M_OK, T_OK "alpha_points = 11\n"), "t.ini:11: train.alpha_points: has no effect with kind width_sweep");
+	parse_err(LIN("", D_LIN "lambda_tail = 0.1\n", T_OK), "t.ini:7: data.lambda_tail: has no effect with covariance isotropic");
+	parse_err(MC("", D_OK, M_OK, T_OK "threshold = 0.05\n"), "t.ini:11: train.threshold: has no effect with kind mode_connectivity");
+	parse_err(LIN("", D_LIN, T_OK "threshold = 0.05\n"), "t.ini:9: train.threshold: has no effect with kind benign_overfitting");
+	parse_err(WS("", D_OK, M_OK, T_OK "target_loss = 1e-6\n"), "t.ini:11: train.target_loss: has no effect with kind width_sweep");
+	parse_err(MC("", D_OK "test_samples = 100\n", M_OK, T_OK),
+		  "t.ini:7: data.test_samples: has no effect with kind mode_connectivity");
+	parse_err(LIN("", D_LIN, T_OK "eval_every = 10\n"), "t.ini:9: train.eval_every: has no effect with kind benign_overfitting");
+	/* The same keys where they do act. */
+	struct scenario sc;
+	parse_ok(WS("", D_OK "test_samples = 100\n", M_OK "init = normal\ninit_std = 0.5\n", T_OK "threshold = 0.05\neval_every = 2\n"),
+		 &sc);
+	parse_ok(MC("", D_OK, M_OK "init_seeds = 3, 4\n", T_OK "target_loss = 1e-6\nalpha_points = 11\neval_every = 2\n"), &sc);
+	parse_ok(LIN("", D_LIN "test_samples = 100\nsignal_dim = 3\ncovariance = spiked\nlambda_tail = 0.1\n", T_OK), &sc);
+}
+
+static void test_err_malformed_lines(void **state)
+{
+	(void)state;
+	parse_err("[scenario]\nkind = width_sweep\nthis is not a setting\n",
+		  "t.ini:3: expected 'key = value', '[section]' or a comment");
+	parse_err("[scenario\nkind = width_sweep\n", "t.ini:1: section header has no closing ]");
+	parse_err("[scenario ; ]\n", "t.ini:1: section header has no closing ]");
+	parse_err("[scenario] kind = width_sweep\n", "t.ini:1: unexpected text after ] in section header");
+	parse_err("kind = width_sweep\n[scenario]\n", "t.ini:1: kind: set before any [section]");
+	parse_err("[scenario]\n= width_sweep\n", "t.ini:2: key name missing before =");
+	/* After a header there is no value to continue: an indented word is
+	 * just a malformed line (as inih sees it). */
+	parse_err("[scenario]\n  width_sweep\n", "t.ini:2: expected 'key = value', '[section]' or a comment");
+	/* A continued number is no longer a number. */
+	parse_err(WS("", "samples = 10\n  20\ndim = 10\n", M_OK, T_OK), "t.ini:5: data.samples: '10 20' is not an integer");
+}
+
+static void test_err_text_too_long(void **state)
+{
+	(void)state;
+	parse_err("[scenario]\nkind = width_sweep\ntitle = 0123456789012345678901234567890123456789012345678901234567890123\n",
+		  "t.ini:3: scenario.title: longer than 63 bytes");
+	/* 63 bytes is fine. */
+	struct scenario sc;
+	parse_ok("[scenario]\nkind = width_sweep\ntitle = 012345678901234567890123456789012345678901234567890123456789012\n"
+		 "[data]\n" D_OK "[model]\n" M_OK "[train]\n" T_OK,
+		 &sc);
+	assert_int_equal(strlen(sc.title), 63);
+	/* Notes over several lines: 8 x 150 bytes. */
+	char text[4096];
+	int n = snprintf(text, sizeof text, "[scenario]\nkind = width_sweep\ntitle = T\nnotes = start\n");
+	for (int i = 0; i < 8; i++) {
+		n += snprintf(text + n, sizeof text - (size_t)n, "  ");
+		for (int j = 0; j < 150; j++)
+			text[n++] = (char)('a' + j % 26);
+		text[n++] = '\n';
+	}
+	snprintf(text + n, sizeof text - (size_t)n, "[data]\n" D_OK "[model]\n" M_OK "[train]\n" T_OK);
+	parse_err(text, "t.ini:4: scenario.notes: longer than 1023 bytes");
+}
+
+/* The first mistake in the file is the one reported. */
+static void test_err_first_error_wins(void **state)
+{
+	(void)state;
+	parse_err(WS("", D_OK "noise = x\nbogus line\n", M_OK, T_OK), "t.ini:7: data.noise: 'x' is not a number");
+	parse_err(WS("", D_OK "bogus line\nnoise = x\n", M_OK, T_OK),
+		  "t.ini:7: expected 'key = value', '[section]' or a comment");
+	/* A key error comes before a missing required key. */
+	parse_err("[scenario]\nkind = width_sweep\nseed = -1\n", "t.ini:3: scenario.seed: -1 is out of range (0..9007199254740991)");
+}
+
+static void test_err_buffer_small(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	const char *text = WS("", D_OK, M_OK, T_OK "lr = nan\n");
+	char err[12];
+	memset(err, 'X', sizeof err);
+	assert_int_equal(scenario_parse(text, strlen(text), "t.ini", &sc, err, sizeof err), -1);
+	assert_string_equal(err, "t.ini:11: t");
+	assert_int_equal(scenario_parse(text, strlen(text), "t.ini", &sc, NULL, 0), -1);
+	/* A valid scenario leaves err empty. */
+	char ok[SCENARIO_ERR_LEN] = "stale";
+	const char *good = WS("", D_OK, M_OK, T_OK);
+	assert_int_equal(scenario_parse(good, strlen(good), "t.ini", &sc, ok, sizeof ok), 0);
+	assert_string_equal(ok, "");
+}
+
+static void test_parse_binary_in_memory(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	static const char nul[] = "[scenario]\nkind = wid\0th_sweep\n";
+	assert_int_equal(scenario_parse(nul, sizeof nul - 1, "t.ini", &sc, err, sizeof err), -1);
+	assert_string_equal(err, "t.ini:2: control character 0x00 at column 11 (not a text file?)");
+	parse_err("[scenario]\ntitle = caf\xE9\n", "t.ini:2: not valid UTF-8 text at column 12");
+	parse_err("[scenario]\ntitle = \xC0\xAF\n", "t.ini:2: not valid UTF-8 text at column 9"); /* overlong '/' */
+	parse_err("[scenario]\ntitle = \xED\xA0\x80\n", "t.ini:2: not valid UTF-8 text at column 9"); /* surrogate */
+	parse_err("[scenario]\ntitle = a\rb\n", "t.ini:2: control character 0x0d at column 10 (not a text file?)");
+	/* Real UTF-8 is text. */
+	parse_ok(WS("summary = Über-parametrisiert — ρ ≈ 1\n", D_OK, M_OK, T_OK), &sc);
+	assert_string_equal(sc.summary, "Über-parametrisiert — ρ ≈ 1");
+}
+
+/* ---- real files ------------------------------------------------------------ */
+
+static void test_load_missing_and_directory(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof path, "%s/nope.ini", tmpdir);
+	load_err(path, ": cannot open: No such file or directory");
+	load_err(tmpdir, ": is a directory");
+}
+
+static void test_load_empty(void **state)
+{
+	(void)state;
+	static const char blank[] = "\n  \n\t\r\n", comments[] = "; nothing\n# here\n";
+	load_err(write_file("empty.ini", "", 0), ": empty file: no [scenario] section");
+	load_err(write_file("blank.ini", blank, strlen(blank)), ": empty file: no [scenario] section");
+	load_err(write_file("comments.ini", comments, strlen(comments)),
+		 ":1: scenario.kind: required key is missing (no [scenario] section)");
+}
+
+static void test_load_binary(void **state)
+{
+	(void)state;
+	static const unsigned char elf[] = {0x7F, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3E, 0};
+	load_err(write_file("elf.ini", elf, sizeof elf), ":1: control character 0x7f at column 1 (not a text file?)");
+	static const unsigned char junk[] = {'[', 'd', 'a', 't', 'a', ']', '\n', 0xFF, 0xFE, 0x00, 0x41};
+	load_err(write_file("junk.ini", junk, sizeof junk), ":2: not valid UTF-8 text at column 1");
+}
+
+static void test_load_long_lines(void **state)
+{
+	(void)state;
+	size_t big = (size_t)10 << 20;
+	char *text = malloc(big + 2);
+	assert_non_null(text);
+	memset(text, 'a', big);
+	text[big] = '\n';
+	load_err(write_file("huge.ini", text, big + 1), ":1: line longer than 197 bytes");
+
+	/* The limit is exact: 197 bytes pass (also with CRLF), 198 do not. */
+	char line[LINE_LIMIT + 64];
+	char doc[2048];
+	memset(line, 'x', sizeof line);
+	line[0] = ';';
+	line[LINE_LIMIT] = '\0';
+	int n = snprintf(doc, sizeof doc, WS("", D_OK, M_OK, T_OK) "%s\r\n", line);
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	const char *path = write_file("limit.ini", doc, (size_t)n);
+	if (scenario_load(path, &sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	line[LINE_LIMIT] = 'x';
+	line[LINE_LIMIT + 1] = '\0';
+	n = snprintf(doc, sizeof doc, "[scenario]\n\n%s\n", line);
+	load_err(write_file("over.ini", doc, (size_t)n), ":3: line longer than 197 bytes");
+	free(text);
+}
+
+static void test_load_without_final_newline(void **state)
+{
+	(void)state;
+	static const char text[] = WS("notes = one \\n\n  two\n", D_OK, M_OK, "epochs = 77");
+	static const char cont[] = WS("", D_OK, M_OK, "epochs = 7\nthreshold = 0.5\n  ");
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	const char *path = write_file("nonl.ini", text, sizeof text - 1);
+	if (scenario_load(path, &sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(sc.train.epochs, 77);
+	assert_string_equal(sc.notes, "one\ntwo");
+	/* Ends in an indented line of spaces and no newline: nothing to add. */
+	path = write_file("nonl2.ini", cont, sizeof cont - 1);
+	if (scenario_load(path, &sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_true(sc.train.threshold == 0.5);
+}
+
+/* ---- memory estimate --------------------------------------------------------- */
+
+/* The estimate must cover what the experiments really allocate: the nets
+ * as mlp.c sizes them (mlp_bytes), Adam's two moments, and the data. */
+static void test_memory_covers_allocations(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	load_shipped("01-optimization-ease.ini", &sc);
+	int rows = sc.data.samples > sc.data.test_samples ? sc.data.samples : sc.data.test_samples;
+	double real = 4.0 * ((double)sc.data.samples + sc.data.test_samples) * (sc.data.dim + 1);
+	for (int k = 0; k < sc.model.n_widths; k++) {
+		int dims[] = {sc.data.dim, sc.model.widths[k], sc.model.widths[k], 1};
+		real += (double)mlp_bytes(dims, 3, rows);
+	}
+	size_t est = scenario_memory(&sc);
+	assert_true((double)est >= real);
+	assert_true((double)est <= 2 * real + 65536);
+
+	load_shipped("02-mode-connectivity.ini", &sc);
+	int dims[] = {10, 200, 200, 1};
+	double net = (double)mlp_bytes(dims, 3, sc.data.samples);
+	double adam = 2.0 * 4 * 42601; /* the seed's true parameter count, two moments */
+	real = 2 * (net + adam) + net + 4.0 * sc.data.samples * 11;
+	est = scenario_memory(&sc);
+	assert_true((double)est >= real);
+	assert_true((double)est <= 2 * real + 65536);
+
+	/* Linear: X, X_test and the n x n Gram matrix in float64 at least. */
+	load_shipped("03-benign-overfitting.ini", &sc);
+	double n = sc.data.samples, nt = sc.data.test_samples, p = sc.data.dim;
+	real = 8 * (n * p + nt * p + n * n + n + nt + 3 * p);
+	est = scenario_memory(&sc);
+	assert_true((double)est >= real);
+	assert_true((double)est <= 2 * real + 65536);
+}
+
+static void test_memory_grows_with_size(void **state)
+{
+	(void)state;
+	struct scenario a, b;
+	parse_ok(WS("", D_OK, "widths = 100\n", T_OK), &a);
+	parse_ok(WS("", D_OK, "widths = 100, 200\n", T_OK), &b);
+	assert_true(scenario_memory(&b) > scenario_memory(&a));
+	parse_ok(WS("", D_OK, "widths = 100\n", T_OK "optimizer = adam\n"), &b);
+	/* Adam keeps two more float32 copies of the 11,301 parameters. */
+	assert_true(scenario_memory(&b) >= scenario_memory(&a) + 2 * 4 * 11301);
+	/* Mode connectivity: two Adam nets and a scratch net, more than twice
+	 * one Adam net (both beyond the fixed 64 KiB slack). */
+	struct scenario mc;
+	parse_ok(MC("", D_OK, "widths = 100\n", T_OK), &mc);
+	assert_true(scenario_memory(&mc) - 65536 > 2 * (scenario_memory(&b) - 65536));
+}
+
+static void test_kind_names(void **state)
+{
+	(void)state;
+	assert_string_equal(scenario_kind_name(KIND_WIDTH_SWEEP), "width_sweep");
+	assert_string_equal(scenario_kind_name(KIND_MODE_CONNECTIVITY), "mode_connectivity");
+	assert_string_equal(scenario_kind_name(KIND_BENIGN_OVERFITTING), "benign_overfitting");
+	assert_string_equal(scenario_kind_name(KIND_COUNT), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shipped_optimization_ease),
+		cmocka_unit_test(test_shipped_mode_connectivity),
+		cmocka_unit_test(test_shipped_benign_overfitting),
+		cmocka_unit_test(test_shipped_harmful_overfitting),
+		cmocka_unit_test(test_shipped_notes_are_short),
+		cmocka_unit_test(test_defaults_width_sweep),
+		cmocka_unit_test(test_defaults_by_kind),
+		cmocka_unit_test(test_bounds_accepted),
+		cmocka_unit_test(test_comments_and_whitespace),
+		cmocka_unit_test(test_continuation_lines),
+		cmocka_unit_test(test_err_unknown_section),
+		cmocka_unit_test(test_err_unknown_key),
+		cmocka_unit_test(test_err_duplicates),
+		cmocka_unit_test(test_err_missing_required),
+		cmocka_unit_test(test_err_malformed_numbers),
+		cmocka_unit_test(test_err_negative_or_zero),
+		cmocka_unit_test(test_err_not_finite),
+		cmocka_unit_test(test_err_above_maximum),
+		cmocka_unit_test(test_err_widths_list_of_100),
+		cmocka_unit_test(test_err_enum_values),
+		cmocka_unit_test(test_err_memory_cap),
+		cmocka_unit_test(test_err_cross_field),
+		cmocka_unit_test(test_err_no_effect),
+		cmocka_unit_test(test_err_malformed_lines),
+		cmocka_unit_test(test_err_text_too_long),
+		cmocka_unit_test(test_err_first_error_wins),
+		cmocka_unit_test(test_err_buffer_small),
+		cmocka_unit_test(test_parse_binary_in_memory),
+		cmocka_unit_test(test_load_missing_and_directory),
+		cmocka_unit_test(test_load_empty),
+		cmocka_unit_test(test_load_binary),
+		cmocka_unit_test(test_load_long_lines),
+		cmocka_unit_test(test_load_without_final_newline),
+		cmocka_unit_test(test_memory_covers_allocations),
+		cmocka_unit_test(test_memory_grows_with_size),
+		cmocka_unit_test(test_kind_names),
+	};
+	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+}
