@@ -16,7 +16,7 @@ PKG_CFLAGS := $(filter-out -D%,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-OPT      ?= -O2 -g
+OPT      ?= -O2 -g -fno-math-errno
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
 ifneq ($(CI),)
 WARN     += -Werror
@@ -40,7 +40,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/liboverparam.a
 BIN      := $(BUILD)/overparam
 
-.PHONY: all run test tests bench deps install clean lint fixtures
+.PHONY: all run test tests bench deps have-deps install clean lint fixtures
 .DEFAULT_GOAL := all
 
 all: overparam
@@ -69,13 +69,24 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 
 tests: $(TESTS) $(BIN)
 
+# `make run` and `make test` are all the set-up a fresh Debian machine needs:
+# when a dependency is missing they install it first (make deps), then build
+# in a fresh make so pkg-config's flags are read again.
+have-deps:
+	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists $(PKGS) cmocka || \
+	    ! command -v tmux >/dev/null; then \
+		echo "overparam: installing build dependencies (make deps)"; \
+		$(MAKE) --no-print-directory deps; \
+	fi
+
 # The live demo on the shipped scenarios.
-run: overparam
+run: have-deps
+	@$(MAKE) --no-print-directory overparam
 	./overparam scenarios/*.ini
 
 # Every test: unit tests, the same under ASan+UBSan and TSan, headless runs
 # of every scenario, and the real binary driven in tmux. See tests/run.
-test:
+test: have-deps
 	@bash tests/run
 
 bench: overparam $(BENCHES)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "overparam/headless.h"
+#include "overparam/linalg.h"
 #include "overparam/scenario.h"
 #include "overparam/ui.h"
 
@@ -188,6 +189,9 @@ int main(int argc, char **argv)
 			scenarios[i].seed = seed;
 	}
 	globfree(&g);
+	/* Our matrices are small (n = 100 rows): OpenBLAS's own threads cost
+	 * more in hand-offs than they win, and the UI needs the other core. */
+	linalg_set_threads(1);
 
 	if (list) {
 		for (int i = 0; i < n_files; i++)

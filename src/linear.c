@@ -1,0 +1,112 @@
+/* linear.c: linear regression in float64 for the benign-overfitting
+ * scenarios. The min-norm interpolant solves the n x n Gram system (cheap
+ * when p > n) and falls back to the SVD when that system is singular. */
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "overparam/linalg.h"
+#include "overparam/linear.h"
+
+/* Cholesky pivots below this fraction of the Gram matrix's largest diagonal
+ * mean X X^T is numerically singular: the factor "succeeds" but the solve
+ * would amplify rounding by more than the SVD route does. */
+#define GRAM_PIVOT_TOL 1e-10
+
+/* G = X X^T * scale, lower triangle (row-major), which the linalg routines read. */
+static void gram_lower(const double *X /* (n, p) */, int n, int p, double scale, double *G /* (n, n) */)
+{
+	cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, p, scale, X, p, 0.0, G, n);
+}
+
+int linear_min_norm(const double *X /* (n, p) row-major */, const double *y /* (n) */, int n, int p,
+		    double *theta /* (p) */, double *work /* (n*n + n) */)
+{
+	if (n <= 0 || p <= 0)
+		return -1;
+	if (p < n)
+		return linalg_lstsq_svd(X, y, n, p, theta) == 0 ? 0 : -1;
+
+	double *G = work;                      /* (n, n) */
+	double *alpha = work + (size_t)n * n;  /* (n) */
+	double gmax = 0.0, pmin = INFINITY;
+
+	gram_lower(X, n, p, 1.0, G);
+	for (int i = 0; i < n; i++)
+		gmax = fmax(gmax, G[(size_t)i * n + i]);
+	memcpy(alpha, y, (size_t)n * sizeof *alpha);
+	int info = linalg_spd_solve(G, alpha, n);
+	if (info == 0) {
+		/* The factor's diagonal holds the square roots of the pivots. */
+		for (int i = 0; i < n; i++) {
+			double l = G[(size_t)i * n + i];
+			pmin = fmin(pmin, l * l);
+		}
+	}
+	if (info != 0 || !(pmin > GRAM_PIVOT_TOL * gmax))
+		return linalg_lstsq_svd(X, y, n, p, theta) == 0 ? 0 : -1;
+	cblas_dgemv(CblasRowMajor, CblasTrans, n, p, 1.0, X, p, alpha, 1, 0.0, theta, 1);
+	return 0;
+}
+
+double linear_gd_step_size(const double *X /* (n, p) */, int n, int p, double *work /* (n*n + n) */)
+{
+	if (n <= 0 || p <= 0)
+		return 0.0;
+	double *G = work;                   /* (n, n) */
+	double *w = work + (size_t)n * n;   /* (n) eigenvalues, ascending */
+
+	gram_lower(X, n, p, 1.0 / n, G);
+	if (linalg_sym_eigvals(G, n, w) != 0)
+		return 0.0;
+	double lmax = w[n - 1];
+	if (!(lmax > 0.0))
+		return 0.0;
+	/* Eigenvalues of a rank-deficient Gram matrix come out as rounding
+	 * noise around 0; the smallest one above it sets the contraction. */
+	double lmin = lmax;
+	for (int i = 0; i < n; i++) {
+		if (w[i] > 1e-10 * lmax) {
+			lmin = w[i];
+			break;
+		}
+	}
+	return 2.0 / (lmax + lmin);
+}
+
+/* resid = X theta - y */
+static void residual(const double *X /* (n, p) */, const double *y /* (n) */, int n, int p,
+		     const double *theta /* (p) */, double *resid /* (n) */)
+{
+	cblas_dcopy(n, y, 1, resid, 1);
+	cblas_dgemv(CblasRowMajor, CblasNoTrans, n, p, 1.0, X, p, theta, 1, -1.0, resid, 1);
+}
+
+void linear_gd_step(const double *X /* (n, p) */, const double *y /* (n) */, int n, int p, double lr,
+		    double *theta /* (p) */, double *resid /* (n) */)
+{
+	if (n <= 0 || p <= 0)
+		return;
+	residual(X, y, n, p, theta, resid);
+	cblas_dgemv(CblasRowMajor, CblasTrans, n, p, -lr / n, X, p, resid, 1, 1.0, theta, 1);
+}
+
+double linear_mse(const double *X /* (n, p) */, const double *y /* (n) */, int n, int p,
+		  const double *theta /* (p) */, double *resid /* (n) */)
+{
+	if (n <= 0 || p <= 0)
+		return NAN;
+	residual(X, y, n, p, theta, resid);
+	return cblas_ddot(n, resid, 1, resid, 1) / n;
+}
+
+void linear_norm_split(const double *theta /* (p) */, int p, int k, double *signal, double *noise)
+{
+	if (k < 0)
+		k = 0;
+	if (k > p)
+		k = p;
+	*signal = linalg_norm2(theta, k);
+	*noise = linalg_norm2(theta + k, p - k);
+}
