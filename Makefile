@@ -40,7 +40,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/liboverparam.a
 BIN      := $(BUILD)/overparam
 
-.PHONY: all run test tests bench deps have-deps install clean lint fixtures
+.PHONY: all run test tests bench bench-torch deps have-deps install clean lint fixtures
 .DEFAULT_GOAL := all
 
 all: overparam
@@ -72,7 +72,16 @@ tests: $(TESTS) $(BIN)
 # `make run` and `make test` are all the set-up a fresh Debian machine needs:
 # when a dependency is missing they install it first (make deps), then build
 # in a fresh make so pkg-config's flags are read again.
-have-deps:
+have-# Regenerate the PyTorch/numpy fixtures (needs Debian's python3-torch;
+# CI does not: the fixtures are committed).
+fixtures:
+	/usr/bin/python3 tests/reference/torch_fixtures.py tests/fixtures
+
+# Our epochs/s against PyTorch's on the same configurations, in one run.
+bench-torch: overparam $(BENCHES)
+	@bash bench/torch
+
+deps:
 	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists $(PKGS) cmocka || \
 	    ! command -v tmux >/dev/null; then \
 		echo "overparam: installing build dependencies (make deps)"; \
@@ -91,6 +100,15 @@ test: have-deps
 
 bench: overparam $(BENCHES)
 	@bash bench/run
+
+# Regenerate the PyTorch/numpy fixtures (needs Debian's python3-torch;
+# CI does not: the fixtures are committed).
+fixtures:
+	/usr/bin/python3 tests/reference/torch_fixtures.py tests/fixtures
+
+# Our epochs/s against PyTorch's on the same configurations, in one run.
+bench-torch: overparam $(BENCHES)
+	@bash bench/torch
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
