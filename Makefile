@@ -72,16 +72,7 @@ tests: $(TESTS) $(BIN)
 # `make run` and `make test` are all the set-up a fresh Debian machine needs:
 # when a dependency is missing they install it first (make deps), then build
 # in a fresh make so pkg-config's flags are read again.
-have-# Regenerate the PyTorch/numpy fixtures (needs Debian's python3-torch;
-# CI does not: the fixtures are committed).
-fixtures:
-	/usr/bin/python3 tests/reference/torch_fixtures.py tests/fixtures
-
-# Our epochs/s against PyTorch's on the same configurations, in one run.
-bench-torch: overparam $(BENCHES)
-	@bash bench/torch
-
-deps:
+have-deps:
 	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists $(PKGS) cmocka || \
 	    ! command -v tmux >/dev/null; then \
 		echo "overparam: installing build dependencies (make deps)"; \
@@ -100,6 +91,15 @@ test: have-deps
 
 bench: overparam $(BENCHES)
 	@bash bench/run
+
+# Regenerate the PyTorch/numpy fixtures (needs Debian's python3-torch;
+# CI does not: the fixtures are committed).
+fixtures:
+	/usr/bin/python3 tests/reference/torch_fixtures.py tests/fixtures
+
+# Our epochs/s against PyTorch's on the same configurations, in one run.
+bench-torch: overparam $(BENCHES)
+	@bash bench/torch
 
 # Regenerate the PyTorch/numpy fixtures (needs Debian's python3-torch;
 # CI does not: the fixtures are committed).
