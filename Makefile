@@ -101,15 +101,6 @@ fixtures:
 bench-torch: overparam $(BENCHES)
 	@bash bench/torch
 
-# Regenerate the PyTorch/numpy fixtures (needs Debian's python3-torch;
-# CI does not: the fixtures are committed).
-fixtures:
-	/usr/bin/python3 tests/reference/torch_fixtures.py tests/fixtures
-
-# Our epochs/s against PyTorch's on the same configurations, in one run.
-bench-torch: overparam $(BENCHES)
-	@bash bench/torch
-
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
