@@ -46,7 +46,7 @@ BIN      := $(BUILD)/overparam
 all: overparam
 
 overparam: $(BIN)
-	@cp $(BIN) $@
+	@cp $(BIN) $@.tmp && mv -f $@.tmp $@   # a running ./overparam keeps its old inode
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,0 +1,180 @@
+/* ui_widgets.h: the panels of the live UI and what they share. Widgets know
+ * nothing of experiments: each draws a view_spec from the run_desc and the
+ * history into a curses window it is given. Only the UI thread calls them. */
+#ifndef OVERPARAM_UI_WIDGETS_H
+#define OVERPARAM_UI_WIDGETS_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "overparam/experiment.h"
+#include "overparam/history.h"
+#include "overparam/ui_chart.h"
+
+/* ---- theme: glyphs and colours, decided once at start ---- */
+
+enum ui_role {
+	ROLE_NORMAL,
+	ROLE_TITLE,     /* panel titles, the program name */
+	ROLE_BORDER,
+	ROLE_DIM,       /* axes, tick labels, hints */
+	ROLE_TAB,       /* scenario tabs */
+	ROLE_TAB_CUR,   /* the current scenario's tab */
+	ROLE_RUNNING,
+	ROLE_PAUSED,
+	ROLE_DONE,
+	ROLE_BAD,       /* diverged, failed, errors */
+	ROLE_KEY,       /* key names in the footer and help */
+	ROLE_LOW,       /* bar status: loss < 0.01 */
+	ROLE_MEDIUM,    /* loss < 0.1 */
+	ROLE_HIGH,      /* the barrier */
+	ROLE_HLINE,     /* threshold / noise-floor line */
+	ROLE_SIGNAL,    /* split bar: signal part */
+	ROLE_NOISE,     /* split bar: noise part */
+	ROLE_MARK,      /* split bar: closed-form marks */
+	ROLE_COUNT
+};
+
+#define THEME_SERIES_COLORS 6
+
+struct theme {
+	bool utf8;    /* the locale's codeset is UTF-8 */
+	bool braille; /* draw curves in braille (UTF-8 and not --ascii) */
+	bool color;   /* colours in use (the terminal has them, no NO_COLOR) */
+	bool unicode_glyphs; /* box and block glyphs beyond ASCII */
+};
+
+/* Call after initscr(): starts colours when wanted and available. */
+void theme_init(struct theme *t, bool ascii, bool no_color);
+attr_t theme_attr(const struct theme *t, enum ui_role r);
+/* Colour (and, without colours, emphasis) of curve k. */
+attr_t theme_curve_attr(const struct theme *t, int k);
+/* The glyph that stands for curve k where curves differ by glyph. */
+wchar_t theme_curve_glyph(const struct theme *t, int k);
+/* A UTF-8 glyph, or its ASCII stand-in when glyphs are ASCII only. */
+wchar_t theme_glyph(const struct theme *t, wchar_t unicode, char ascii);
+
+/* ---- drawing helpers (text.c) ---- */
+
+/* Display columns of a UTF-8 string. */
+int text_width(const char *s);
+/* Writes s at (y, x), at most maxw columns; a cut string ends in an
+ * ellipsis. Returns the columns written. */
+int text_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t attr);
+void text_put_wch(WINDOW *w, int y, int x, wchar_t c, attr_t attr);
+/* Border with the title in the top edge; returns nothing, never fails. */
+void panel_frame(WINDOW *w, const char *title, const struct theme *t);
+
+struct text_line {
+	int start, len; /* byte span of the source */
+	bool par_end;   /* last line of a paragraph */
+};
+/* Word-wraps s into lines of at most width columns. Paragraphs end at a
+ * newline (or the two characters backslash n). Returns the number of lines
+ * the whole text needs; fills at most max of them. */
+int text_wrap(const char *s, int width, struct text_line *lines /* (max) */, int max);
+/* The notes panel; a text longer than the panel ends in an ellipsis. */
+void text_draw(WINDOW *w, const char *title, const char *notes, const struct theme *t);
+
+/* ---- line chart (chart.c) ---- */
+
+#define CHART_MAX_CURVES (VIEW_MAX_METRICS * RUN_MAX_SERIES)
+
+struct chart_curve {
+	int series;
+	enum metric metric;
+	char label[48];
+	struct colsum cs;
+};
+
+struct chart {
+	const struct view_spec *view;
+	const struct run_desc *desc;
+	int ncurves;
+	struct chart_curve curve[CHART_MAX_CURVES];
+	char legend_prefix[32]; /* shared start of the curve labels, said once */
+	struct axis y;
+	struct canvas cv;
+	bool glyphs;            /* one glyph a cell instead of braille */
+	uint32_t diverged;      /* curves shown as diverged (bit k = curve k) */
+	int plot_w, plot_h;     /* cells of the plot area last drawn */
+};
+
+void chart_init(struct chart *c, const struct view_spec *v, const struct run_desc *d, bool log, bool glyphs);
+void chart_free(struct chart *c);
+/* A new run, or a new axis kind: forget the summaries and the y range. */
+void chart_reset(struct chart *c, bool log);
+/* Folds in new points; true when the chart must be redrawn. */
+bool chart_update(struct chart *c, const struct history *h);
+void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struct theme *t);
+
+/* ---- bar chart of the interpolation grid (bars.c) ---- */
+
+struct bars {
+	struct axis y;
+};
+
+void bars_reset(struct bars *b);
+/* Status thresholds of the seed: low < 0.01, medium < 0.1, else barrier. */
+enum ui_role bars_role(double loss);
+void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struct run_desc *d,
+	       const struct history *h, const struct theme *t);
+
+/* ---- split bar of two norms (split.c) ---- */
+
+int split_min_width(void);
+int split_height(const struct view_spec *v);
+void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
+		const struct theme *t);
+
+/* ---- table (table.c) ---- */
+
+/* Natural size, borders included. */
+void table_size(const struct view_spec *v, const struct run_desc *d, int *width, int *height);
+/* The narrowest it can be drawn without cutting a cell (gaps of one). */
+int table_min_width(const struct view_spec *v, const struct run_desc *d);
+void table_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
+		const struct theme *t);
+
+/* ---- help overlay (help.c) ---- */
+
+/* Draws the key list centred on the screen in its own window. */
+void help_draw(const struct theme *t);
+void help_close(void);
+/* Puts the open overlay back on top after panels under it were redrawn. */
+void help_touch(void);
+
+/* ---- CSV export (export.c) ---- */
+
+/* Writes the run's metrics (every kept point, the latest grid and events) as
+ * "scenario,series,metric,epoch,index,value" rows to
+ * dir/overparam-<scenario file name>-<seed>-<time>.csv (dir NULL: the
+ * current directory). Returns 0 with the path in msg, or -1 with what went
+ * wrong in msg. */
+int export_csv(const char *dir, const struct scenario *sc, const struct run_desc *d, const struct history *h,
+	       char *msg /* (len) */, size_t len);
+
+/* ---- layout (layout.c) ---- */
+
+struct rect {
+	int x, y, w, h;
+};
+
+struct layout {
+	struct rect view[RUN_MAX_VIEWS]; /* w == 0: not shown */
+	bool text_shown;
+};
+
+#define LAYOUT_HEADER_ROWS 2
+#define LAYOUT_FOOTER_ROWS 1
+
+/* Places the views of d on a w x h screen (header and footer rows kept
+ * free). notes: the text panel's content (its height depends on it).
+ * Returns 0, or -1 when the screen is too small for the panels. */
+int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bool show_text, struct layout *out);
+/* The smallest screen the views need (without the text panel if that is
+ * what it takes). */
+void layout_min_size(const struct run_desc *d, const char *notes, int *w, int *h);
+
+#endif

@@ -1,0 +1,158 @@
+/* history.c: the UI's (and the headless runner's) picture of the current
+ * run, built from records alone. Owned by one thread; only this file
+ * allocates, so the trainer never does. */
+#include "overparam/history.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Metrics drawn over epochs keep every point; events and the grid keep only
+ * their latest value. */
+static bool is_curve_metric(enum metric m)
+{
+	switch (m) {
+	case MET_TRAIN_LOSS:
+	case MET_TEST_LOSS:
+	case MET_BARRIER:
+	case MET_NORM_SIGNAL:
+	case MET_NORM_NOISE:
+	case MET_MN_TRAIN:
+	case MET_MN_TEST:
+	case MET_MN_SIGNAL:
+	case MET_MN_NOISE:
+	case MET_MN_DISTANCE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void clear_run(struct history *h)
+{
+	h->epoch = 0;
+	h->done = false;
+	h->grid_epoch = 0;
+	for (int s = 0; s < RUN_MAX_SERIES; s++) {
+		h->diverged[s] = false;
+		for (int m = 0; m < MET_COUNT; m++) {
+			h->last[s][m] = NAN;
+			h->last_epoch[s][m] = 0;
+			h->seen[s][m] = false;
+			h->pts[s][m].n = 0;
+		}
+	}
+	for (int i = 0; i < SCENARIO_MAX_ALPHA; i++)
+		h->grid[i] = NAN;
+}
+
+void history_init(struct history *h, bool keep_points)
+{
+	memset(h, 0, sizeof *h);
+	h->keep_points = keep_points;
+	h->scenario = -1;
+	clear_run(h);
+}
+
+void history_free(struct history *h)
+{
+	for (int s = 0; s < RUN_MAX_SERIES; s++)
+		for (int m = 0; m < MET_COUNT; m++) {
+			free(h->pts[s][m].epoch);
+			free(h->pts[s][m].value);
+			h->pts[s][m] = (struct point_series){0};
+		}
+}
+
+void history_reset(struct history *h, uint32_t generation)
+{
+	h->generation = generation;
+	h->scenario = -1;
+	h->seed = 0;
+	clear_run(h);
+	h->changes++;
+}
+
+/* Doubling growth; on allocation failure the point is dropped, the latest
+ * value is still kept, and the chart shows what it has. */
+static void append_point(struct point_series *ps, uint32_t epoch, float value)
+{
+	if (ps->n == ps->cap) {
+		uint32_t cap = ps->cap ? ps->cap * 2 : 256;
+		if (cap <= ps->cap)
+			return;
+		uint32_t *e = realloc(ps->epoch, (size_t)cap * sizeof *e);
+		if (!e)
+			return;
+		ps->epoch = e;
+		float *v = realloc(ps->value, (size_t)cap * sizeof *v);
+		if (!v)
+			return;
+		ps->value = v;
+		ps->cap = cap;
+	}
+	ps->epoch[ps->n] = epoch;
+	ps->value[ps->n] = value;
+	ps->n++;
+}
+
+/* Generations are free-running: compare by signed distance so the wrap at
+ * UINT32_MAX still orders them. */
+static bool newer(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+bool history_add(struct history *h, const struct op_record *rec)
+{
+	enum metric m = (enum metric)rec->metric;
+	if ((unsigned)m >= MET_COUNT)
+		return false;
+	if (m == MET_START) {
+		/* A start of the current generation counts once, so a reset
+		 * UI (which already moved to the next generation) can take
+		 * the start it is waiting for. */
+		if (newer(rec->generation, h->generation) || (rec->generation == h->generation && h->scenario < 0)) {
+			history_reset(h, rec->generation);
+			h->scenario = rec->series;
+			h->seed = (uint64_t)rec->value;
+			return true;
+		}
+		return false;
+	}
+	if (rec->generation != h->generation)
+		return false;
+
+	switch (m) {
+	case MET_EPOCH:
+		h->epoch = rec->epoch;
+		break;
+	case MET_DONE:
+		h->done = true;
+		if (rec->epoch > h->epoch)
+			h->epoch = rec->epoch;
+		break;
+	case MET_INTERP_LOSS:
+		if (rec->index >= SCENARIO_MAX_ALPHA)
+			return false;
+		h->grid[rec->index] = rec->value;
+		h->grid_epoch = rec->epoch;
+		break;
+	default:
+		break;
+	}
+	if (m != MET_EPOCH && m != MET_DONE) {
+		int s = rec->series;
+		if (s >= RUN_MAX_SERIES)
+			return false;
+		h->last[s][m] = rec->value;
+		h->last_epoch[s][m] = rec->epoch;
+		h->seen[s][m] = true;
+		if (m == MET_DIVERGED)
+			h->diverged[s] = true;
+		if (h->keep_points && is_curve_metric(m))
+			append_point(&h->pts[s][m], rec->epoch, (float)rec->value);
+	}
+	h->changes++;
+	return true;
+}

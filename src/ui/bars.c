@@ -1,0 +1,237 @@
+/* bars.c: the loss at each point of the interpolation grid as vertical
+ * bars, coloured (or, in monochrome, filled) by the seed's status: low loss
+ * below 0.01, medium below 0.1, else the barrier. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "overparam/ui_widgets.h"
+
+#define MAX_TICKS 12
+
+void bars_reset(struct bars *b)
+{
+	axis_clear(&b->y, false);
+}
+
+enum ui_role bars_role(double loss)
+{
+	if (!isfinite(loss))
+		return ROLE_BAD;
+	if (loss < 0.01)
+		return ROLE_LOW;
+	if (loss < 0.1)
+		return ROLE_MEDIUM;
+	return ROLE_HIGH;
+}
+
+/* Fill of a whole cell: one glyph for every status with colours, a
+ * different texture for each without. */
+static wchar_t fill_glyph(const struct theme *t, enum ui_role r)
+{
+	if (t->color)
+		return theme_glyph(t, L'\x2588', '#');
+	switch (r) {
+	case ROLE_LOW: return theme_glyph(t, L'\x2591', '.');
+	case ROLE_MEDIUM: return theme_glyph(t, L'\x2592', '+');
+	default: return theme_glyph(t, L'\x2588', '#');
+	}
+}
+
+static void draw_bar(WINDOW *w, const struct theme *t, double v, const struct axis *a, int x, int bw, int y_bottom,
+		     int plot_h)
+{
+	enum ui_role role = bars_role(v);
+	attr_t attr = theme_attr(t, role);
+	if (!isfinite(v)) {
+		for (int i = 0; i < bw; i++)
+			text_put_wch(w, y_bottom, x + i, theme_glyph(t, L'\x00d7', 'x'), attr);
+		return;
+	}
+	double f = (v - a->lo) / (a->hi - a->lo);
+	f = f < 0 ? 0 : (f > 1 ? 1 : f);
+	int eighths = (int)lround(f * plot_h * 8);
+	if (eighths == 0 && v > a->lo)
+		eighths = 1; /* computed, near zero: a sliver says so */
+	bool fine = t->color && t->unicode_glyphs;
+	if (!fine)
+		eighths = (eighths + 7) / 8 * 8;
+	int full = eighths / 8, part = eighths % 8;
+	wchar_t fill = fill_glyph(t, role);
+	for (int r = 0; r < full && r < plot_h; r++)
+		for (int i = 0; i < bw; i++)
+			text_put_wch(w, y_bottom - r, x + i, fill, attr);
+	if (part && full < plot_h)
+		for (int i = 0; i < bw; i++)
+			text_put_wch(w, y_bottom - full, x + i, (wchar_t)(0x2580 + part), attr);
+}
+
+static void status_legend(WINDOW *w, const struct theme *t, int y, int right, int left_limit)
+{
+	static const struct {
+		enum ui_role role;
+		const char *text;
+	} items[] = {{ROLE_LOW, "<0.01"}, {ROLE_MEDIUM, "<0.1"}, {ROLE_HIGH, "barrier"}};
+	int width = 0;
+	for (size_t i = 0; i < 3; i++)
+		width += 2 + (int)strlen(items[i].text) + (i ? 2 : 0);
+	int x = right - width - 1;
+	if (x <= left_limit)
+		return;
+	mvwaddch(w, y, x++, ' ');
+	for (size_t i = 0; i < 3; i++) {
+		if (i) {
+			mvwaddstr(w, y, x, "  ");
+			x += 2;
+		}
+		text_put_wch(w, y, x++, fill_glyph(t, items[i].role), theme_attr(t, items[i].role));
+		mvwaddch(w, y, x++, ' ');
+		x += text_put(w, y, x, items[i].text, (int)strlen(items[i].text), A_NORMAL);
+	}
+	mvwaddch(w, y, x, ' ');
+}
+
+static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const struct history *h,
+		      const struct theme *t, int rows, int cols);
+
+void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struct run_desc *d,
+	       const struct history *h, const struct theme *t)
+{
+	int rows = getmaxy(w), cols = getmaxx(w);
+	werase(w);
+	panel_frame(w, v->title, t);
+	int title_end = 4 + text_width(v->title ? v->title : "");
+
+	/* The barrier in the top border, the status key in the bottom one. */
+	char barrier[64] = "";
+	int barrier_row = 0, barrier_x = 0;
+	if (h->seen[0][MET_BARRIER]) {
+		char val[24];
+		fmt_short(val, sizeof val, h->last[0][MET_BARRIER]);
+		snprintf(barrier, sizeof barrier, " barrier %s, epoch %u ", val, h->last_epoch[0][MET_BARRIER]);
+		barrier_x = cols - 2 - text_width(barrier);
+		if (barrier_x < title_end) {
+			/* No room in the border: the plot's top row, over the bars. */
+			snprintf(barrier, sizeof barrier, "barrier %s", val);
+			barrier_row = 1;
+			barrier_x = cols - 2 - text_width(barrier);
+		}
+	}
+	status_legend(w, t, rows - 1, cols - 2, 1);
+	bars_body(w, b, d, h, t, rows, cols);
+	if (barrier[0] && barrier_x > (barrier_row ? 1 : title_end))
+		text_put(w, barrier_row, barrier_x, barrier, cols - 2 - barrier_x,
+			 theme_attr(t, bars_role(h->last[0][MET_BARRIER])) | A_BOLD);
+}
+
+static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const struct history *h,
+		      const struct theme *t, int rows, int cols)
+{
+	int n = d->n_alpha;
+	int plot_top = 1, label_row = rows - 2, plot_h = label_row - plot_top;
+	if (n <= 0 || plot_h < 1 || cols < 12)
+		return;
+	double hi = NAN;
+	for (int i = 0; i < n; i++)
+		if (isfinite(h->grid[i]))
+			hi = isnan(hi) || h->grid[i] > hi ? h->grid[i] : hi;
+	if (isnan(hi)) {
+		const char *msg = "no interpolation yet";
+		int mw = text_width(msg);
+		if (mw < cols - 2)
+			text_put(w, plot_top + plot_h / 2, (cols - mw) / 2, msg, mw, theme_attr(t, ROLE_DIM));
+		return;
+	}
+	/* Grow when a bar leaves the range; shrink only when the tallest bar
+	 * uses under 40% of it (the random nets of the first epochs reach
+	 * far above the barrier that forms later). */
+	if (b->y.hi > b->y.lo && hi < 0.4 * b->y.hi)
+		axis_clear(&b->y, false);
+	axis_cover(&b->y, 0, hi);
+
+	double ticks[MAX_TICKS];
+	int max_ticks = (plot_h + 1) / 2;
+	max_ticks = max_ticks < 2 ? 2 : (max_ticks > MAX_TICKS ? MAX_TICKS : max_ticks);
+	int nt = axis_ticks(&b->y, max_ticks, ticks);
+	char labels[MAX_TICKS][24];
+	int gw = 1;
+	for (int i = 0; i < nt; i++) {
+		fmt_tick(labels[i], sizeof labels[i], ticks[i], false);
+		int l = (int)strlen(labels[i]);
+		gw = l > gw ? l : gw;
+	}
+	int axis_x = 1 + gw, px = axis_x + 1, pw = cols - 2 - px;
+	if (pw < 2)
+		return;
+	attr_t dim = theme_attr(t, ROLE_DIM);
+	wattrset(w, dim);
+	mvwvline(w, plot_top, axis_x, ACS_VLINE, plot_h);
+	wattrset(w, A_NORMAL);
+	int used = -1;
+	for (int i = 0; i < nt; i++) {
+		int r = axis_dot(&b->y, ticks[i], plot_h);
+		if (r < 0 || r == used)
+			continue;
+		used = r;
+		int l = (int)strlen(labels[i]);
+		text_put(w, plot_top + r, axis_x - l, labels[i], l, dim);
+		wattrset(w, dim);
+		mvwaddch(w, plot_top + r, axis_x, ACS_RTEE);
+		wattrset(w, A_NORMAL);
+	}
+	text_put_wch(w, label_row, axis_x, theme_glyph(t, L'\x03b1', 'a'), dim);
+
+	int y_bottom = plot_top + plot_h - 1;
+	if (n > pw) {
+		/* More points than columns: each column shows its worst. */
+		for (int x = 0; x < pw; x++) {
+			double worst = NAN;
+			for (int i = x * n / pw; i < (x + 1) * n / pw; i++)
+				if (!isnan(h->grid[i]) && (isnan(worst) || !(h->grid[i] <= worst)))
+					worst = h->grid[i];
+			if (!isnan(worst))
+				draw_bar(w, t, worst, &b->y, px + x, 1, y_bottom, plot_h);
+		}
+		return;
+	}
+	int sw = pw / n;
+	int bw = sw > 1 ? sw - 1 : 1;
+	int x0 = px + (pw - sw * n) / 2 + (sw - bw) / 2;
+
+	/* alpha labels: every k-th one, k the smallest that keeps them apart */
+	int lmax = 1;
+	char al[SCENARIO_MAX_ALPHA][16];
+	for (int i = 0; i < n; i++) {
+		snprintf(al[i], sizeof al[i], "%g", d->alpha[i]);
+		int l = (int)strlen(al[i]);
+		lmax = l > lmax ? l : lmax;
+	}
+	int k = 1;
+	while (k * sw < lmax + 1 && k < n)
+		k++;
+	for (int i = 0; i < n; i++) {
+		int bx = x0 + i * sw;
+		double val = h->grid[i];
+		if (!isnan(val))
+			draw_bar(w, t, val, &b->y, bx, bw, y_bottom, plot_h);
+		/* the value over the bar when it fits */
+		if (!isnan(val) && isfinite(val)) {
+			char vb[24];
+			fmt_short(vb, sizeof vb, val);
+			int vw = (int)strlen(vb);
+			double f = (val - b->y.lo) / (b->y.hi - b->y.lo);
+			int occupied = (int)ceil(f * plot_h - 1e-9);
+			if (occupied < 1)
+				occupied = 1;
+			int top_row = y_bottom - occupied;
+			if (vw <= sw - 1 && top_row >= plot_top && top_row <= y_bottom)
+				text_put(w, top_row, bx + (bw - vw) / 2, vb, vw, dim);
+		}
+		if (i % k == 0) {
+			int l = (int)strlen(al[i]);
+			int lx = bx + (bw - l) / 2;
+			if (lx + l <= cols - 1 && lx > axis_x)
+				text_put(w, label_row, lx, al[i], l, dim);
+		}
+	}
+}

@@ -1,0 +1,384 @@
+/* chart.c: the line chart. Curves come from per-column summaries, so a
+ * frame costs O(cells) however long the run; the x axis spans the planned
+ * epochs from the start and the y axis only grows, so a new epoch changes a
+ * few cells and the terminal is sent little. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "overparam/ui_widgets.h"
+
+#define MAX_TICKS 16
+
+static const char *metric_short(enum metric m)
+{
+	switch (m) {
+	case MET_TRAIN_LOSS: return "train";
+	case MET_TEST_LOSS: return "test";
+	case MET_BARRIER: return "barrier";
+	case MET_NORM_SIGNAL: return "signal";
+	case MET_NORM_NOISE: return "noise";
+	case MET_MN_TRAIN: return "min-norm train";
+	case MET_MN_TEST: return "min-norm test";
+	case MET_MN_SIGNAL: return "min-norm signal";
+	case MET_MN_NOISE: return "min-norm noise";
+	case MET_MN_DISTANCE: return "to min-norm";
+	default: return metric_name(m);
+	}
+}
+
+/* The labels' common start up to a space ("width " of "width 10",
+ * "width 500"), said once in the legend. */
+static void common_prefix(struct chart *c)
+{
+	c->legend_prefix[0] = 0;
+	if (c->ncurves < 2)
+		return;
+	size_t n = strlen(c->curve[0].label);
+	for (int k = 1; k < c->ncurves; k++) {
+		size_t i = 0;
+		while (i < n && c->curve[k].label[i] == c->curve[0].label[i])
+			i++;
+		n = i;
+	}
+	while (n > 0 && c->curve[0].label[n - 1] != ' ')
+		n--;
+	/* Only a prefix before numbers reads well said once ("width 10 50");
+	 * "net A", "net B" stay whole. */
+	for (int k = 0; k < c->ncurves; k++) {
+		char next = c->curve[k].label[n];
+		if (strlen(c->curve[k].label) <= n || next < '0' || next > '9')
+			return;
+	}
+	if (n >= sizeof c->legend_prefix)
+		return;
+	memcpy(c->legend_prefix, c->curve[0].label, n);
+	c->legend_prefix[n] = 0;
+}
+
+void chart_init(struct chart *c, const struct view_spec *v, const struct run_desc *d, bool log, bool glyphs)
+{
+	memset(c, 0, sizeof *c);
+	c->view = v;
+	c->desc = d;
+	c->glyphs = glyphs;
+	int nseries = 0;
+	for (int s = 0; s < d->n_series && s < RUN_MAX_SERIES; s++)
+		nseries += (v->series_mask >> s) & 1u;
+	for (int mi = 0; mi < v->n_metrics && mi < VIEW_MAX_METRICS; mi++) {
+		for (int s = 0; s < d->n_series && s < RUN_MAX_SERIES; s++) {
+			if (!((v->series_mask >> s) & 1u) || c->ncurves >= CHART_MAX_CURVES)
+				continue;
+			struct chart_curve *cv = &c->curve[c->ncurves++];
+			cv->series = s;
+			cv->metric = v->metrics[mi];
+			if (v->n_metrics == 1)
+				snprintf(cv->label, sizeof cv->label, "%s", d->series_label[s]);
+			else if (nseries == 1)
+				snprintf(cv->label, sizeof cv->label, "%s", metric_short(cv->metric));
+			else
+				snprintf(cv->label, sizeof cv->label, "%s %s", d->series_label[s], metric_short(cv->metric));
+			colsum_init(&cv->cs);
+		}
+	}
+	common_prefix(c);
+	canvas_init(&c->cv);
+	axis_clear(&c->y, log);
+}
+
+void chart_free(struct chart *c)
+{
+	for (int k = 0; k < c->ncurves; k++)
+		colsum_free(&c->curve[k].cs);
+	canvas_free(&c->cv);
+}
+
+void chart_reset(struct chart *c, bool log)
+{
+	axis_clear(&c->y, log);
+	/* Zero plot size: the next draw rebuilds every summary from the
+	 * history's points. */
+	c->plot_w = c->plot_h = 0;
+}
+
+static bool curve_diverged(const struct chart_curve *cv, const struct history *h)
+{
+	double last = h->last[cv->series][cv->metric];
+	return h->diverged[cv->series] || (h->seen[cv->series][cv->metric] && !isfinite(last));
+}
+
+static uint32_t diverged_mask(const struct chart *c, const struct history *h)
+{
+	uint32_t m = 0;
+	for (int k = 0; k < c->ncurves && k < 32; k++)
+		if (curve_diverged(&c->curve[k], h))
+			m |= 1u << k;
+	return m;
+}
+
+bool chart_update(struct chart *c, const struct history *h)
+{
+	if (c->plot_w == 0)
+		return true;
+	/* A curve going non-finite moves no column, but the legend says so. */
+	bool changed = diverged_mask(c, h) != c->diverged;
+	for (int k = 0; k < c->ncurves; k++) {
+		struct chart_curve *cv = &c->curve[k];
+		changed |= colsum_update(&cv->cs, &h->pts[cv->series][cv->metric]);
+	}
+	return changed;
+}
+
+/* Grows the y axis over every curve and the reference line. */
+static bool chart_fit_axis(struct chart *c)
+{
+	bool changed = false;
+	for (int k = 0; k < c->ncurves; k++) {
+		double lo, hi, mp;
+		if (!colsum_extent(&c->curve[k].cs, &lo, &hi, &mp))
+			continue;
+		changed |= axis_cover(&c->y, c->y.log ? mp : lo, hi);
+	}
+	double hl = c->view->hline;
+	if (isfinite(hl))
+		changed |= axis_cover(&c->y, hl, hl);
+	return changed;
+}
+
+static void chart_title(const struct chart *c, char *buf, size_t len)
+{
+	const char *t = c->view->title ? c->view->title : "";
+	const char *kind = c->y.log ? "log" : "linear";
+	size_t n = strlen(t);
+	if (n > 0 && t[n - 1] == ')')
+		snprintf(buf, len, "%.*s, %s)", (int)(n - 1), t, kind);
+	else
+		snprintf(buf, len, "%s (%s)", t, kind);
+}
+
+/* Legend: [prefix] then a sample and the label of each curve. */
+static int legend_width(const struct chart *c, const struct history *h)
+{
+	size_t pl = strlen(c->legend_prefix);
+	int w = pl ? text_width(c->legend_prefix) : 0;
+	for (int k = 0; k < c->ncurves; k++) {
+		w += (k > 0 ? (pl ? 1 : 2) : 0) + 2 + text_width(c->curve[k].label + pl);
+		if (curve_diverged(&c->curve[k], h))
+			w += 9;
+	}
+	return w;
+}
+
+static void legend_draw(WINDOW *w, const struct chart *c, const struct history *h, const struct theme *t, int y,
+			int x, int maxx)
+{
+	size_t pl = strlen(c->legend_prefix);
+	if (pl) {
+		char pre[32];
+		snprintf(pre, sizeof pre, "%s", c->legend_prefix);
+		pre[pl - 1] = 0; /* the trailing space */
+		x += text_put(w, y, x, pre, maxx - x, A_NORMAL);
+		if (x < maxx)
+			mvwaddch(w, y, x++, ' ');
+	}
+	for (int k = 0; k < c->ncurves && x < maxx; k++) {
+		if (k > 0) {
+			mvwaddch(w, y, x++, ' ');
+			if (!pl && x < maxx)
+				mvwaddch(w, y, x++, ' ');
+		}
+		if (x + 2 > maxx)
+			break;
+		wchar_t sample = c->glyphs ? theme_curve_glyph(t, k) : theme_glyph(t, L'\x2501', '-');
+		text_put_wch(w, y, x++, sample, theme_curve_attr(t, k));
+		mvwaddch(w, y, x++, ' ');
+		x += text_put(w, y, x, c->curve[k].label + pl, maxx - x, theme_curve_attr(t, k));
+		if (curve_diverged(&c->curve[k], h) && x + 9 <= maxx)
+			x += text_put(w, y, x, " diverged", maxx - x, theme_attr(t, ROLE_BAD));
+	}
+}
+
+/* Epoch labels in the bottom border: 0 at the left, the planned count at the
+ * right, round steps between them when they fit. */
+static void x_labels(WINDOW *w, const struct chart *c, const struct theme *t, int y, int px, int pw)
+{
+	uint32_t planned = (uint32_t)(c->desc->planned_epochs > 0 ? c->desc->planned_epochs : 1);
+	char last[24];
+	snprintf(last, sizeof last, "%u", planned);
+	int lw = (int)strlen(last);
+	attr_t a = theme_attr(t, ROLE_DIM);
+	int room = pw / (lw + 3);
+	double step = room > 0 ? nice_step((double)planned / room) : planned;
+	if (step < 1)
+		step = 1;
+	int edge = px - 1; /* rightmost column already used */
+	text_put(w, y, px, "0", 1, a);
+	edge = px;
+	int last_x = px + pw - lw;
+	for (double e = step; e < planned; e += step) {
+		char buf[24];
+		snprintf(buf, sizeof buf, "%.0f", e);
+		int bw = (int)strlen(buf);
+		int col = px + epoch_col((uint32_t)e, planned, pw * c->cv.sx) / c->cv.sx;
+		int x = col - bw / 2;
+		if (x <= edge + 1 || x + bw >= last_x - 1)
+			continue;
+		text_put(w, y, x, buf, bw, a);
+		edge = x + bw - 1;
+	}
+	if (last_x > edge + 1)
+		text_put(w, y, last_x, last, lw, a);
+}
+
+/* Puts the reference line's label on its row where no curve is: the right
+ * end, else the left end. */
+static void hline_label(WINDOW *w, const struct chart *c, const struct theme *t, int row, int y, int px, int pw)
+{
+	char buf[64];
+	char val[24];
+	fmt_short(val, sizeof val, c->view->hline);
+	snprintf(buf, sizeof buf, " %s %s ", c->view->hline_label ? c->view->hline_label : "", val);
+	int bw = text_width(buf);
+	if (bw > pw)
+		return;
+	int starts[2] = {pw - bw, 0};
+	for (int i = 0; i < 2; i++) {
+		bool free = true;
+		for (int x = starts[i]; x < starts[i] + bw; x++)
+			if (c->cv.bits[(size_t)row * (size_t)c->cv.w + (size_t)x])
+				free = false;
+		if (free) {
+			text_put(w, y, px + starts[i], buf, bw, theme_attr(t, ROLE_HLINE));
+			return;
+		}
+	}
+}
+
+void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struct theme *t)
+{
+	int rows = getmaxy(w), cols = getmaxx(w);
+	c->diverged = diverged_mask(c, h);
+	werase(w);
+	char title[160];
+	chart_title(c, title, sizeof title);
+	panel_frame(w, title, t);
+	if (rows < 4 || cols < 12)
+		return;
+
+	/* The legend rides in the top border when it fits after the title,
+	 * else it takes the first row; one curve needs none. */
+	int top = 1;
+	bool legend = c->ncurves > 1;
+	int lw = legend ? legend_width(c, h) : 0;
+	int title_end = 4 + text_width(title);
+	bool legend_in_border = legend && title_end + 2 + lw + 2 <= cols;
+	if (legend && !legend_in_border && rows >= 5)
+		top = 2;
+	int plot_h = rows - 1 - top;
+	if (plot_h < 1)
+		return;
+
+	int sx = c->glyphs ? 1 : 2, sy = c->glyphs ? 1 : 4;
+	/* Fold new points with the geometry we have; a guess on the first
+	 * draw (the extent does not depend on the column count). */
+	int guess_w = c->plot_w > 0 ? c->plot_w : cols - 8;
+	for (int k = 0; k < c->ncurves; k++) {
+		struct chart_curve *cv = &c->curve[k];
+		if (cv->cs.ncols != guess_w * sx || c->plot_w == 0) {
+			colsum_reset(&cv->cs, guess_w * sx, (uint32_t)c->desc->planned_epochs);
+		}
+		colsum_update(&cv->cs, &h->pts[cv->series][cv->metric]);
+	}
+	chart_fit_axis(c);
+
+	double ticks[MAX_TICKS];
+	int max_ticks = (plot_h + 1) / 2;
+	if (max_ticks < 2)
+		max_ticks = 2;
+	if (max_ticks > MAX_TICKS)
+		max_ticks = MAX_TICKS;
+	int nt = axis_ticks(&c->y, max_ticks, ticks);
+	char labels[MAX_TICKS][24];
+	int gw = 1;
+	for (int i = 0; i < nt; i++) {
+		fmt_tick(labels[i], sizeof labels[i], ticks[i], c->y.log);
+		int lwid = (int)strlen(labels[i]);
+		gw = lwid > gw ? lwid : gw;
+	}
+	int axis_x = 1 + gw;
+	int px = axis_x + 1;
+	int pw = cols - 1 - px;
+	if (pw < 2)
+		return;
+	if (pw != c->plot_w || plot_h != c->plot_h || c->cv.sx != sx) {
+		c->plot_w = pw;
+		c->plot_h = plot_h;
+		canvas_resize(&c->cv, pw, plot_h, !c->glyphs);
+		for (int k = 0; k < c->ncurves; k++) {
+			struct chart_curve *cv = &c->curve[k];
+			colsum_reset(&cv->cs, pw * sx, (uint32_t)c->desc->planned_epochs);
+			colsum_update(&cv->cs, &h->pts[cv->series][cv->metric]);
+		}
+	}
+	canvas_clear(&c->cv);
+	for (int k = 0; k < c->ncurves; k++)
+		canvas_plot(&c->cv, &c->curve[k].cs, &c->y, k);
+
+	/* y axis with its ticks */
+	attr_t dim = theme_attr(t, ROLE_DIM);
+	wattrset(w, dim);
+	mvwvline(w, top, axis_x, ACS_VLINE, plot_h);
+	wattrset(w, A_NORMAL);
+	int used_row = -1;
+	for (int i = 0; i < nt; i++) {
+		int r = axis_dot(&c->y, ticks[i], plot_h * sy) / sy;
+		if (r < 0 || r == used_row)
+			continue;
+		used_row = r;
+		int lwid = (int)strlen(labels[i]);
+		text_put(w, top + r, axis_x - lwid, labels[i], lwid, dim);
+		wattrset(w, dim);
+		mvwaddch(w, top + r, axis_x, ACS_RTEE);
+		wattrset(w, A_NORMAL);
+	}
+
+	/* reference line under the curves */
+	int hrow = -1;
+	if (isfinite(c->view->hline)) {
+		hrow = axis_dot(&c->y, c->view->hline, plot_h * sy);
+		if (hrow >= 0) {
+			hrow /= sy;
+			wchar_t dash = theme_glyph(t, L'\x254c', '-');
+			for (int x = 0; x < pw; x++)
+				if (!c->cv.bits[(size_t)hrow * (size_t)pw + (size_t)x])
+					text_put_wch(w, top + hrow, px + x, dash, theme_attr(t, ROLE_HLINE));
+		}
+	}
+
+	/* the curves */
+	for (int r = 0; r < plot_h; r++) {
+		for (int x = 0; x < pw; x++) {
+			size_t cell = (size_t)r * (size_t)pw + (size_t)x;
+			unsigned bits = c->cv.bits[cell];
+			if (!bits)
+				continue;
+			int k = c->cv.owner[cell];
+			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : braille_char(bits);
+			text_put_wch(w, top + r, px + x, ch, theme_curve_attr(t, k));
+		}
+	}
+	if (hrow >= 0)
+		hline_label(w, c, t, hrow, top + hrow, px, pw);
+
+	if (legend) {
+		if (legend_in_border)
+			legend_draw(w, c, h, t, 0, cols - 2 - lw, cols - 2);
+		else if (top == 2)
+			legend_draw(w, c, h, t, 1, 2, cols - 1); /* the gutter is free on this row */
+	} else if (c->ncurves == 1 && curve_diverged(&c->curve[0], h)) {
+		int x = cols - 2 - 10;
+		if (x > title_end)
+			text_put(w, 0, x, " diverged ", 10, theme_attr(t, ROLE_BAD));
+	}
+	x_labels(w, c, t, rows - 1, px, pw);
+}

@@ -1,0 +1,89 @@
+/* export.c: the `e` key. The current run's metrics as CSV, in the same
+ * columns and labels as `--headless --csv`, so one script reads both (the
+ * grid, as there, under series 0). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "overparam/ui_widgets.h"
+
+/* The scenario's file name without directory and ".ini". */
+static void scenario_stem(const struct scenario *sc, char *buf, size_t len)
+{
+	const char *base = strrchr(sc->path, '/');
+	base = base ? base + 1 : sc->path;
+	snprintf(buf, len, "%s", *base ? base : "scenario");
+	size_t n = strlen(buf);
+	if (n > 4 && strcmp(buf + n - 4, ".ini") == 0)
+		buf[n - 4] = 0;
+}
+
+/* A CSV field, quoted when it holds a comma, quote or newline. */
+static void put_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void put_row(FILE *f, const char *name, const char *series, enum metric m, uint32_t epoch, uint32_t index,
+		    double v)
+{
+	put_field(f, name);
+	fputc(',', f);
+	put_field(f, series);
+	fprintf(f, ",%s,%u,%u,%.9g\n", metric_name(m), epoch, index, v);
+}
+
+int export_csv(const char *dir, const struct scenario *sc, const struct run_desc *d, const struct history *h,
+	       char *msg, size_t len)
+{
+	char stem[256], stamp[32], path[1024];
+	scenario_stem(sc, stem, sizeof stem);
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	snprintf(path, sizeof path, "%s%soverparam-%s-%llu-%s.csv", dir && *dir ? dir : "",
+		 dir && *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", stem, (unsigned long long)h->seed, stamp);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		snprintf(msg, len, "export failed: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "scenario,series,metric,epoch,index,value\n");
+	for (int s = 0; s < RUN_MAX_SERIES; s++) {
+		const char *label = s < d->n_series ? d->series_label[s] : "run";
+		for (int m = 0; m < MET_COUNT; m++) {
+			const struct point_series *ps = &h->pts[s][m];
+			if (ps->n > 0) {
+				for (uint32_t i = 0; i < ps->n; i++)
+					put_row(f, stem, label, (enum metric)m, ps->epoch[i], 0, ps->value[i]);
+			} else if (h->seen[s][m] && m != MET_INTERP_LOSS) {
+				/* events and values kept only as their latest */
+				put_row(f, stem, label, (enum metric)m, h->last_epoch[s][m], 0, h->last[s][m]);
+			}
+		}
+	}
+	for (int i = 0; i < d->n_alpha && i < SCENARIO_MAX_ALPHA; i++)
+		if (!isnan(h->grid[i]))
+			put_row(f, stem, d->n_series > 0 ? d->series_label[0] : "run", MET_INTERP_LOSS, h->grid_epoch,
+				(uint32_t)i, h->grid[i]);
+	bool bad = ferror(f) != 0;
+	if (fclose(f) != 0 || bad) {
+		snprintf(msg, len, "export failed: %s: %s", path, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	snprintf(msg, len, "wrote %s", path);
+	return 0;
+}
