@@ -857,6 +857,84 @@ static void test_switch_out_of_range_ignored(void **state)
 	free(lg.r);
 }
 
+
+/* A real scenario at max pace through a small ring: what the UI drains is
+ * exactly the record stream of the same experiment stepped directly, in
+ * order, with the trainer's START/EPOCH/DONE marks around it. */
+struct direct_log {
+	struct op_record *rec;
+	size_t n, cap;
+};
+
+static void direct_emit(void *ctx, const struct op_record *rec)
+{
+	struct direct_log *d = ctx;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 4096;
+		d->rec = realloc(d->rec, d->cap * sizeof *d->rec);
+		assert_non_null(d->rec);
+	}
+	d->rec[d->n++] = *rec;
+}
+
+static void test_real_scenario_no_loss(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	if (scenario_load("scenarios/02-mode-connectivity.ini", &sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+
+	const struct experiment_ops *ops = experiment_ops_for(sc.kind);
+	struct direct_log want = {0};
+	struct emitter em = {.emit = direct_emit, .ctx = &want, .generation = 1};
+	struct experiment *x;
+	assert_int_equal(ops->create(&sc, sc.seed, &x, err, sizeof err), 0);
+	uint32_t epochs = 0;
+	for (bool more = true; more; epochs++)
+		more = ops->step(x, &em);
+	ops->destroy(x);
+
+	struct trainer_config cfg = {.scenarios = &sc, .n_scenarios = 1, .ring_capacity = 64, .pace_override = 0};
+	struct trainer *t;
+	assert_int_equal(trainer_start(&t, &cfg), 0);
+	struct op_record buf[7];
+	size_t next = 0;
+	uint32_t marks = 0;
+	bool done = false;
+	double end = now_s() + 60;
+	while (!done && now_s() < end) {
+		uint32_t n = trainer_drain(t, buf, 7);
+		if (n == 0)
+			sleep_ms(0.05);
+		for (uint32_t i = 0; i < n; i++) {
+			const struct op_record *r = &buf[i];
+			if (r->metric == MET_START || r->metric == MET_EPOCH) {
+				marks++;
+				continue;
+			}
+			if (r->metric == MET_DONE) {
+				assert_true(r->value == (double)epochs);
+				done = true;
+				continue;
+			}
+			assert_true(next < want.n);
+			const struct op_record *w = &want.rec[next++];
+			assert_int_equal(r->epoch, w->epoch);
+			assert_int_equal(r->series, w->series);
+			assert_int_equal(r->metric, w->metric);
+			assert_int_equal(r->index, w->index);
+			assert_memory_equal(&r->value, &w->value, sizeof r->value); /* bit-identical */
+		}
+	}
+	assert_true(done);
+	assert_int_equal(next, want.n);
+	assert_int_equal(marks, 1 + epochs);
+	assert_int_equal(trainer_records_sent(t), want.n + marks + 1);
+	trainer_stop(t);
+	free(want.rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -874,6 +952,7 @@ int main(void)
 		cmocka_unit_test_setup(test_stop_never_deadlocks, reset_fake),
 		cmocka_unit_test_setup(test_create_failure_and_recovery, reset_fake),
 		cmocka_unit_test_setup(test_switch_out_of_range_ignored, reset_fake),
+		cmocka_unit_test(test_real_scenario_no_loss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
