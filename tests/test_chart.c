@@ -52,6 +52,22 @@ static void test_log_axis_grows_to_decades_and_never_shrinks(void **state)
 	assert_float_equal(a.hi, 1e-1, 1e-14);
 }
 
+static void test_log_axis_floor(void **state)
+{
+	(void)state;
+	struct axis a;
+	axis_clear(&a, true);
+	/* GD's train loss from 10 down to float noise */
+	assert_true(axis_cover(&a, 3e-31, 7.0));
+	assert_true(a.hi == 10.0);
+	assert_true(fabs(log10(a.hi / a.lo) - AXIS_LOG_DECADES) < 1e-9);
+	/* a test loss of 0.1 keeps a readable place, the noise on the floor */
+	assert_int_equal(axis_dot(&a, 3e-31, 49), 48);
+	assert_true(axis_dot(&a, 0.1, 49) < 12);
+	/* a value already clamped does not count as a change */
+	assert_false(axis_cover(&a, 1e-40, 1.0));
+}
+
 static void test_linear_axis_includes_zero(void **state)
 {
 	(void)state;
@@ -493,6 +509,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nice_step),
 		cmocka_unit_test(test_log_axis_grows_to_decades_and_never_shrinks),
+		cmocka_unit_test(test_log_axis_floor),
 		cmocka_unit_test(test_linear_axis_includes_zero),
 		cmocka_unit_test(test_non_finite_never_scales),
 		cmocka_unit_test(test_values_to_rows),

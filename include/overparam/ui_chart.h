@@ -24,9 +24,12 @@ void axis_clear(struct axis *a, bool log);
  * 1, 2, 2.5 or 5 x 10^k on a linear one) so that [lo, hi] fits. Never
  * shrinks: a curve that falls inside the range costs no rescale. On a log
  * axis lo must be the smallest positive value. Non-finite input, and on a
- * log axis non-positive input, is ignored. Returns true when the range
- * changed. */
+ * log axis non-positive input, is ignored. A log axis keeps at most
+ * AXIS_LOG_DECADES decades; smaller values clamp to its bottom row. Returns
+ * true when the range changed. */
 bool axis_cover(struct axis *a, double lo, double hi);
+/* A log axis spans at most this many decades below its top. */
+#define AXIS_LOG_DECADES 12
 /* Dot row of v on an axis drawn `ndots` dots high (0 = top), clamped to the
  * range; -1 for a non-finite v or an empty axis. Non-positive values on a
  * log axis sit on the bottom row. */

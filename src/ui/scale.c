@@ -85,10 +85,17 @@ bool axis_cover(struct axis *a, double lo, double hi)
 		hi = fmax(hi, a->hi);
 	}
 	double nl, nh;
-	if (a->log)
+	if (a->log) {
 		nice_log(lo, hi, &nl, &nh);
-	else
+		/* Gradient descent drives a train loss down to float noise (1e-31);
+		 * following it would squash every other curve into the top rows.
+		 * Below AXIS_LOG_DECADES under the top, values sit on the bottom
+		 * row (the table still shows the true number). */
+		if (nh / nl > pow(10.0, AXIS_LOG_DECADES))
+			nl = nh / pow(10.0, AXIS_LOG_DECADES);
+	} else {
 		nice_linear(lo, hi, &nl, &nh);
+	}
 	bool changed = nl != a->lo || nh != a->hi;
 	a->lo = nl;
 	a->hi = nh;
