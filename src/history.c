@@ -28,11 +28,16 @@ static bool is_curve_metric(enum metric m)
 	}
 }
 
+static void grid_clear(double *g /* (RUN_MAX_GRID) */)
+{
+	for (int i = 0; i < RUN_MAX_GRID; i++)
+		g[i] = NAN;
+}
+
 static void clear_run(struct history *h)
 {
 	h->epoch = 0;
 	h->done = false;
-	h->grid_epoch = 0;
 	for (int s = 0; s < RUN_MAX_SERIES; s++) {
 		h->diverged[s] = false;
 		for (int m = 0; m < MET_COUNT; m++) {
@@ -40,10 +45,11 @@ static void clear_run(struct history *h)
 			h->last_epoch[s][m] = 0;
 			h->seen[s][m] = false;
 			h->pts[s][m].n = 0;
+			h->grid_epoch[s][m] = 0;
+			if (h->grid[s][m])
+				grid_clear(h->grid[s][m]);
 		}
 	}
-	for (int i = 0; i < SCENARIO_MAX_ALPHA; i++)
-		h->grid[i] = NAN;
 }
 
 void history_init(struct history *h, bool keep_points)
@@ -61,6 +67,8 @@ void history_free(struct history *h)
 			free(h->pts[s][m].epoch);
 			free(h->pts[s][m].value);
 			h->pts[s][m] = (struct point_series){0};
+			free(h->grid[s][m]);
+			h->grid[s][m] = NULL;
 		}
 }
 
@@ -132,14 +140,21 @@ bool history_add(struct history *h, const struct op_record *rec)
 		if (rec->epoch > h->epoch)
 			h->epoch = rec->epoch;
 		break;
-	case MET_INTERP_LOSS:
-		if (rec->index >= SCENARIO_MAX_ALPHA)
-			return false;
-		h->grid[rec->index] = rec->value;
-		h->grid_epoch = rec->epoch;
-		break;
 	default:
 		break;
+	}
+	if (metric_is_grid(m)) {
+		int s = rec->series;
+		if (rec->index >= RUN_MAX_GRID || s >= RUN_MAX_SERIES)
+			return false;
+		if (!h->grid[s][m]) {
+			h->grid[s][m] = malloc(RUN_MAX_GRID * sizeof(double));
+			if (!h->grid[s][m])
+				return false;
+			grid_clear(h->grid[s][m]);
+		}
+		h->grid[s][m][rec->index] = rec->value;
+		h->grid_epoch[s][m] = rec->epoch;
 	}
 	if (m != MET_EPOCH && m != MET_DONE) {
 		int s = rec->series;
@@ -155,4 +170,11 @@ bool history_add(struct history *h, const struct op_record *rec)
 	}
 	h->changes++;
 	return true;
+}
+
+const double *history_grid(const struct history *h, int series, enum metric m)
+{
+	if (series < 0 || series >= RUN_MAX_SERIES || (unsigned)m >= MET_COUNT)
+		return NULL;
+	return h->grid[series][m];
 }

@@ -20,6 +20,16 @@ static const char *const metric_names[MET_COUNT] = {
 	[MET_START] = "start",
 };
 
+bool metric_is_grid(enum metric m)
+{
+	switch (m) {
+	case MET_INTERP_LOSS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const char *metric_name(enum metric m)
 {
 	if ((unsigned)m >= MET_COUNT || !metric_names[m])

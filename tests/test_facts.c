@@ -102,13 +102,15 @@ static void test_mode_connectivity_facts(void **state)
 		struct run r;
 		run_scenario(&sc, seeds[s], &r);
 		const struct history *h = &r.h;
-		int last = r.d.n_alpha - 1;
+		int last = r.d.n_grid - 1;
+		const double *grid = history_grid(h, 0, MET_INTERP_LOSS);
+		assert_non_null(grid);
 		print_message("seed %llu: ends %.2e %.2e (stopped %.0f, %.0f), mid %.3f, barrier %.3f\n",
-			      (unsigned long long)seeds[s], h->grid[last], h->grid[0], h->last[0][MET_CONVERGED],
-			      h->last[1][MET_CONVERGED], h->grid[last / 2], h->last[0][MET_BARRIER]);
+			      (unsigned long long)seeds[s], grid[last], grid[0], h->last[0][MET_CONVERGED],
+			      h->last[1][MET_CONVERGED], grid[last / 2], h->last[0][MET_BARRIER]);
 		/* both endpoints trained to (near) zero loss ... */
-		assert_true(h->grid[0] < 1e-5);
-		assert_true(h->grid[last] < 1e-5);
+		assert_true(grid[0] < 1e-5);
+		assert_true(grid[last] < 1e-5);
 		/* ... yet the straight line between them crosses a real barrier */
 		assert_true(h->last[0][MET_BARRIER] > 0.1);
 		history_free(&r.h);

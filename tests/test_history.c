@@ -47,8 +47,7 @@ static void test_fresh_history_knows_nothing(void **state)
 			assert_int_equal(h.pts[s][m].n, 0);
 		}
 	}
-	for (int i = 0; i < SCENARIO_MAX_ALPHA; i++)
-		assert_true(isnan(h.grid[i]));
+	assert_null(history_grid(&h, 0, MET_INTERP_LOSS));
 	history_free(&h);
 }
 
@@ -113,7 +112,8 @@ static void test_newer_start_resets_the_run(void **state)
 	assert_false(h.seen[1][MET_CONVERGED]);
 	assert_true(isnan(h.last[1][MET_TRAIN_LOSS]));
 	assert_int_equal(h.pts[1][MET_TRAIN_LOSS].n, 0);
-	assert_true(isnan(h.grid[3]));
+	const double *g = history_grid(&h, 0, MET_INTERP_LOSS);
+	assert_true(g == NULL || isnan(g[3]));
 	/* the old run's stragglers no longer count */
 	assert_false(add(&h, rec(1, 51, 1, MET_TRAIN_LOSS, 0, 0.01)));
 	assert_int_equal(h.pts[1][MET_TRAIN_LOSS].n, 0);
@@ -236,14 +236,28 @@ static void test_grid_and_bounds(void **state)
 	assert_true(add(&h, rec(1, 10, 0, MET_INTERP_LOSS, 0, 1e-6)));
 	assert_true(add(&h, rec(1, 10, 0, MET_INTERP_LOSS, 5, 0.49)));
 	assert_true(add(&h, rec(1, 20, 0, MET_INTERP_LOSS, 5, 0.45)));
-	assert_float_equal(h.grid[0], 1e-6, 0);
-	assert_float_equal(h.grid[5], 0.45, 0);
-	assert_int_equal(h.grid_epoch, 20);
-	assert_true(isnan(h.grid[1]));
+	const double *g = history_grid(&h, 0, MET_INTERP_LOSS);
+	assert_non_null(g);
+	assert_float_equal(g[0], 1e-6, 0);
+	assert_float_equal(g[5], 0.45, 0);
+	assert_int_equal(h.grid_epoch[0][MET_INTERP_LOSS], 20);
+	assert_true(isnan(g[1]));
+	/* grids are per series: series 1 has none yet, then its own */
+	assert_null(history_grid(&h, 1, MET_INTERP_LOSS));
+	assert_true(add(&h, rec(1, 20, 1, MET_INTERP_LOSS, 2, 0.3)));
+	assert_float_equal(history_grid(&h, 1, MET_INTERP_LOSS)[2], 0.3, 0);
+	assert_true(isnan(history_grid(&h, 0, MET_INTERP_LOSS)[2]));
+	/* a non-grid metric has no grid */
+	assert_null(history_grid(&h, 0, MET_TRAIN_LOSS));
+	/* a new run clears the values */
+	assert_true(add(&h, rec(2, 0, 0, MET_START, 0, 0)));
+	g = history_grid(&h, 0, MET_INTERP_LOSS);
+	assert_true(g == NULL || isnan(g[5]));
+	add(&h, rec(2, 1, 0, MET_INTERP_LOSS, 5, 0.5));
 	/* out of range: grid index, series, metric */
-	assert_false(add(&h, rec(1, 20, 0, MET_INTERP_LOSS, SCENARIO_MAX_ALPHA, 1)));
-	assert_false(add(&h, rec(1, 20, RUN_MAX_SERIES, MET_TRAIN_LOSS, 0, 1)));
-	assert_false(add(&h, rec(1, 20, 0, (enum metric)MET_COUNT, 0, 1)));
+	assert_false(add(&h, rec(2, 20, 0, MET_INTERP_LOSS, RUN_MAX_GRID, 1)));
+	assert_false(add(&h, rec(2, 20, RUN_MAX_SERIES, MET_TRAIN_LOSS, 0, 1)));
+	assert_false(add(&h, rec(2, 20, 0, (enum metric)MET_COUNT, 0, 1)));
 	history_free(&h);
 }
 

@@ -16,6 +16,7 @@
 #define RUN_MAX_VIEWS 6
 #define VIEW_MAX_METRICS 4
 #define TABLE_MAX_COLS 6
+#define RUN_MAX_GRID 101 /* points of a run's grid (alpha, N, width, ...) */
 
 /* Where records go: the trainer's ring, or the headless runner's store. */
 struct emitter {
@@ -39,8 +40,8 @@ static inline void emitter_put(struct emitter *e, uint32_t epoch, int series, en
 }
 
 enum view_kind {
-	VIEW_LINES, /* metric(s) over epochs, one curve per (series, metric) */
-	VIEW_BARS,  /* the latest value at each grid point (MET_INTERP_LOSS) */
+	VIEW_LINES, /* metric(s) over epochs (or over the grid: x_grid), one curve per (series, metric) */
+	VIEW_BARS,  /* the latest value of a grid metric at each grid point */
 	VIEW_SPLIT, /* two norms as one split bar, with closed-form marks */
 	VIEW_TABLE, /* one row per series, columns below */
 	VIEW_TEXT,  /* the scenario's notes */
@@ -63,11 +64,18 @@ struct view_spec {
 	enum view_kind kind;
 	const char *title;
 	int n_metrics;
-	enum metric metrics[VIEW_MAX_METRICS]; /* LINES: curves; SPLIT: signal, noise, mn signal, mn noise */
-	uint32_t series_mask;   /* LINES, TABLE: which series (bit i = series i) */
+	enum metric metrics[VIEW_MAX_METRICS]; /* LINES: curves; BARS: the grid metric;
+	                                        * SPLIT: signal, noise, mn signal, mn noise */
+	uint32_t series_mask;   /* LINES, TABLE: which series (bit i = series i);
+	                         * BARS, SPLIT: the lowest set bit (0: series 0) */
 	bool log_y;             /* LINES: start on a log axis */
+	bool x_grid;            /* LINES: x is the run's grid (index positions,
+	                         * labelled with grid_x), curves are grid metrics */
 	double hline;           /* LINES: a horizontal reference line (NaN: none) */
 	const char *hline_label;
+	double vline;           /* LINES with x_grid: a vertical marker at this
+	                         * grid value (NaN or 0: none), e.g. N = n */
+	const char *vline_label;
 	int n_cols;
 	struct table_col cols[TABLE_MAX_COLS];
 	int weight;             /* relative share of the screen (height) */
@@ -80,8 +88,9 @@ struct run_desc {
 	int n_series;
 	char series_label[RUN_MAX_SERIES][32];
 	long series_params[RUN_MAX_SERIES];
-	int n_alpha;
-	double alpha[SCENARIO_MAX_ALPHA];
+	int n_grid;          /* points of the run's grid, 0 when it has none */
+	double grid_x[RUN_MAX_GRID]; /* their values: alpha, N, width ... */
+	const char *grid_name;       /* "alpha", "N", ... for axis labels */
 	double threshold;    /* NaN when the scenario has none */
 	double noise_floor;  /* sigma^2, NaN when none */
 	int n_views;

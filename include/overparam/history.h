@@ -29,8 +29,10 @@ struct history {
 	uint32_t last_epoch[RUN_MAX_SERIES][MET_COUNT];
 	bool seen[RUN_MAX_SERIES][MET_COUNT];
 	bool diverged[RUN_MAX_SERIES];
-	double grid[SCENARIO_MAX_ALPHA];            /* latest MET_INTERP_LOSS per alpha */
-	uint32_t grid_epoch;                        /* when the grid was last computed */
+	/* Grid metrics: (RUN_MAX_GRID) latest values per position, NaN where
+	 * none arrived; allocated on first use (see history_grid). */
+	double *grid[RUN_MAX_SERIES][MET_COUNT];
+	uint32_t grid_epoch[RUN_MAX_SERIES][MET_COUNT]; /* epoch of the latest grid record */
 	struct point_series pts[RUN_MAX_SERIES][MET_COUNT];
 	uint64_t changes;       /* bumped on every accepted record: redraw hint */
 };
@@ -43,5 +45,8 @@ void history_reset(struct history *h, uint32_t generation);
  * records of any other generation than the current one are dropped.
  * Returns true when the record was accepted. */
 bool history_add(struct history *h, const struct op_record *rec);
+/* Latest values (RUN_MAX_GRID) of a grid metric of one series, NaN where
+ * none arrived, or NULL when the run has sent none of it. */
+const double *history_grid(const struct history *h, int series, enum metric m);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef OVERPARAM_RECORD_H
 #define OVERPARAM_RECORD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* What a record measures. Per-series metrics carry the series index; grid
@@ -55,5 +56,8 @@ struct op_command {
 };
 
 const char *metric_name(enum metric m);
+/* Grid metrics carry a grid position in `index` and are kept as the latest
+ * value per position (history_grid), not as a curve over epochs. */
+bool metric_is_grid(enum metric m);
 
 #endif

@@ -99,6 +99,12 @@ struct chart {
 	bool glyphs;            /* one glyph a cell instead of braille */
 	uint32_t diverged;      /* curves shown as diverged (bit k = curve k) */
 	int plot_w, plot_h;     /* cells of the plot area last drawn */
+	/* x_grid views: a curve's grid values as points (x = grid index), and
+	 * a digest of each curve's grid to see when it changed */
+	struct point_series gpts;
+	uint32_t gpts_index[RUN_MAX_GRID];
+	float gpts_value[RUN_MAX_GRID];
+	uint64_t grid_digest[CHART_MAX_CURVES];
 };
 
 void chart_init(struct chart *c, const struct view_spec *v, const struct run_desc *d, bool log, bool glyphs);

@@ -201,8 +201,9 @@ static void mc_describe(const struct scenario *sc, struct run_desc *d)
 			 (unsigned long long)sc->model.init_seeds[k]);
 		d->series_params[k] = params;
 	}
-	d->n_alpha = sc->train.alpha_points;
-	mc_alphas(sc, d->alpha);
+	d->n_grid = sc->train.alpha_points;
+	d->grid_name = "alpha";
+	mc_alphas(sc, d->grid_x);
 	d->threshold = sc->train.target_loss > 0 ? sc->train.target_loss : NAN;
 	d->noise_floor = sc->data.noise > 0 ? sc->data.noise * sc->data.noise : NAN;
 	d->views[d->n_views++] = (struct view_spec){
@@ -219,8 +220,9 @@ static void mc_describe(const struct scenario *sc, struct run_desc *d)
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_BARS,
 		.title = "Loss along a*A + (1-a)*B",
-		.n_metrics = 1,
-		.metrics = {MET_INTERP_LOSS},
+		.n_metrics = 2, /* the bars, and the barrier printed with them */
+		.metrics = {MET_INTERP_LOSS, MET_BARRIER},
+		.series_mask = 1,
 		.weight = 2,
 	};
 	d->views[d->n_views++] = (struct view_spec){
@@ -266,10 +268,12 @@ static void mc_report(const struct scenario *sc, const struct run_desc *d, const
 			snprintf(stop, sizeof stop, "diverged");
 		fprintf(out, "%s final loss %.3e, %s\n", d->series_label[k], h->last[k][MET_TRAIN_LOSS], stop);
 	}
-	fprintf(out, "\nlinear interpolation theta(a) = a*A + (1-a)*B, at epoch %u:\n", h->grid_epoch);
+	const double *grid = history_grid(h, 0, MET_INTERP_LOSS);
+	fprintf(out, "\nlinear interpolation theta(a) = a*A + (1-a)*B, at epoch %u:\n",
+		h->grid_epoch[0][MET_INTERP_LOSS]);
 	fprintf(out, "%-8s %-16s %s\n", "alpha", "loss", "status");
-	for (int i = 0; i < d->n_alpha; i++)
-		fprintf(out, "%-8.2f %-16.6g %s\n", d->alpha[i], h->grid[i], mc_status(h->grid[i]));
+	for (int i = 0; grid && i < d->n_grid; i++)
+		fprintf(out, "%-8.2f %-16.6g %s\n", d->grid_x[i], grid[i], mc_status(grid[i]));
 	double barrier = h->last[0][MET_BARRIER];
 	fprintf(out, "\nbarrier height %.4g (max over alpha of L(theta(a)) - [a L(A) + (1-a) L(B)])\n", barrier);
 	if (barrier > 0.1)

@@ -91,8 +91,17 @@ static void status_legend(WINDOW *w, const struct theme *t, int y, int right, in
 	mvwaddch(w, y, x, ' ');
 }
 
-static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const struct history *h,
+static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const double *grid /* (n_grid) */,
 		      const struct theme *t, int rows, int cols);
+
+/* The series a single-series view shows: the lowest bit of its mask. */
+static int view_series(const struct view_spec *v)
+{
+	for (int s = 0; s < RUN_MAX_SERIES; s++)
+		if ((v->series_mask >> s) & 1u)
+			return s;
+	return 0;
+}
 
 void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struct run_desc *d,
 	       const struct history *h, const struct theme *t)
@@ -102,13 +111,16 @@ void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struc
 	panel_frame(w, v->title, t);
 	int title_end = 4 + text_width(v->title ? v->title : "");
 
-	/* The barrier in the top border, the status key in the bottom one. */
+	/* The barrier (the view's second metric, when it has one) in the top
+	 * border, the status key in the bottom one. */
+	int s = view_series(v);
+	enum metric bm = v->n_metrics > 1 ? v->metrics[1] : MET_COUNT;
 	char barrier[64] = "";
 	int barrier_row = 0, barrier_x = 0;
-	if (h->seen[0][MET_BARRIER]) {
+	if (bm != MET_COUNT && h->seen[s][bm]) {
 		char val[24];
-		fmt_short(val, sizeof val, h->last[0][MET_BARRIER]);
-		snprintf(barrier, sizeof barrier, " barrier %s, epoch %u ", val, h->last_epoch[0][MET_BARRIER]);
+		fmt_short(val, sizeof val, h->last[s][bm]);
+		snprintf(barrier, sizeof barrier, " barrier %s, epoch %u ", val, h->last_epoch[s][bm]);
 		barrier_x = cols - 2 - text_width(barrier);
 		if (barrier_x < title_end) {
 			/* No room in the border: the plot's top row, over the bars. */
@@ -118,23 +130,24 @@ void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struc
 		}
 	}
 	status_legend(w, t, rows - 1, cols - 2, 1);
-	bars_body(w, b, d, h, t, rows, cols);
+	const double *grid = history_grid(h, s, v->n_metrics > 0 ? v->metrics[0] : MET_INTERP_LOSS);
+	bars_body(w, b, d, grid, t, rows, cols);
 	if (barrier[0] && barrier_x > (barrier_row ? 1 : title_end))
 		text_put(w, barrier_row, barrier_x, barrier, cols - 2 - barrier_x,
-			 theme_attr(t, bars_role(h->last[0][MET_BARRIER])) | A_BOLD);
+			 theme_attr(t, bars_role(h->last[s][bm])) | A_BOLD);
 }
 
-static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const struct history *h,
+static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const double *grid /* (n_grid) */,
 		      const struct theme *t, int rows, int cols)
 {
-	int n = d->n_alpha;
+	int n = d->n_grid;
 	int plot_top = 1, label_row = rows - 2, plot_h = label_row - plot_top;
 	if (n <= 0 || plot_h < 1 || cols < 12)
 		return;
 	double hi = NAN;
-	for (int i = 0; i < n; i++)
-		if (isfinite(h->grid[i]))
-			hi = isnan(hi) || h->grid[i] > hi ? h->grid[i] : hi;
+	for (int i = 0; grid && i < n; i++)
+		if (isfinite(grid[i]))
+			hi = isnan(hi) || grid[i] > hi ? grid[i] : hi;
 	if (isnan(hi)) {
 		const char *msg = "no interpolation yet";
 		int mw = text_width(msg);
@@ -179,7 +192,8 @@ static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const
 		mvwaddch(w, plot_top + r, axis_x, ACS_RTEE);
 		wattrset(w, A_NORMAL);
 	}
-	text_put_wch(w, label_row, axis_x, theme_glyph(t, L'\x03b1', 'a'), dim);
+	if (d->grid_name && strcmp(d->grid_name, "alpha") == 0)
+		text_put_wch(w, label_row, axis_x, theme_glyph(t, L'\x03b1', 'a'), dim);
 
 	int y_bottom = plot_top + plot_h - 1;
 	if (n > pw) {
@@ -187,8 +201,8 @@ static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const
 		for (int x = 0; x < pw; x++) {
 			double worst = NAN;
 			for (int i = x * n / pw; i < (x + 1) * n / pw; i++)
-				if (!isnan(h->grid[i]) && (isnan(worst) || !(h->grid[i] <= worst)))
-					worst = h->grid[i];
+				if (!isnan(grid[i]) && (isnan(worst) || !(grid[i] <= worst)))
+					worst = grid[i];
 			if (!isnan(worst))
 				draw_bar(w, t, worst, &b->y, px + x, 1, y_bottom, plot_h);
 		}
@@ -200,9 +214,9 @@ static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const
 
 	/* alpha labels: every k-th one, k the smallest that keeps them apart */
 	int lmax = 1;
-	char al[SCENARIO_MAX_ALPHA][16];
+	char al[RUN_MAX_GRID][16];
 	for (int i = 0; i < n; i++) {
-		snprintf(al[i], sizeof al[i], "%g", d->alpha[i]);
+		snprintf(al[i], sizeof al[i], "%g", d->grid_x[i]);
 		int l = (int)strlen(al[i]);
 		lmax = l > lmax ? l : lmax;
 	}
@@ -211,7 +225,7 @@ static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const
 		k++;
 	for (int i = 0; i < n; i++) {
 		int bx = x0 + i * sw;
-		double val = h->grid[i];
+		double val = grid[i];
 		if (!isnan(val))
 			draw_bar(w, t, val, &b->y, bx, bw, y_bottom, plot_h);
 		/* the value over the bar when it fits */

@@ -86,6 +86,57 @@ void chart_init(struct chart *c, const struct view_spec *v, const struct run_des
 	axis_clear(&c->y, log);
 }
 
+/* The x span the summaries map onto columns: the planned epochs, or the
+ * grid's positions 0 .. n_grid - 1. */
+static uint32_t chart_span(const struct chart *c)
+{
+	if (c->view->x_grid)
+		return (uint32_t)(c->desc->n_grid > 1 ? c->desc->n_grid - 1 : 1);
+	return (uint32_t)(c->desc->planned_epochs > 0 ? c->desc->planned_epochs : 1);
+}
+
+/* A grid curve as points (index, value), skipping positions not yet sent. */
+static const struct point_series *grid_points(struct chart *c, const struct chart_curve *cv, const struct history *h)
+{
+	const double *g = history_grid(h, cv->series, cv->metric);
+	c->gpts = (struct point_series){.epoch = c->gpts_index, .value = c->gpts_value, .cap = RUN_MAX_GRID};
+	for (int i = 0; g && i < c->desc->n_grid && i < RUN_MAX_GRID; i++)
+		if (!isnan(g[i])) {
+			c->gpts_index[c->gpts.n] = (uint32_t)i;
+			c->gpts_value[c->gpts.n] = (float)g[i];
+			c->gpts.n++;
+		}
+	return &c->gpts;
+}
+
+static uint64_t grid_digest(const struct history *h, const struct chart_curve *cv, int n)
+{
+	const double *g = history_grid(h, cv->series, cv->metric);
+	uint64_t d = 1469598103934665603ull;
+	for (int i = 0; g && i < n && i < RUN_MAX_GRID; i++) {
+		uint64_t bits;
+		memcpy(&bits, &g[i], sizeof bits);
+		d = (d ^ bits) * 1099511628211ull;
+	}
+	return d;
+}
+
+/* Folds a curve's new points into its summary. Grid values can change in
+ * place (a later evaluation), so a grid curve is summarised afresh: at most
+ * RUN_MAX_GRID points. */
+static bool fold_curve(struct chart *c, int k, const struct history *h)
+{
+	struct chart_curve *cv = &c->curve[k];
+	if (!c->view->x_grid)
+		return colsum_update(&cv->cs, &h->pts[cv->series][cv->metric]);
+	uint64_t dg = grid_digest(h, cv, c->desc->n_grid);
+	bool changed = dg != c->grid_digest[k];
+	c->grid_digest[k] = dg;
+	colsum_reset(&cv->cs, cv->cs.ncols, chart_span(c));
+	colsum_update(&cv->cs, grid_points(c, cv, h));
+	return changed;
+}
+
 void chart_free(struct chart *c)
 {
 	for (int k = 0; k < c->ncurves; k++)
@@ -122,10 +173,8 @@ bool chart_update(struct chart *c, const struct history *h)
 		return true;
 	/* A curve going non-finite moves no column, but the legend says so. */
 	bool changed = diverged_mask(c, h) != c->diverged;
-	for (int k = 0; k < c->ncurves; k++) {
-		struct chart_curve *cv = &c->curve[k];
-		changed |= colsum_update(&cv->cs, &h->pts[cv->series][cv->metric]);
-	}
+	for (int k = 0; k < c->ncurves; k++)
+		changed |= fold_curve(c, k, h);
 	return changed;
 }
 
@@ -198,10 +247,62 @@ static void legend_draw(WINDOW *w, const struct chart *c, const struct history *
 	}
 }
 
+/* Grid labels in the bottom border: the grid's values at its positions,
+ * as many as fit apart, the first and the last always. */
+static void grid_labels(WINDOW *w, const struct chart *c, const struct theme *t, int y, int px, int pw)
+{
+	const struct run_desc *d = c->desc;
+	if (d->n_grid <= 0)
+		return;
+	attr_t a = theme_attr(t, ROLE_DIM);
+	uint32_t span = chart_span(c);
+	char last[24];
+	fmt_short(last, sizeof last, d->grid_x[d->n_grid - 1]);
+	int last_x = px + pw - (int)strlen(last);
+	int edge = px - 2; /* rightmost column already used */
+	for (int i = 0; i + 1 < d->n_grid; i++) {
+		char buf[24];
+		fmt_short(buf, sizeof buf, d->grid_x[i]);
+		int bw = (int)strlen(buf);
+		int col = px + epoch_col((uint32_t)i, span, pw * c->cv.sx) / c->cv.sx;
+		int x = i == 0 ? px : col - bw / 2;
+		if (x <= edge + 1 || x + bw >= last_x - 1)
+			continue;
+		text_put(w, y, x, buf, bw, a);
+		edge = x + bw - 1;
+	}
+	if (last_x > edge + 1)
+		text_put(w, y, last_x, last, (int)strlen(last), a);
+	if (d->grid_name && px > 2)
+		text_put(w, y, 1, d->grid_name, px - 2, a);
+}
+
+/* Column of a grid value: its fractional position between the two grid
+ * points around it (geometric grids interpolate in log), -1 outside. */
+static int grid_value_col(const struct chart *c, double v, int ncols)
+{
+	const struct run_desc *d = c->desc;
+	for (int i = 0; i + 1 < d->n_grid; i++) {
+		double a = d->grid_x[i], b = d->grid_x[i + 1];
+		if (!((v >= a && v <= b) || (v <= a && v >= b)))
+			continue;
+		double f = a > 0 && b > 0 && v > 0 ? log(v / a) / log(b / a) : (v - a) / (b - a);
+		if (!isfinite(f))
+			f = 0;
+		double pos = (i + f) / (double)chart_span(c);
+		return (int)lround(pos * (ncols - 1));
+	}
+	return -1;
+}
+
 /* Epoch labels in the bottom border: 0 at the left, the planned count at the
  * right, round steps between them when they fit. */
 static void x_labels(WINDOW *w, const struct chart *c, const struct theme *t, int y, int px, int pw)
 {
+	if (c->view->x_grid) {
+		grid_labels(w, c, t, y, px, pw);
+		return;
+	}
 	uint32_t planned = (uint32_t)(c->desc->planned_epochs > 0 ? c->desc->planned_epochs : 1);
 	char last[24];
 	snprintf(last, sizeof last, "%u", planned);
@@ -285,9 +386,9 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 	for (int k = 0; k < c->ncurves; k++) {
 		struct chart_curve *cv = &c->curve[k];
 		if (cv->cs.ncols != guess_w * sx || c->plot_w == 0) {
-			colsum_reset(&cv->cs, guess_w * sx, (uint32_t)c->desc->planned_epochs);
+			colsum_reset(&cv->cs, guess_w * sx, chart_span(c));
 		}
-		colsum_update(&cv->cs, &h->pts[cv->series][cv->metric]);
+		fold_curve(c, k, h);
 	}
 	chart_fit_axis(c);
 
@@ -315,9 +416,8 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 		c->plot_h = plot_h;
 		canvas_resize(&c->cv, pw, plot_h, !c->glyphs);
 		for (int k = 0; k < c->ncurves; k++) {
-			struct chart_curve *cv = &c->curve[k];
-			colsum_reset(&cv->cs, pw * sx, (uint32_t)c->desc->planned_epochs);
-			colsum_update(&cv->cs, &h->pts[cv->series][cv->metric]);
+			colsum_reset(&c->curve[k].cs, pw * sx, chart_span(c));
+			fold_curve(c, k, h);
 		}
 	}
 	canvas_clear(&c->cv);
@@ -352,6 +452,26 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 			for (int x = 0; x < pw; x++)
 				if (!c->cv.bits[(size_t)hrow * (size_t)pw + (size_t)x])
 					text_put_wch(w, top + hrow, px + x, dash, theme_attr(t, ROLE_HLINE));
+		}
+	}
+
+	/* vertical marker (x_grid views), under the curves */
+	if (c->view->x_grid && isfinite(c->view->vline) && c->view->vline != 0) {
+		int vx = grid_value_col(c, c->view->vline, pw);
+		if (vx >= 0) {
+			wchar_t bar = theme_glyph(t, L'\x2506', ':');
+			for (int r = 0; r < plot_h; r++)
+				if (!c->cv.bits[(size_t)r * (size_t)pw + (size_t)vx])
+					text_put_wch(w, top + r, px + vx, bar, theme_attr(t, ROLE_HLINE));
+			char lb[48];
+			char val[24];
+			fmt_short(val, sizeof val, c->view->vline);
+			snprintf(lb, sizeof lb, "%s%s%s", c->view->vline_label ? c->view->vline_label : "",
+				 c->view->vline_label ? " " : "", val);
+			int lw2 = text_width(lb);
+			int lx = vx + 1 + lw2 <= pw ? px + vx + 1 : px + vx - lw2;
+			if (lx >= px)
+				text_put(w, top, lx, lb, lw2, theme_attr(t, ROLE_HLINE));
 		}
 	}
 

@@ -69,16 +69,22 @@ int export_csv(const char *dir, const struct scenario *sc, const struct run_desc
 			if (ps->n > 0) {
 				for (uint32_t i = 0; i < ps->n; i++)
 					put_row(f, stem, label, (enum metric)m, ps->epoch[i], 0, ps->value[i]);
-			} else if (h->seen[s][m] && m != MET_INTERP_LOSS) {
+			} else if (h->seen[s][m] && !metric_is_grid((enum metric)m)) {
 				/* events and values kept only as their latest */
 				put_row(f, stem, label, (enum metric)m, h->last_epoch[s][m], 0, h->last[s][m]);
 			}
 		}
 	}
-	for (int i = 0; i < d->n_alpha && i < SCENARIO_MAX_ALPHA; i++)
-		if (!isnan(h->grid[i]))
-			put_row(f, stem, d->n_series > 0 ? d->series_label[0] : "run", MET_INTERP_LOSS, h->grid_epoch,
-				(uint32_t)i, h->grid[i]);
+	/* grid metrics: their latest value at each grid point */
+	for (int s = 0; s < RUN_MAX_SERIES; s++) {
+		const char *label = s < d->n_series ? d->series_label[s] : "run";
+		for (int m = 0; m < MET_COUNT; m++) {
+			const double *grid = history_grid(h, s, (enum metric)m);
+			for (int i = 0; grid && i < d->n_grid && i < RUN_MAX_GRID; i++)
+				if (!isnan(grid[i]))
+					put_row(f, stem, label, (enum metric)m, h->grid_epoch[s][m], (uint32_t)i, grid[i]);
+		}
+	}
 	bool bad = ferror(f) != 0;
 	if (fclose(f) != 0 || bad) {
 		snprintf(msg, len, "export failed: %s: %s", path, strerror(errno ? errno : EIO));
