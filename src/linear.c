@@ -110,3 +110,67 @@ void linear_norm_split(const double *theta /* (p) */, int p, int k, double *sign
 	*signal = linalg_norm2(theta, k);
 	*noise = linalg_norm2(theta + k, p - k);
 }
+
+int linear_ridge(const double *X /* (n, p) row-major */, const double *y /* (n) */, int n, int p, double lambda,
+		 double *theta /* (p) */, double *work /* (m*m + m) */)
+{
+	if (n <= 0 || p <= 0 || !(lambda > 0))
+		return -1;
+	if (p >= n) {
+		/* Dual: alpha = (X X^T + lambda I)^{-1} y, theta = X^T alpha. */
+		double *G = work;                     /* (n, n) */
+		double *alpha = work + (size_t)n * n; /* (n) */
+		gram_lower(X, n, p, 1.0, G);
+		for (int i = 0; i < n; i++)
+			G[(size_t)i * n + i] += lambda;
+		memcpy(alpha, y, (size_t)n * sizeof *alpha);
+		int info = linalg_spd_solve(G, alpha, n);
+		if (info != 0)
+			return info;
+		cblas_dgemv(CblasRowMajor, CblasTrans, n, p, 1.0, X, p, alpha, 1, 0.0, theta, 1);
+		return 0;
+	}
+	/* Primal: (X^T X + lambda I) theta = X^T y, a p x p system. */
+	double *A = work; /* (p, p) */
+	cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, p, n, 1.0, X, p, 0.0, A, p);
+	for (int j = 0; j < p; j++)
+		A[(size_t)j * p + j] += lambda;
+	cblas_dgemv(CblasRowMajor, CblasTrans, n, p, 1.0, X, p, y, 1, 0.0, theta, 1);
+	return linalg_spd_solve(A, theta, p);
+}
+
+int linear_effective_ranks(const double *lambda /* (p) descending */, int p, int n, double b, struct eff_ranks *er)
+{
+	er->r0 = er->r_kstar = er->R_kstar = NAN;
+	er->kstar = -1;
+	if (p <= 0 || n <= 0 || !(b > 0) || !(lambda[0] > 0))
+		return -1;
+	/* Summed from the smallest up, so a long tail of tiny values is not
+	 * lost against the head. */
+	double total = 0.0;
+	for (int i = p - 1; i >= 0; i--) {
+		if (!(lambda[i] >= 0) || !isfinite(lambda[i]) || (i > 0 && lambda[i] > lambda[i - 1]))
+			return -1;
+		total += lambda[i];
+	}
+	er->r0 = total / lambda[0];
+	/* tail = sum_{i>k} lambda_i (1-based), i.e. lambda[k..p) here. */
+	double tail = total;
+	for (int k = 0; k < p && lambda[k] > 0; k++) {
+		if (tail / lambda[k] >= b * n) {
+			er->kstar = k;
+			break;
+		}
+		tail -= lambda[k];
+	}
+	if (er->kstar < 0)
+		return 0;
+	double s1 = 0.0, s2 = 0.0;
+	for (int i = p - 1; i >= er->kstar; i--) {
+		s1 += lambda[i];
+		s2 += lambda[i] * lambda[i];
+	}
+	er->r_kstar = s1 / lambda[er->kstar];
+	er->R_kstar = s1 * s1 / s2;
+	return 0;
+}

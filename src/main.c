@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <curses.h>
+#include <term.h>
 
 #include "overparam/headless.h"
 #include "overparam/linalg.h"
@@ -23,6 +27,7 @@
 #endif
 
 #define MAX_SCENARIOS 64
+#define MAX_SETS 64
 #define SEED_MAX ((1ull << 53) - 1)
 
 static void usage(FILE *f)
@@ -36,17 +41,21 @@ static void usage(FILE *f)
 		"  --headless          run each scenario to the end with no terminal; print its table\n"
 		"  --csv FILE          with --headless: write every metric record to FILE\n"
 		"  --seed N            seed for every scenario (0 .. 2^53-1) instead of the file's\n"
+		"  --set SEC.KEY=VAL   override a key of every scenario file, e.g. --set train.lr=0.05\n"
+		"                      (repeatable; checked as if the file said it)\n"
 		"  --list              list the scenarios and their titles, then exit\n"
 		"  --pace N|max        epochs per second on screen for every scenario\n"
 		"  --paused            start paused (Space runs, . steps)\n"
 		"  --fps N             redraw at most N times a second (1..60, default 20)\n"
 		"  --ascii             ASCII charts even where braille would work\n"
 		"  --no-color          monochrome (also when NO_COLOR is set)\n"
+		"  --export-dir DIR    where the e key writes CSV files (default: the current directory)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
 		"\n"
 		"Keys in the live UI: Left/Right scenario, Space pause, . step, r/R restart,\n"
-		"+/- pace, y log/linear, i explanation, e export CSV, ? help, q quit.\n");
+		"+/- pace, [/] pick a knob, </> turn it, y log/linear, i explanation,\n"
+		"e export CSV, ? help, q quit.\n");
 }
 
 /* Strict unsigned parse: digits only, no sign, no trailing text. */
@@ -66,12 +75,38 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/* Digits with an optional fraction and exponent, as in scenario files:
+ * strtod alone would also take leading blanks, hex, "nan" and "inf". */
+static bool is_plain_decimal(const char *s)
+{
+	int digits = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	if (digits == 0)
+		return false;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
 static int parse_pace(const char *s, double *out)
 {
 	if (strcmp(s, "max") == 0) {
 		*out = 0;
 		return 0;
 	}
+	if (!is_plain_decimal(s))
+		return -1;
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
@@ -79,6 +114,41 @@ static int parse_pace(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* getopt_long's ':' (missing argument) and '?' (anything else) as one clear
+ * line. optopt is 0 for an unknown or ambiguous long option, a long
+ * option's value when it was misused, else the unknown short option's
+ * letter: -h and -V take no argument, so they never fail in short form. */
+static void bad_option(const struct option *opts, char *const *argv, int c)
+{
+	const struct option *hit = NULL;
+	for (const struct option *o = opts; o->name; o++)
+		if (optopt != 0 && o->val == optopt)
+			hit = o;
+	if (c == ':' && hit) {
+		fprintf(stderr, "overparam: option '--%s' needs an argument (see --help)\n", hit->name);
+	} else if (hit) {
+		fprintf(stderr, "overparam: option '--%s' takes no argument (see --help)\n", hit->name);
+	} else if (optopt != 0) {
+		fprintf(stderr, "overparam: unknown option '-%c' (see --help)\n", optopt);
+	} else {
+		const char *arg = argv[optind - 1];
+		size_t n = strcspn(arg + 2, "=");
+		char names[256] = "";
+		size_t used = 0;
+		int matches = 0;
+		for (const struct option *o = opts; o->name; o++)
+			if (strncmp(o->name, arg + 2, n) == 0 && used < sizeof names) {
+				used += (size_t)snprintf(names + used, sizeof names - used, "%s--%s", matches ? ", " : "",
+							 o->name);
+				matches++;
+			}
+		if (matches > 1 && n > 0)
+			fprintf(stderr, "overparam: option '%.*s' is ambiguous: %s\n", (int)n + 2, arg, names);
+		else
+			fprintf(stderr, "overparam: unknown option '%s' (see --help)\n", arg);
+	}
 }
 
 /* Default scenario files: ./scenarios/ *.ini, else the installed ones. */
@@ -95,7 +165,8 @@ static int default_scenarios(glob_t *g)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR };
+	enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
+	       OPT_EXPORT_DIR, OPT_SET };
 	static const struct option longopts[] = {
 		{"headless", no_argument, NULL, OPT_HEADLESS},
 		{"csv", required_argument, NULL, OPT_CSV},
@@ -106,6 +177,8 @@ int main(int argc, char **argv)
 		{"fps", required_argument, NULL, OPT_FPS},
 		{"ascii", no_argument, NULL, OPT_ASCII},
 		{"no-color", no_argument, NULL, OPT_NOCOLOR},
+		{"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
+		{"set", required_argument, NULL, OPT_SET},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -114,6 +187,8 @@ int main(int argc, char **argv)
 	const char *csv_path = NULL;
 	uint64_t seed = 0;
 	struct ui_options uo = {.fps = 20, .pace_override = -1};
+	static const char *sets[MAX_SETS];
+	int n_sets = 0;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
@@ -146,19 +221,40 @@ int main(int argc, char **argv)
 			break;
 		case OPT_ASCII: uo.ascii = true; break;
 		case OPT_NOCOLOR: uo.no_color = true; break;
+		case OPT_EXPORT_DIR: uo.export_dir = optarg; break;
+		case OPT_SET:
+			if (n_sets == MAX_SETS) {
+				fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);
+				return 2;
+			}
+			sets[n_sets++] = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return 0;
-		case ':':
-			fprintf(stderr, "overparam: option '%s' needs an argument (see --help)\n", argv[optind - 1]);
-			return 2;
 		default:
-			fprintf(stderr, "overparam: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			bad_option(longopts, argv, c);
 			return 2;
 		}
 	}
 	if (csv_path && !headless) {
 		fprintf(stderr, "overparam: --csv needs --headless (in the live UI, press e)\n");
 		return 2;
+	}
+	if (uo.export_dir) {
+		/* Checked now, so a typo is not found only when e is pressed. */
+		struct stat st;
+		if (headless) {
+			fprintf(stderr, "overparam: --export-dir is for the live UI (with --headless, use --csv FILE)\n");
+			return 2;
+		}
+		if (stat(uo.export_dir, &st) != 0) {
+			fprintf(stderr, "overparam: --export-dir: %s: %s\n", uo.export_dir, strerror(errno));
+			return 2;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "overparam: --export-dir: %s: not a directory\n", uo.export_dir);
+			return 2;
+		}
 	}
 
 	glob_t g = {0};
@@ -180,7 +276,7 @@ int main(int argc, char **argv)
 	static struct scenario scenarios[MAX_SCENARIOS];
 	for (int i = 0; i < n_files; i++) {
 		char err[SCENARIO_ERR_LEN];
-		if (scenario_load(files[i], &scenarios[i], err, sizeof err) != 0) {
+		if (scenario_load_sets(files[i], sets, n_sets, &scenarios[i], err, sizeof err) != 0) {
 			fprintf(stderr, "%s\n", err);
 			globfree(&g);
 			return 2;
@@ -230,7 +326,27 @@ int main(int argc, char **argv)
 			term && *term ? term : "(unset)");
 		return 2;
 	}
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+	/* initscr() would print its own message and exit(1) on a terminal
+	 * type it has no description of; say so ourselves, before touching
+	 * the terminal, and refuse types that cannot address the cursor. */
+	int term_err = 0;
+	bool addressable = false;
+	if (setupterm(term, STDOUT_FILENO, &term_err) == OK) {
+		addressable = tigetstr("cup") != NULL; /* cup is a string capability: never (char *)-1 */
+		del_curterm(cur_term);
+	} else if (term_err != 1) { /* 1: a printing terminal, below */
+		fprintf(stderr, "overparam: TERM=%s: %s; set TERM (e.g. xterm-256color) or use --headless\n", term,
+			term_err == 0 ? "unknown terminal type (no terminfo entry)" : "cannot read the terminfo database");
+		return 2;
+	}
+	if (!addressable) {
+		fprintf(stderr, "overparam: TERM=%s cannot move the cursor, so it cannot draw the live charts; set TERM "
+				"(e.g. xterm-256color) or use --headless\n",
+			term);
+		return 2;
+	}
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
 		uo.no_color = true;
 	return ui_run(scenarios, n_files, 0, &uo);
 }

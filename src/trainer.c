@@ -42,8 +42,8 @@ struct trainer {
 	char err[SCENARIO_ERR_LEN];    /* last create() error, under err_mu */
 	char ui_err[SCENARIO_ERR_LEN]; /* trainer_error's copy; UI thread only */
 
-	/* Read-only once the thread runs. */
-	const struct scenario *scenarios; /* (n_scenarios) */
+	/* The trainer's own copy (knobs change it; the UI keeps another). */
+	struct scenario *scenarios; /* (n_scenarios) */
 	int n_scenarios;
 	double pace_override;
 	const struct experiment_ops *ops_override;
@@ -267,6 +267,15 @@ static void trainer_apply(struct trainer *t, const struct op_command *c)
 	case CMD_QUIT:
 		atomic_store_explicit(&t->quit, true, memory_order_release);
 		break;
+	case CMD_KNOB: {
+		/* The UI applied the same change to its copy first, so this
+		 * cannot be refused; restart even if it were, because the UI
+		 * already waits for the next generation. */
+		char msg[SCENARIO_ERR_LEN];
+		scenario_apply_knob(&t->scenarios[t->cur], c->arg, c->value, msg, sizeof msg);
+		trainer_begin(t, t->cur, t->seed);
+		break;
+	}
 	}
 }
 
@@ -368,7 +377,10 @@ int trainer_start(struct trainer **out, const struct trainer_config *cfg)
 	atomic_init(&t->quit, false);
 	atomic_init(&t->generation, 0);
 	atomic_init(&t->sent, 0);
-	t->scenarios = cfg->scenarios;
+	t->scenarios = malloc((size_t)cfg->n_scenarios * sizeof *t->scenarios);
+	if (!t->scenarios)
+		goto fail_err_mu;
+	memcpy(t->scenarios, cfg->scenarios, (size_t)cfg->n_scenarios * sizeof *t->scenarios);
 	t->n_scenarios = cfg->n_scenarios;
 	t->pace_override = cfg->pace_override >= 0 ? cfg->pace_override : -1;
 	t->ops_override = cfg->ops;
@@ -380,10 +392,12 @@ int trainer_start(struct trainer **out, const struct trainer_config *cfg)
 	atomic_init(&t->state, (int)(t->paused ? TRAINER_PAUSED : TRAINER_RUNNING));
 
 	if (pthread_create(&t->thread, NULL, trainer_main, t) != 0)
-		goto fail_err_mu;
+		goto fail_scenarios;
 	*out = t;
 	return 0;
 
+fail_scenarios:
+	free(t->scenarios);
 fail_err_mu:
 	pthread_mutex_destroy(&t->err_mu);
 fail_sleep_mu:
@@ -422,6 +436,7 @@ void trainer_stop(struct trainer *t)
 	pthread_cond_destroy(&t->wake);
 	ring_destroy(&t->commands);
 	ring_destroy(&t->records);
+	free(t->scenarios);
 	free(t);
 }
 

@@ -378,10 +378,10 @@ static void test_err_unknown_section(void **state)
 {
 	(void)state;
 	parse_err("[scenario]\nkind = width_sweep\n[optimizer]\nlr = 1\n",
-		  "t.ini:3: unknown section [optimizer] (expected [scenario], [data], [model] or [train])");
+		  "t.ini:3: unknown section [optimizer] (expected [scenario], [data], [model], [train] or [knobs])");
 	/* Section names are exact: no case folding, no trimming. */
-	parse_err("[Data]\n", "t.ini:1: unknown section [Data] (expected [scenario], [data], [model] or [train])");
-	parse_err("\n[ data ]\n", "t.ini:2: unknown section [ data ] (expected [scenario], [data], [model] or [train])");
+	parse_err("[Data]\n", "t.ini:1: unknown section [Data] (expected [scenario], [data], [model], [train] or [knobs])");
+	parse_err("\n[ data ]\n", "t.ini:2: unknown section [ data ] (expected [scenario], [data], [model], [train] or [knobs])");
 }
 
 static void test_err_unknown_key(void **state)
@@ -389,14 +389,14 @@ static void test_err_unknown_key(void **state)
 	(void)state;
 	parse_err(WS("", D_OK "smaples = 10\n", M_OK, T_OK),
 		  "t.ini:7: data.smaples: unknown key (keys of [data]: samples, test_samples, dim, target, noise, "
-		  "signal_dim, covariance, lambda_tail)");
+		  "signal_dim, covariance, lambda_tail, teacher_width)");
 	parse_err(WS("", D_OK, M_OK, T_OK "LR = 0.1\n"),
 		  "t.ini:11: train.LR: unknown key (keys of [train]: optimizer, lr, epochs, threshold, target_loss, "
-		  "eval_every, alpha_points)");
+		  "eval_every, alpha_points, ridge, repeats, rounds, prune, rewind)");
 	/* A key in the wrong section is unknown there. */
 	parse_err(WS("", D_OK "widths = 4\n", M_OK, T_OK),
 		  "t.ini:7: data.widths: unknown key (keys of [data]: samples, test_samples, dim, target, noise, "
-		  "signal_dim, covariance, lambda_tail)");
+		  "signal_dim, covariance, lambda_tail, teacher_width)");
 }
 
 static void test_err_duplicates(void **state)
@@ -549,12 +549,14 @@ static void test_err_enum_values(void **state)
 {
 	(void)state;
 	parse_err("[scenario]\nkind = foo\n",
-		  "t.ini:2: scenario.kind: 'foo' is not one of width_sweep, mode_connectivity, benign_overfitting");
+		  "t.ini:2: scenario.kind: 'foo' is not one of width_sweep, mode_connectivity, benign_overfitting, double_descent, lazy_training, "
+		  "lottery_ticket, permutation_alignment, curved_path, barrier_width");
 	parse_err("[scenario]\nkind = Width_Sweep\n",
-		  "t.ini:2: scenario.kind: 'Width_Sweep' is not one of width_sweep, mode_connectivity, benign_overfitting");
-	parse_err(WS("", D_OK "target = sine\n", M_OK, T_OK), "t.ini:7: data.target: 'sine' is not one of sin_cos, sin3, linear");
+		  "t.ini:2: scenario.kind: 'Width_Sweep' is not one of width_sweep, mode_connectivity, benign_overfitting, double_descent, lazy_training, "
+		  "lottery_ticket, permutation_alignment, curved_path, barrier_width");
+	parse_err(WS("", D_OK "target = sine\n", M_OK, T_OK), "t.ini:7: data.target: 'sine' is not one of sin_cos, sin3, linear, teacher");
 	parse_err(LIN("", D_LIN "covariance = diagonal\n", T_OK),
-		  "t.ini:7: data.covariance: 'diagonal' is not one of isotropic, spiked");
+		  "t.ini:7: data.covariance: 'diagonal' is not one of isotropic, spiked, both");
 	parse_err(WS("", D_OK, M_OK "init = xavier\n", T_OK), "t.ini:9: model.init: 'xavier' is not one of torch_default, normal");
 	parse_err(WS("", D_OK, M_OK, T_OK "optimizer = rmsprop\n"),
 		  "t.ini:11: train.optimizer: 'rmsprop' is not one of sgd, adam, gd");
@@ -844,6 +846,116 @@ static void test_memory_grows_with_size(void **state)
 	assert_true(scenario_memory(&mc) - 65536 > 2 * (scenario_memory(&b) - 65536));
 }
 
+/* ---- double descent and the benign/harmful pair ---------------------------- */
+
+/* DD(s, d, m, t): with D_DD, [data] is line 4 (samples 5, dim 6,
+ * test_samples 7), [model] line 8, then m, then [train]. */
+#define D_DD "samples = 10\ndim = 5\ntest_samples = 20\n"
+#define DD(s, d, m, t) "[scenario]\nkind = double_descent\ntitle = T\n" s "[data]\n" d "[model]\n" m "[train]\n" t
+
+static void test_double_descent_keys(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	/* no epochs, no widths: the grid is the run */
+	parse_ok(DD("", D_DD, "", ""), &sc);
+	assert_int_equal(sc.kind, KIND_DOUBLE_DESCENT);
+	assert_true(sc.model.features_from == 0.1);
+	assert_true(sc.model.features_to == 10);
+	assert_int_equal(sc.model.features_points, 31);
+	assert_true(sc.train.ridge == 0);
+	assert_int_equal(sc.train.repeats, 3);
+	parse_ok(DD("", D_DD, "features_from = 0.5\nfeatures_to = 4\nfeatures_points = 9\n", "ridge = 0.01\nrepeats = 5\n"),
+		 &sc);
+	assert_true(sc.model.features_from == 0.5 && sc.model.features_to == 4);
+	assert_int_equal(sc.model.features_points, 9);
+	assert_true(sc.train.ridge == 0.01);
+	assert_int_equal(sc.train.repeats, 5);
+	assert_string_equal(scenario_kind_name(KIND_DOUBLE_DESCENT), "double_descent");
+
+	parse_err(DD("", D_DD, "features_from = 0\n", ""), "t.ini:9: model.features_from: 0 is out of range (> 0 and <= 1)");
+	parse_err(DD("", D_DD, "features_to = 0.5\n", ""), "t.ini:9: model.features_to: 0.5 is out of range (1..100)");
+	parse_err(DD("", D_DD, "features_points = 2\n", ""), "t.ini:9: model.features_points: 2 is out of range (3..101)");
+	parse_err(DD("", D_DD, "features_from = 1\nfeatures_to = 1\n", ""),
+		  "t.ini:10: model.features_to: the grid needs features_from (1) < features_to (1)");
+	parse_err(DD("", D_DD, "", "ridge = -1\n"), "t.ini:10: train.ridge: -1 is out of range (0..1000000)");
+	parse_err(DD("", D_DD, "", "repeats = 0\n"), "t.ini:10: train.repeats: 0 is out of range (1..32)");
+	parse_err(DD("", "samples = 10\ndim = 5\n", "", ""),
+		  "t.ini:4: data.test_samples: kind double_descent needs test samples (its curves are test MSE)");
+	/* what the kind does not use is refused, not ignored */
+	parse_err(DD("", D_DD, "", "epochs = 5\n"), "t.ini:10: train.epochs: has no effect with kind double_descent");
+	parse_err(DD("", D_DD, "widths = 4\n", ""), "t.ini:9: model.widths: has no effect with kind double_descent");
+	parse_err(DD("", D_DD "target = linear\n", "", ""), "t.ini:8: data.target: has no effect with kind double_descent");
+	parse_err(DD("", D_DD, "", "lr = 0.1\n"), "t.ini:10: train.lr: has no effect with kind double_descent");
+	parse_err(DD("", D_DD "signal_dim = 2\n", "", ""),
+		  "t.ini:8: data.signal_dim: has no effect with kind double_descent");
+	/* and its keys mean nothing to the other kinds */
+	parse_err(WS("", D_OK, M_OK, T_OK "ridge = 0.1\n"), "t.ini:11: train.ridge: has no effect with kind width_sweep");
+	parse_err(WS("", D_OK, M_OK "features_to = 5\n", T_OK),
+		  "t.ini:9: model.features_to: has no effect with kind width_sweep");
+	parse_err(LIN("", D_LIN, T_OK "repeats = 2\n"), "t.ini:9: train.repeats: has no effect with kind benign_overfitting");
+	/* the memory cap counts the feature matrices, (n + n_test) x 10n */
+	parse_err(DD("", "samples = 100000\ndim = 10\ntest_samples = 10\n", "", ""),
+		  "t.ini:5: data.samples: needs 871.1 GiB, over the 512 MiB cap");
+}
+
+static void test_covariance_both(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	parse_ok(LIN("", D_LIN "test_samples = 5\ncovariance = both\nlambda_tail = 0.1\n", T_OK), &sc);
+	assert_int_equal(sc.data.covariance, COV_BOTH);
+	assert_true(sc.data.lambda_tail == 0.1);
+	parse_err(LIN("", D_LIN "covariance = both\n", T_OK),
+		  "t.ini:4: data.test_samples: covariance both needs test samples (its curves are test MSE)");
+	/* covariance is the linear kind's alone, both included */
+	parse_err(WS("", D_OK "covariance = both\n", M_OK, T_OK),
+		  "t.ini:7: data.covariance: has no effect with kind width_sweep");
+}
+
+static void test_shipped_benign_vs_harmful_and_double_descent(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	load_shipped("05-benign-vs-harmful.ini", &sc);
+	assert_int_equal(sc.kind, KIND_BENIGN_OVERFITTING);
+	assert_int_equal(sc.data.covariance, COV_BOTH);
+	assert_int_equal(sc.data.samples, 100);
+	assert_int_equal(sc.data.dim, 500);
+	assert_true(sc.data.lambda_tail == 0.01);
+	assert_true(sc.data.noise == 0.3);
+	assert_true(sc.n_knobs >= 1);
+	load_shipped("06-double-descent.ini", &sc);
+	assert_int_equal(sc.kind, KIND_DOUBLE_DESCENT);
+	assert_int_equal(sc.data.samples, 100);
+	assert_true(sc.train.ridge == 0);
+	assert_true(sc.n_knobs == 3);
+}
+
+/* The estimates cover what the two allocate: the pair holds two designs,
+ * double descent per draw its data and feature weights, plus the feature
+ * matrices of the largest N. */
+static void test_memory_double_descent_and_pair(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	load_shipped("05-benign-vs-harmful.ini", &sc);
+	double n = sc.data.samples, nt = sc.data.test_samples, p = sc.data.dim;
+	double real = 8 * (2 * (n * p + nt * p) + n * n + n + nt + 5 * p);
+	size_t est = scenario_memory(&sc);
+	assert_true((double)est >= real);
+	assert_true((double)est <= 2 * real + 65536);
+
+	load_shipped("06-double-descent.ini", &sc);
+	n = sc.data.samples;
+	nt = sc.data.test_samples;
+	double d = sc.data.dim, nmax = sc.model.features_to * n, r = sc.train.repeats;
+	real = 8 * (r * ((n + nt) * (d + 1) + nmax * d) + (n + nt) * nmax + n * n + n);
+	est = scenario_memory(&sc);
+	assert_true((double)est >= real);
+	assert_true((double)est <= 2 * real + 65536);
+}
+
 static void test_kind_names(void **state)
 {
 	(void)state;
@@ -851,6 +963,215 @@ static void test_kind_names(void **state)
 	assert_string_equal(scenario_kind_name(KIND_MODE_CONNECTIVITY), "mode_connectivity");
 	assert_string_equal(scenario_kind_name(KIND_BENIGN_OVERFITTING), "benign_overfitting");
 	assert_string_equal(scenario_kind_name(KIND_COUNT), "unknown");
+}
+
+/* ---- the kinds that explain the barrier (scenarios 7, 8, 9) ------------- */
+
+/* As MC, for any kind: [data] line 4, [model] 7, widths 8, [train] 9,
+ * epochs 10 with the *_OK bodies. */
+#define PATHS(kind, s, d, m, t) "[scenario]\nkind = " kind "\ntitle = T\n" s "[data]\n" d "[model]\n" m "[train]\n" t
+
+static void test_shipped_mode_paths(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	load_shipped("07-permutation-alignment.ini", &sc);
+	assert_int_equal(sc.kind, KIND_PERMUTATION_ALIGNMENT);
+	assert_int_equal(sc.model.depth, 1);
+	assert_int_equal(sc.model.n_widths, 1);
+	assert_int_equal(sc.model.widths[0], 200);
+	assert_int_equal(sc.train.optimizer, OPTIM_ADAM);
+	assert_true(sc.train.target_loss == 1e-6);
+	assert_int_equal(sc.n_knobs, 2);
+	load_shipped("08-curved-path.ini", &sc);
+	assert_int_equal(sc.kind, KIND_CURVED_PATH);
+	assert_int_equal(sc.model.depth, 2); /* scenario 2's nets */
+	assert_int_equal(sc.model.widths[0], 200);
+	assert_int_equal(sc.train.epochs, 500);
+	load_shipped("09-barrier-vs-width.ini", &sc);
+	assert_int_equal(sc.kind, KIND_BARRIER_WIDTH);
+	assert_int_equal(sc.model.n_widths, 5);
+	assert_int_equal(sc.model.widths[0], 16);
+	assert_int_equal(sc.model.widths[4], 256);
+	assert_int_equal(sc.train.repeats, 3);
+	static const char *const files[] = {"07-permutation-alignment.ini", "08-curved-path.ini",
+					    "09-barrier-vs-width.ini"};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		load_shipped(files[i], &sc);
+		int paragraphs = 1;
+		size_t len = 0;
+		for (const char *p = sc.notes; *p; p++) {
+			if (*p == '\n') {
+				paragraphs++;
+				len = 0;
+			} else {
+				assert_in_range(++len, 1, 76); /* whole lines at 80x24 */
+			}
+		}
+		assert_in_range(paragraphs, 3, 5);
+	}
+}
+
+static void test_mode_paths_keys(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	/* mode connectivity's defaults: sin3, Adam */
+	parse_ok(PATHS("permutation_alignment", "", D_OK, M_OK, T_OK), &sc);
+	assert_int_equal(sc.kind, KIND_PERMUTATION_ALIGNMENT);
+	assert_int_equal(sc.data.target, TARGET_SIN3);
+	assert_int_equal(sc.train.optimizer, OPTIM_ADAM);
+	parse_ok(PATHS("curved_path", "", D_OK, M_OK "init_seeds = 3, 4\n", T_OK "target_loss = 1e-4\nalpha_points = 11\n"),
+		 &sc);
+	assert_int_equal(sc.kind, KIND_CURVED_PATH);
+	assert_int_equal(sc.model.init_seeds[1], 4);
+	parse_ok(PATHS("barrier_width", "", D_OK, "widths = 8, 16, 32\n", T_OK "repeats = 2\n"), &sc);
+	assert_int_equal(sc.kind, KIND_BARRIER_WIDTH);
+	assert_int_equal(sc.model.n_widths, 3);
+	assert_int_equal(sc.train.repeats, 2);
+	assert_true(scenario_memory(&sc) > 0);
+	assert_string_equal(scenario_kind_name(KIND_PERMUTATION_ALIGNMENT), "permutation_alignment");
+	assert_string_equal(scenario_kind_name(KIND_CURVED_PATH), "curved_path");
+	assert_string_equal(scenario_kind_name(KIND_BARRIER_WIDTH), "barrier_width");
+}
+
+static void test_err_mode_paths(void **state)
+{
+	(void)state;
+	parse_err(PATHS("permutation_alignment", "", D_OK, "widths = 200, 300\n", T_OK),
+		  "t.ini:8: model.widths: kind permutation_alignment takes exactly one width, got 2");
+	parse_err(PATHS("curved_path", "", D_OK, "widths = 20, 30\n", T_OK "target_loss = 1e-6\n"),
+		  "t.ini:8: model.widths: kind curved_path takes exactly one width, got 2");
+	parse_err(PATHS("curved_path", "", D_OK, M_OK, T_OK),
+		  "t.ini:9: train.target_loss: kind curved_path needs a target loss > 0 (the bend trains once both nets "
+		  "reach it)");
+	parse_err(PATHS("barrier_width", "", D_OK, M_OK, T_OK "eval_every = 5\n"),
+		  "t.ini:11: train.eval_every: has no effect with kind barrier_width");
+	parse_err(PATHS("permutation_alignment", "", D_OK, M_OK, T_OK "repeats = 3\n"),
+		  "t.ini:11: train.repeats: has no effect with kind permutation_alignment");
+	parse_err(PATHS("curved_path", "", D_OK "test_samples = 10\n", M_OK, T_OK "target_loss = 1e-6\n"),
+		  "t.ini:7: data.test_samples: has no effect with kind curved_path");
+	parse_err(PATHS("barrier_width", "", D_OK, M_OK, T_OK "threshold = 0.1\n"),
+		  "t.ini:11: train.threshold: has no effect with kind barrier_width");
+}
+
+/* ---- lazy training and lottery tickets ------------------------------------ */
+
+/* LZ(s, d, m, t) and LT(s, d, m, t): with s empty, [data] is line 4, then
+ * d's lines, [model], m's lines, [train], t's lines. */
+#define D_LZ "samples = 10\ndim = 5\n"
+#define M_LZ "widths = 16, 64\n"
+#define T_LZ "epochs = 50\n"
+#define LZ(s, d, m, t) "[scenario]\nkind = lazy_training\ntitle = T\n" s "[data]\n" d "[model]\n" m "[train]\n" t
+#define D_LT "samples = 10\ndim = 12\ntest_samples = 20\n"
+#define M_LT "widths = 16\n"
+#define LT(s, d, m, t) "[scenario]\nkind = lottery_ticket\ntitle = T\n" s "[data]\n" d "[model]\n" m "[train]\n" t
+
+static void test_lazy_and_lottery_keys(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	/* lazy training: the net kinds' keys it reads, target_loss included */
+	parse_ok(LZ("", D_LZ "target = sin3\n", M_LZ, T_LZ "target_loss = 1e-3\nlr = 1\neval_every = 3\n"), &sc);
+	assert_int_equal(sc.kind, KIND_LAZY_TRAINING);
+	assert_true(sc.train.target_loss == 1e-3);
+	assert_int_equal(sc.train.optimizer, OPTIM_SGD);
+	assert_int_equal(sc.model.n_widths, 2);
+	parse_err(LZ("", D_LZ "target = sin3\n", M_LZ "depth = 1\n", T_LZ),
+		  "t.ini:10: model.depth: has no effect with kind lazy_training");
+	parse_err(LZ("", D_LZ "target = sin3\n", M_LZ "init = normal\n", T_LZ),
+		  "t.ini:10: model.init: has no effect with kind lazy_training");
+	parse_err(LZ("", D_LZ "target = sin3\ntest_samples = 5\n", M_LZ, T_LZ),
+		  "t.ini:8: data.test_samples: has no effect with kind lazy_training");
+	parse_err(LZ("", D_LZ "target = sin3\n", M_LZ, T_LZ "optimizer = adam\n"),
+		  "t.ini:12: train.optimizer: kind lazy_training trains with plain gradient descent (sgd), not adam");
+	parse_err(LZ("", D_LZ "target = sin3\n", "widths = 16, 64, 64\n", T_LZ),
+		  "t.ini:9: model.widths: kind lazy_training needs increasing widths (64 after 64)");
+	parse_err(LZ("", D_LZ "target = sin3\n", M_LZ, T_LZ "rounds = 3\n"),
+		  "t.ini:12: train.rounds: has no effect with kind lazy_training");
+	parse_err(LZ("", D_LZ, M_LZ, T_LZ), "t.ini:6: data.dim: target sin_cos needs dim >= 10, got 5");
+
+	/* lottery tickets: the sparse teacher by default, and its keys */
+	parse_ok(LT("", D_LT, M_LT, T_LZ), &sc);
+	assert_int_equal(sc.kind, KIND_LOTTERY_TICKET);
+	assert_int_equal(sc.data.target, TARGET_TEACHER);
+	assert_int_equal(sc.data.teacher_width, 4);
+	assert_int_equal(sc.train.rounds, 10);
+	assert_true(sc.train.prune == 0.2);
+	assert_int_equal(sc.train.rewind, 0);
+	parse_ok(LT("", D_LT "signal_dim = 8\nteacher_width = 1000\n", M_LT,
+		    T_LZ "rounds = 30\nprune = 0.9\nrewind = 49\n"), &sc);
+	assert_int_equal(sc.data.signal_dim, 8);
+	assert_int_equal(sc.data.teacher_width, 1000);
+	assert_int_equal(sc.train.rounds, 30);
+	assert_true(sc.train.prune == 0.9);
+	assert_int_equal(sc.train.rewind, 49);
+	parse_ok(LT("", D_LT "target = sin3\n", M_LT, T_LZ), &sc);
+	assert_int_equal(sc.data.target, TARGET_SIN3);
+	parse_err(LT("", D_LT "signal_dim = 13\n", M_LT, T_LZ),
+		  "t.ini:8: data.signal_dim: 13 is more than data.dim (12)");
+	parse_err(LT("", "samples = 10\ndim = 8\ntest_samples = 20\n", M_LT, T_LZ),
+		  "t.ini:6: data.signal_dim: 10 (the default) is more than data.dim (8)");
+	parse_err(LT("", D_LT "target = sin3\nteacher_width = 3\n", M_LT, T_LZ),
+		  "t.ini:9: data.teacher_width: has no effect with target sin3");
+	parse_err(LT("", D_LT "teacher_width = 0\n", M_LT, T_LZ),
+		  "t.ini:8: data.teacher_width: 0 is out of range (1..1000)");
+	parse_err(LT("", D_LT, M_LT, T_LZ "rounds = 31\n"), "t.ini:12: train.rounds: 31 is out of range (1..30)");
+	parse_err(LT("", D_LT, M_LT, T_LZ "prune = 0\n"), "t.ini:12: train.prune: 0 is out of range (> 0 and <= 0.9)");
+	parse_err(LT("", D_LT, M_LT, T_LZ "prune = 0.95\n"),
+		  "t.ini:12: train.prune: 0.95 is out of range (> 0 and <= 0.9)");
+	parse_err(LT("", D_LT, M_LT, T_LZ "rewind = 50\n"),
+		  "t.ini:12: train.rewind: rewind epoch 50 is not below train.epochs (50)");
+	parse_err(LT("", D_LT, "widths = 16, 32\n", T_LZ),
+		  "t.ini:9: model.widths: kind lottery_ticket takes exactly one width, got 2");
+	parse_err(LT("", "samples = 10\ndim = 12\n", M_LT, T_LZ),
+		  "t.ini:4: data.test_samples: kind lottery_ticket needs test samples (its curves are test loss)");
+	parse_err(LT("", D_LT, M_LT, T_LZ "target_loss = 1e-3\n"),
+		  "t.ini:12: train.target_loss: has no effect with kind lottery_ticket");
+	/* the teacher and the pruning keys belong to the lottery kind */
+	parse_err(WS("", D_OK "target = teacher\n", M_OK, T_OK),
+		  "t.ini:7: data.target: teacher is only for kind lottery_ticket");
+	parse_err(WS("", D_OK, M_OK, T_OK "prune = 0.5\n"), "t.ini:11: train.prune: has no effect with kind width_sweep");
+	parse_err(WS("", D_OK "signal_dim = 3\n", M_OK, T_OK),
+		  "t.ini:7: data.signal_dim: has no effect with kind width_sweep");
+	assert_string_equal(scenario_kind_name(KIND_LAZY_TRAINING), "lazy_training");
+	assert_string_equal(scenario_kind_name(KIND_LOTTERY_TICKET), "lottery_ticket");
+}
+
+static void test_shipped_lazy_and_lottery(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"10-lazy-training.ini", "11-lottery-tickets.ini"};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		struct scenario sc;
+		load_shipped(files[i], &sc);
+		/* the Why panel's rule: at most five paragraphs of 78 bytes */
+		int paragraphs = 1;
+		size_t len = 0;
+		for (const char *p = sc.notes; *p; p++) {
+			if (*p == '\n') {
+				paragraphs++;
+				len = 0;
+			} else {
+				assert_in_range(++len, 1, 78);
+			}
+		}
+		assert_in_range(paragraphs, 1, 5);
+		assert_true(sc.pace > 0);
+	}
+	struct scenario sc;
+	load_shipped("10-lazy-training.ini", &sc);
+	assert_int_equal(sc.kind, KIND_LAZY_TRAINING);
+	assert_int_equal(sc.model.n_widths, 7);
+	assert_int_equal(sc.model.widths[0], 16);
+	assert_int_equal(sc.model.widths[6], 1024);
+	assert_true(sc.train.target_loss == 1e-3);
+	load_shipped("11-lottery-tickets.ini", &sc);
+	assert_int_equal(sc.kind, KIND_LOTTERY_TICKET);
+	assert_int_equal(sc.data.target, TARGET_TEACHER);
+	assert_int_equal(sc.train.rounds, 10);
+	assert_true(sc.train.prune == 0.2);
+	assert_int_equal(sc.train.rewind, 0);
 }
 
 int main(void)
@@ -892,6 +1213,15 @@ int main(void)
 		cmocka_unit_test(test_memory_covers_allocations),
 		cmocka_unit_test(test_memory_grows_with_size),
 		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_shipped_mode_paths),
+		cmocka_unit_test(test_mode_paths_keys),
+		cmocka_unit_test(test_err_mode_paths),
+		cmocka_unit_test(test_double_descent_keys),
+		cmocka_unit_test(test_covariance_both),
+		cmocka_unit_test(test_shipped_benign_vs_harmful_and_double_descent),
+		cmocka_unit_test(test_memory_double_descent_and_pair),
+		cmocka_unit_test(test_lazy_and_lottery_keys),
+		cmocka_unit_test(test_shipped_lazy_and_lottery),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

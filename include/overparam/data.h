@@ -9,6 +9,7 @@ enum data_target {
 	TARGET_SIN_COS, /* sin(sum x[0:5]) + 0.5 cos(sum x[5:10])   (width sweep) */
 	TARGET_SIN3,    /* sin(sum x[0:3])                           (mode connectivity) */
 	TARGET_LINEAR,  /* x . w with w nonzero on the first k coordinates (linear scenarios) */
+	TARGET_TEACHER, /* a random ReLU net reading the first k coordinates (lottery tickets; its own code) */
 };
 
 /* X ~ N(0, I): for the MLP scenarios. */

@@ -52,6 +52,7 @@ enum cell_format {
 	CELL_PARAMS, /* parameter count with thousands separators */
 	CELL_LOSS,   /* latest value, %.3g style, "diverged" when non-finite */
 	CELL_EPOCH,  /* an epoch number, "-" when absent */
+	CELL_WORD,   /* the latest value as a word (metric_word: "benign"), "-" when none */
 };
 
 struct table_col {
@@ -122,5 +123,11 @@ void experiment_describe(const struct scenario *sc, struct run_desc *d);
 extern const struct experiment_ops width_sweep_ops;
 extern const struct experiment_ops mode_connectivity_ops;
 extern const struct experiment_ops benign_overfitting_ops;
+extern const struct experiment_ops double_descent_ops;
+extern const struct experiment_ops lazy_training_ops;
+extern const struct experiment_ops lottery_ticket_ops;
+extern const struct experiment_ops permutation_alignment_ops;
+extern const struct experiment_ops curved_path_ops;
+extern const struct experiment_ops barrier_width_ops;
 
 #endif

@@ -27,4 +27,27 @@ double linear_mse(const double *X /* (n, p) */, const double *y /* (n) */, int n
 /* ||theta[0:k]|| and ||theta[k:p]||. */
 void linear_norm_split(const double *theta /* (p) */, int p, int k, double *signal, double *noise);
 
+/* Ridge regression: theta minimising ||X theta - y||^2 + lambda ||theta||^2
+ * (lambda > 0), as X^T (X X^T + lambda I)^{-1} y when p >= n and
+ * (X^T X + lambda I)^{-1} X^T y otherwise: a Cholesky solve of the smaller
+ * system. `work` needs m*m + m doubles, m = min(n, p). Returns 0, or -1
+ * (bad arguments) or the LAPACK info. */
+int linear_ridge(const double *X /* (n, p) row-major */, const double *y /* (n) */, int n, int p, double lambda,
+		 double *theta /* (p) */, double *work /* (m*m + m) */);
+
+/* The effective ranks of Bartlett, Long, Lugosi, Tsigler (2020, "Benign
+ * overfitting in linear regression") of a covariance with eigenvalues
+ * lambda_1 >= lambda_2 >= ...: r_k = (sum_{i>k} lambda_i) / lambda_{k+1},
+ * R_k = (sum_{i>k} lambda_i)^2 / sum_{i>k} lambda_i^2. */
+struct eff_ranks {
+	double r0;      /* tr(Sigma) / ||Sigma|| */
+	int kstar;      /* min{k >= 0 : r_k >= b n}; -1 when no k qualifies */
+	double r_kstar; /* r_k* (NaN when kstar < 0) */
+	double R_kstar; /* R_k* (NaN when kstar < 0) */
+};
+
+/* From the eigenvalues in descending order (all >= 0, the first > 0).
+ * Returns 0, or -1 when the input is not such a list or n <= 0, b <= 0. */
+int linear_effective_ranks(const double *lambda /* (p) descending */, int p, int n, double b, struct eff_ranks *er);
+
 #endif

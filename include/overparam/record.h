@@ -25,6 +25,29 @@ enum metric {
 	MET_EPOCH,          /* trainer: one step finished; value = epochs done */
 	MET_DONE,           /* trainer: the run ended; value = epochs done */
 	MET_START,          /* trainer: a run began; series = scenario index, value = seed */
+	MET_VERDICT,        /* linear: 0 still fitting, 1 harmful (test >= 2 sigma^2), 2 benign */
+	MET_R0_OVER_N,      /* r_0(Sigma) / n (Bartlett et al. 2020), from the population covariance */
+	MET_KSTAR_OVER_N,   /* k* / n, k* = min{k : r_k(Sigma) >= n} (NaN: no such k) */
+	MET_N_OVER_RKSTAR,  /* n / R_k*(Sigma) */
+	MET_DD_TRAIN,       /* double descent, grid: train MSE at N = grid_x[index] (mean over repeats) */
+	MET_DD_TEST,        /* double descent, grid: test MSE at that N */
+	MET_DD_NORM,        /* double descent, grid: ||theta|| of the fit at that N */
+	MET_DD_FEATURES,    /* double descent: N of the latest grid point */
+	MET_DD_PEAK,        /* double descent: the largest test MSE so far */
+	MET_DD_PEAK_AT,     /* double descent: the N where it is */
+	MET_LAZY_MOVEMENT,  /* lazy training, grid: ||theta_T - theta_0|| / ||theta_0|| at width grid_x[index]
+	                     * (series 0; series 1: the slope -1/2 reference) */
+	MET_LAZY_DRIFT,     /* lazy training, grid: ||K_T - K_0||_F / ||K_0||_F, tangent kernel on the train set */
+	MET_LAZY_STEPS,     /* lazy training, grid: gradient steps that width has taken */
+	MET_LAZY_END_LOSS,  /* lazy training, grid: the training loss that width stopped at */
+	MET_LAZY_SLOPE,     /* lazy training: log-log slope of the movement over the widths done */
+	MET_LAZY_WIDTH,     /* lazy training: the width in training */
+	MET_LT_TEST,        /* lottery tickets, grid: test loss after round `index` (series 0 ticket, 1 reinit) */
+	MET_LT_REMAINING,   /* lottery tickets: % of weights the mask keeps this round */
+	MET_LT_ROUND,       /* lottery tickets: the round in training (0 = dense) */
+	MET_PAIR_BARRIER,   /* barrier vs width, grid: mean barrier of the trained pairs at width grid_x[index]
+	                     * (series 0 as trained, 1 after weight matching) */
+	MET_PAIR_REACHED,   /* barrier vs width, grid: fraction of those pairs whose both nets reached the target */
 	MET_COUNT
 };
 
@@ -47,6 +70,9 @@ enum command_kind {
 	CMD_SWITCH,     /* arg: scenario index */
 	CMD_PACE,       /* value: epochs per second, 0 = max */
 	CMD_QUIT,
+	CMD_KNOB,       /* arg: knob index of the current scenario, value: its new
+	                 * value; the trainer applies it to its own copy of the
+	                 * scenario (scenario_apply_knob) and restarts, same seed */
 };
 
 struct op_command {
@@ -59,5 +85,9 @@ const char *metric_name(enum metric m);
 /* Grid metrics carry a grid position in `index` and are kept as the latest
  * value per position (history_grid), not as a curve over epochs. */
 bool metric_is_grid(enum metric m);
+/* Metrics whose values stand for words (MET_VERDICT: 0 "fitting",
+ * 1 "harmful", 2 "benign"): the word of value v, NULL when v is none of
+ * them or m has no words. */
+const char *metric_word(enum metric m, double v);
 
 #endif

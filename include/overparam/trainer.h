@@ -21,7 +21,7 @@ enum trainer_state {
 };
 
 struct trainer_config {
-	const struct scenario *scenarios; /* (n_scenarios), must outlive the trainer */
+	const struct scenario *scenarios; /* (n_scenarios), copied at start: knobs change the trainer's own copy */
 	int n_scenarios;
 	int initial;                      /* scenario to start on */
 	uint32_t ring_capacity;           /* records; power of two (0: 1 << 16) */

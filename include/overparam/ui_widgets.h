@@ -147,6 +147,9 @@ void table_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 
 /* Draws the key list centred on the screen in its own window. */
 void help_draw(const struct theme *t);
+/* The same, with the scenario's knobs (name, value, key, values) beside
+ * the keys, or below them, where the screen has room. */
+void help_draw_knobs(const struct theme *t, const struct scenario *sc);
 void help_close(void);
 /* Puts the open overlay back on top after panels under it were redrawn. */
 void help_touch(void);

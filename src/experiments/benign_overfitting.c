@@ -4,7 +4,15 @@
  * data from the SAME teacher), and ||theta|| split between the k signal
  * coordinates and the rest. The closed-form interpolant (LAPACK) is computed
  * up front so the screen can show where GD is heading. Spiked features
- * (many low-variance directions) make the fit benign; isotropic ones do not. */
+ * (many low-variance directions) make the fit benign; isotropic ones do not.
+ *
+ * covariance = both runs the two side by side as series 0 (spiked) and 1
+ * (isotropic) from one teacher and the same draws: the isotropic design is
+ * the spiked one with its tail columns not shrunk, and since the teacher is
+ * zero on the tail, X w and so the labels (noise included) are the same for
+ * both. Only the covariance differs, so any difference on screen is its doing.
+ * Each series also carries the effective ranks of its population covariance
+ * (Bartlett, Long, Lugosi, Tsigler 2020), the theory's side of the verdict. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,43 +27,91 @@
 
 enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_TEACHER = 2 };
 
-struct benign {
-	struct scenario sc;
-	int n, n_test, p, k;
-	double *X, *y;           /* (n, p), (n) */
-	double *X_test, *y_test; /* (n_test, p), (n_test) */
-	double *w;               /* (p) teacher */
+#define MAX_SERIES 2
+#define RANK_B 1.0          /* the constant b of k* = min{k : r_k >= b n} */
+#define FITTED_FRACTION 0.01 /* "fits the noise" once train MSE < this * sigma^2 */
+
+/* Verdict values (MET_VERDICT); record.c's metric_word names them. */
+enum { VERDICT_FITTING, VERDICT_HARMFUL, VERDICT_BENIGN };
+
+struct fit {
+	double *X, *X_test;      /* (n, p), (n_test, p) */
 	double *theta;           /* (p) GD iterate */
 	double *theta_mn;        /* (p) closed-form min-norm interpolant */
-	double *diff;            /* (p) scratch */
-	double *resid;           /* (max(n, n_test)) scratch */
-	double lr;
-	double mn_norm;
+	double lr, mn_norm;
 	double mn_train, mn_test, mn_signal, mn_noise;
-	int epoch;
+	struct eff_ranks ranks;  /* of the population covariance */
 	bool diverged;
 };
+
+struct benign {
+	struct scenario sc;
+	int n, n_test, p, k, n_series;
+	double *y, *y_test;      /* (n), (n_test): the same for every series */
+	double *w;               /* (p) teacher */
+	double *diff;            /* (p) scratch */
+	double *resid;           /* (max(n, n_test)) scratch */
+	struct fit fit[MAX_SERIES];
+	int epoch;
+};
+
+static int series_count(const struct scenario *sc)
+{
+	return sc->data.covariance == COV_BOTH ? 2 : 1;
+}
+
+/* Variance of the tail coordinates of series s. */
+static double tail_of(const struct scenario *sc, int s)
+{
+	switch (sc->data.covariance) {
+	case COV_SPIKED: return sc->data.lambda_tail;
+	case COV_BOTH: return s == 0 ? sc->data.lambda_tail : 1.0;
+	default: return 1.0;
+	}
+}
+
+/* covariance both names its series by role, so at lambda_tail = 1 the two
+ * (then identical) curves keep their names. */
+static const char *series_name(const struct scenario *sc, int s)
+{
+	if (sc->data.covariance == COV_BOTH)
+		return s == 0 ? "spiked" : "isotropic";
+	return sc->data.covariance == COV_SPIKED ? "spiked" : "isotropic";
+}
+
+/* Effective ranks of the population covariance of series s: diagonal, k
+ * coordinates of variance 1 and p - k of the tail's, so its eigenvalues are
+ * those numbers (tail <= 1 keeps them in descending order). */
+static int population_ranks(const struct scenario *sc, int s, struct eff_ranks *er)
+{
+	int p = sc->data.dim, k = sc->data.signal_dim;
+	double *lambda = malloc((size_t)p * sizeof *lambda);
+	if (!lambda)
+		return -1;
+	for (int j = 0; j < p; j++)
+		lambda[j] = j < k ? 1.0 : tail_of(sc, s);
+	int rc = linear_effective_ranks(lambda, p, sc->data.samples, RANK_B, er);
+	free(lambda);
+	return rc;
+}
 
 static void benign_destroy(struct experiment *x)
 {
 	struct benign *b = (struct benign *)x;
 	if (!b)
 		return;
-	free(b->X);
+	for (int s = 0; s < MAX_SERIES; s++) {
+		free(b->fit[s].X);
+		free(b->fit[s].X_test);
+		free(b->fit[s].theta);
+		free(b->fit[s].theta_mn);
+	}
 	free(b->y);
-	free(b->X_test);
 	free(b->y_test);
 	free(b->w);
-	free(b->theta);
-	free(b->theta_mn);
 	free(b->diff);
 	free(b->resid);
 	free(b);
-}
-
-static double lambda_tail_of(const struct scenario *sc)
-{
-	return sc->data.covariance == COV_SPIKED ? sc->data.lambda_tail : 1.0;
 }
 
 static int benign_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
@@ -69,47 +125,67 @@ static int benign_create(const struct scenario *sc, uint64_t seed, struct experi
 	b->n_test = sc->data.test_samples;
 	b->p = sc->data.dim;
 	b->k = sc->data.signal_dim;
+	b->n_series = series_count(sc);
 	size_t n = (size_t)b->n, nt = (size_t)b->n_test, p = (size_t)b->p;
-	size_t nr = n > nt ? n : nt;
-	b->X = malloc(sizeof(double) * n * p);
+	size_t nr = n > nt ? n : nt > 0 ? nt : 1;
 	b->y = malloc(sizeof(double) * n);
-	b->X_test = malloc(sizeof(double) * (nt ? nt : 1) * p);
 	b->y_test = malloc(sizeof(double) * (nt ? nt : 1));
 	b->w = malloc(sizeof(double) * p);
-	b->theta = calloc(p, sizeof(double));
-	b->theta_mn = malloc(sizeof(double) * p);
 	b->diff = malloc(sizeof(double) * p);
 	b->resid = malloc(sizeof(double) * nr);
 	work = malloc(sizeof(double) * (n * n + n));
-	if (!b->X || !b->y || !b->X_test || !b->y_test || !b->w || !b->theta || !b->theta_mn || !b->diff ||
-	    !b->resid || !work)
+	if (!b->y || !b->y_test || !b->w || !b->diff || !b->resid || !work)
 		goto oom;
+	for (int s = 0; s < b->n_series; s++) {
+		struct fit *f = &b->fit[s];
+		f->X = malloc(sizeof(double) * n * p);
+		f->X_test = malloc(sizeof(double) * (nt ? nt : 1) * p);
+		f->theta = calloc(p, sizeof(double));
+		f->theta_mn = malloc(sizeof(double) * p);
+		if (!f->X || !f->X_test || !f->theta || !f->theta_mn)
+			goto oom;
+	}
 
 	/* One teacher for train and test (the seed drew a second one for its
 	 * test set, so its test error measured nothing). No standardisation:
 	 * centring makes X rank n-1 and whitening erases the spiked covariance. */
 	struct rng r;
-	double lt = lambda_tail_of(sc);
 	rng_seed(&r, seed, STREAM_TEACHER);
 	data_teacher_f64(&r, b->w, b->p, b->k);
 	rng_seed(&r, seed, STREAM_TRAIN);
-	data_spiked_f64(&r, b->X, b->n, b->p, b->k, lt);
-	data_linear_labels_f64(&r, b->X, b->w, b->n, b->p, sc->data.noise, b->y);
+	data_spiked_f64(&r, b->fit[0].X, b->n, b->p, b->k, tail_of(sc, 0));
+	data_linear_labels_f64(&r, b->fit[0].X, b->w, b->n, b->p, sc->data.noise, b->y);
 	if (b->n_test > 0) {
 		rng_seed(&r, seed, STREAM_TEST);
-		data_spiked_f64(&r, b->X_test, b->n_test, b->p, b->k, lt);
-		data_linear_labels_f64(&r, b->X_test, b->w, b->n_test, b->p, sc->data.noise, b->y_test);
+		data_spiked_f64(&r, b->fit[0].X_test, b->n_test, b->p, b->k, tail_of(sc, 0));
+		data_linear_labels_f64(&r, b->fit[0].X_test, b->w, b->n_test, b->p, sc->data.noise, b->y_test);
+	}
+	if (b->n_series == 2) {
+		/* The isotropic twin: the same normal draws (data_spiked_f64
+		 * only scales them), the tail not shrunk. */
+		rng_seed(&r, seed, STREAM_TRAIN);
+		data_spiked_f64(&r, b->fit[1].X, b->n, b->p, b->k, 1.0);
+		if (b->n_test > 0) {
+			rng_seed(&r, seed, STREAM_TEST);
+			data_spiked_f64(&r, b->fit[1].X_test, b->n_test, b->p, b->k, 1.0);
+		}
 	}
 
-	if (linear_min_norm(b->X, b->y, b->n, b->p, b->theta_mn, work) != 0) {
-		snprintf(err, errlen, "%s: LAPACK failed to solve for the min-norm interpolant", sc->path);
-		goto fail;
+	for (int s = 0; s < b->n_series; s++) {
+		struct fit *f = &b->fit[s];
+		if (linear_min_norm(f->X, b->y, b->n, b->p, f->theta_mn, work) != 0) {
+			snprintf(err, errlen, "%s: LAPACK failed to solve for the min-norm interpolant", sc->path);
+			goto fail;
+		}
+		f->lr = sc->train.lr > 0 ? sc->train.lr : linear_gd_step_size(f->X, b->n, b->p, work);
+		f->mn_norm = linalg_norm2(f->theta_mn, b->p);
+		f->mn_train = linear_mse(f->X, b->y, b->n, b->p, f->theta_mn, b->resid);
+		f->mn_test = b->n_test > 0 ? linear_mse(f->X_test, b->y_test, b->n_test, b->p, f->theta_mn, b->resid)
+					   : NAN;
+		linear_norm_split(f->theta_mn, b->p, b->k, &f->mn_signal, &f->mn_noise);
+		if (population_ranks(sc, s, &f->ranks) != 0)
+			goto oom;
 	}
-	b->lr = sc->train.lr > 0 ? sc->train.lr : linear_gd_step_size(b->X, b->n, b->p, work);
-	b->mn_norm = linalg_norm2(b->theta_mn, b->p);
-	b->mn_train = linear_mse(b->X, b->y, b->n, b->p, b->theta_mn, b->resid);
-	b->mn_test = b->n_test > 0 ? linear_mse(b->X_test, b->y_test, b->n_test, b->p, b->theta_mn, b->resid) : NAN;
-	linear_norm_split(b->theta_mn, b->p, b->k, &b->mn_signal, &b->mn_noise);
 	free(work);
 	*out = (struct experiment *)b;
 	return 0;
@@ -121,64 +197,108 @@ fail:
 	return -1;
 }
 
-static double distance_to_mn(struct benign *b)
+static double distance_to_mn(struct benign *b, const struct fit *f)
 {
 	for (int j = 0; j < b->p; j++)
-		b->diff[j] = b->theta[j] - b->theta_mn[j];
-	return linalg_norm2(b->diff, b->p) / (b->mn_norm > 0 ? b->mn_norm : 1.0);
+		b->diff[j] = f->theta[j] - f->theta_mn[j];
+	return linalg_norm2(b->diff, b->p) / (f->mn_norm > 0 ? f->mn_norm : 1.0);
 }
 
-static void emit_closed_form(struct benign *b, uint32_t e, struct emitter *em)
+static void emit_closed_form(struct benign *b, int s, uint32_t e, struct emitter *em)
 {
-	emitter_put(em, e, 0, MET_MN_TRAIN, 0, b->mn_train);
+	const struct fit *f = &b->fit[s];
+	emitter_put(em, e, s, MET_MN_TRAIN, 0, f->mn_train);
 	if (b->n_test > 0)
-		emitter_put(em, e, 0, MET_MN_TEST, 0, b->mn_test);
-	emitter_put(em, e, 0, MET_MN_SIGNAL, 0, b->mn_signal);
-	emitter_put(em, e, 0, MET_MN_NOISE, 0, b->mn_noise);
+		emitter_put(em, e, s, MET_MN_TEST, 0, f->mn_test);
+	emitter_put(em, e, s, MET_MN_SIGNAL, 0, f->mn_signal);
+	emitter_put(em, e, s, MET_MN_NOISE, 0, f->mn_noise);
 }
 
-/* Metrics at the current iterate (epoch = updates applied), then one step. */
-static bool benign_step(struct experiment *x, struct emitter *em)
+/* The theory's numbers, as ratios to read against 1 ("small"). With no k
+ * where r_k >= b n (p too small) k* and R_k* do not exist: their ratios are
+ * left unsent, so the table shows "-". */
+static void emit_ranks(struct benign *b, int s, struct emitter *em)
 {
-	struct benign *b = (struct benign *)x;
-	if (b->epoch >= b->sc.train.epochs || b->diverged)
-		return false;
-	uint32_t e = (uint32_t)b->epoch;
-	if (b->epoch == 0)
-		emit_closed_form(b, e, em);
-	double train = linear_mse(b->X, b->y, b->n, b->p, b->theta, b->resid);
-	emitter_put(em, e, 0, MET_TRAIN_LOSS, 0, train);
+	const struct eff_ranks *er = &b->fit[s].ranks;
+	double n = b->n;
+	emitter_put(em, 0, s, MET_R0_OVER_N, 0, er->r0 / n);
+	if (er->kstar >= 0) {
+		emitter_put(em, 0, s, MET_KSTAR_OVER_N, 0, er->kstar / n);
+		emitter_put(em, 0, s, MET_N_OVER_RKSTAR, 0, n / er->R_kstar);
+	}
+}
+
+/* Metrics of one series at its current iterate; false once it diverged. */
+static bool measure(struct benign *b, int s, uint32_t e, struct emitter *em)
+{
+	struct fit *f = &b->fit[s];
+	double train = linear_mse(f->X, b->y, b->n, b->p, f->theta, b->resid);
+	emitter_put(em, e, s, MET_TRAIN_LOSS, 0, train);
 	if (!isfinite(train)) {
-		b->diverged = true;
-		emitter_put(em, e, 0, MET_DIVERGED, 0, train);
+		f->diverged = true;
+		emitter_put(em, e, s, MET_DIVERGED, 0, train);
 		return false;
 	}
-	if (b->n_test > 0)
-		emitter_put(em, e, 0, MET_TEST_LOSS, 0,
-			    linear_mse(b->X_test, b->y_test, b->n_test, b->p, b->theta, b->resid));
+	double s2 = b->sc.data.noise * b->sc.data.noise;
+	if (b->n_test > 0) {
+		double test = linear_mse(f->X_test, b->y_test, b->n_test, b->p, f->theta, b->resid);
+		emitter_put(em, e, s, MET_TEST_LOSS, 0, test);
+		/* The seed's criterion (test < 2 sigma^2), judged once the noise
+		 * is fitted: before that nothing has been overfitted yet. */
+		if (s2 > 0) {
+			int v = train >= FITTED_FRACTION * s2 ? VERDICT_FITTING
+				: test < 2 * s2                ? VERDICT_BENIGN
+							       : VERDICT_HARMFUL;
+			emitter_put(em, e, s, MET_VERDICT, 0, v);
+		}
+	}
 	double sig, noi;
-	linear_norm_split(b->theta, b->p, b->k, &sig, &noi);
-	emitter_put(em, e, 0, MET_NORM_SIGNAL, 0, sig);
-	emitter_put(em, e, 0, MET_NORM_NOISE, 0, noi);
-	emitter_put(em, e, 0, MET_MN_DISTANCE, 0, distance_to_mn(b));
-	b->epoch++;
-	if (b->epoch >= b->sc.train.epochs) {
-		emit_closed_form(b, e, em);
-		return false;
-	}
-	linear_gd_step(b->X, b->y, b->n, b->p, b->lr, b->theta, b->resid);
+	linear_norm_split(f->theta, b->p, b->k, &sig, &noi);
+	emitter_put(em, e, s, MET_NORM_SIGNAL, 0, sig);
+	emitter_put(em, e, s, MET_NORM_NOISE, 0, noi);
+	emitter_put(em, e, s, MET_MN_DISTANCE, 0, distance_to_mn(b, f));
 	return true;
 }
 
-static void benign_describe(const struct scenario *sc, struct run_desc *d)
+/* Metrics at the current iterates (epoch = updates applied), then one step
+ * of each series still running. */
+static bool benign_step(struct experiment *x, struct emitter *em)
 {
-	memset(d, 0, sizeof *d);
-	d->planned_epochs = sc->train.epochs;
-	d->n_series = 1;
+	struct benign *b = (struct benign *)x;
+	bool running = false;
+	for (int s = 0; s < b->n_series; s++)
+		running |= !b->fit[s].diverged;
+	if (b->epoch >= b->sc.train.epochs || !running)
+		return false;
+	uint32_t e = (uint32_t)b->epoch;
+	if (b->epoch == 0)
+		for (int s = 0; s < b->n_series; s++) {
+			emit_closed_form(b, s, e, em);
+			emit_ranks(b, s, em);
+		}
+	running = false;
+	for (int s = 0; s < b->n_series; s++)
+		if (!b->fit[s].diverged)
+			running |= measure(b, s, e, em);
+	b->epoch++;
+	if (b->epoch >= b->sc.train.epochs) {
+		for (int s = 0; s < b->n_series; s++)
+			emit_closed_form(b, s, e, em);
+		return false;
+	}
+	if (!running)
+		return false;
+	for (int s = 0; s < b->n_series; s++) {
+		struct fit *f = &b->fit[s];
+		if (!f->diverged)
+			linear_gd_step(f->X, b->y, b->n, b->p, f->lr, f->theta, b->resid);
+	}
+	return true;
+}
+
+static void describe_one(const struct scenario *sc, struct run_desc *d)
+{
 	snprintf(d->series_label[0], sizeof d->series_label[0], "GD from zero");
-	d->series_params[0] = sc->data.dim;
-	d->threshold = NAN;
-	d->noise_floor = sc->data.noise * sc->data.noise;
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
 		.title = "Train and test MSE of gradient descent",
@@ -207,37 +327,160 @@ static void benign_describe(const struct scenario *sc, struct run_desc *d)
 	}
 	table.cols[table.n_cols++] = (struct table_col){"to min-norm", MET_MN_DISTANCE, CELL_LOSS};
 	d->views[d->n_views++] = table;
+}
+
+/* Spiked and isotropic side by side: their test MSE against the noise
+ * floor, both norm splits, and the verdict next to the theory's ranks. */
+static void describe_pair(struct run_desc *d)
+{
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Test MSE, one teacher: spiked vs isotropic",
+		.n_metrics = 1,
+		.metrics = {MET_TEST_LOSS},
+		.series_mask = 3,
+		.log_y = true,
+		.hline = d->noise_floor > 0 ? d->noise_floor : NAN,
+		.hline_label = "noise sigma^2",
+		.weight = 3,
+	};
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_SPLIT,
+		.title = "||theta||: signal vs noise coords",
+		.n_metrics = 4,
+		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE},
+		.series_mask = 3,
+		.weight = 1,
+	};
+	struct view_spec table = {
+		.kind = VIEW_TABLE, .title = "Verdict (test < 2 sigma^2) and ranks (b = 1)", .series_mask = 3, .weight = 1};
+	table.cols[table.n_cols++] = (struct table_col){"", MET_TEST_LOSS, CELL_LABEL};
+	table.cols[table.n_cols++] = (struct table_col){"test MSE", MET_TEST_LOSS, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"verdict", MET_VERDICT, CELL_WORD};
+	table.cols[table.n_cols++] = (struct table_col){"r0/n", MET_R0_OVER_N, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"k*/n", MET_KSTAR_OVER_N, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"n/Rk*", MET_N_OVER_RKSTAR, CELL_LOSS};
+	d->views[d->n_views++] = table;
+}
+
+static void benign_describe(const struct scenario *sc, struct run_desc *d)
+{
+	memset(d, 0, sizeof *d);
+	d->planned_epochs = sc->train.epochs;
+	d->n_series = series_count(sc);
+	for (int s = 0; s < d->n_series; s++) {
+		snprintf(d->series_label[s], sizeof d->series_label[s], "%s", series_name(sc, s));
+		d->series_params[s] = sc->data.dim;
+	}
+	d->threshold = NAN;
+	d->noise_floor = sc->data.noise * sc->data.noise;
+	if (d->n_series == 2)
+		describe_pair(d);
+	else
+		describe_one(sc, d);
 	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+}
+
+static void report_row(FILE *out, const char *what, const double *v /* (cols) */, int cols)
+{
+	fprintf(out, "%-28s", what);
+	for (int c = 0; c < cols; c++)
+		fprintf(out, " %14.6g", v[c]);
+	fprintf(out, "\n");
+}
+
+static const char *verdict_text(const struct history *h, int s, double s2)
+{
+	double test = h->last[s][MET_TEST_LOSS];
+	if (h->diverged[s])
+		return "gradient descent diverged (step size too large)";
+	if (isfinite(test) && test < 2 * s2)
+		return "benign overfitting: the noise is fitted, yet test MSE";
+	return "harmful overfitting: test MSE";
 }
 
 static void benign_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
 {
 	double s2 = d->noise_floor;
+	int ns = d->n_series;
 	fprintf(out, "%s\n", sc->title);
-	fprintf(out, "training samples n %d, dimension p %d (p/n %.1f), signal coordinates %d, %s features", sc->data.samples,
-		sc->data.dim, (double)sc->data.dim / sc->data.samples, sc->data.signal_dim,
-		sc->data.covariance == COV_SPIKED ? "spiked" : "isotropic");
-	if (sc->data.covariance == COV_SPIKED)
-		fprintf(out, " (tail variance %g)", sc->data.lambda_tail);
-	fprintf(out, ", label noise sigma %g, test samples %d\n\n", sc->data.noise, sc->data.test_samples);
-	fprintf(out, "%-28s %14s %14s\n", "", "GD from zero", "min-norm (LAPACK)");
-	fprintf(out, "%-28s %14u %14s\n", "iterations", h->epoch, "-");
-	fprintf(out, "%-28s %14.6g %14.6g\n", "train MSE", h->last[0][MET_TRAIN_LOSS], h->last[0][MET_MN_TRAIN]);
-	fprintf(out, "%-28s %14.6g %14.6g\n", "test MSE", h->last[0][MET_TEST_LOSS], h->last[0][MET_MN_TEST]);
-	fprintf(out, "%-28s %14.6g %14.6g\n", "||theta|| signal coords", h->last[0][MET_NORM_SIGNAL],
-		h->last[0][MET_MN_SIGNAL]);
-	fprintf(out, "%-28s %14.6g %14.6g\n", "||theta|| other coords", h->last[0][MET_NORM_NOISE],
-		h->last[0][MET_MN_NOISE]);
-	fprintf(out, "\nnoise floor sigma^2 %.4g; GD iterate is %.3g (relative) from the min-norm interpolant\n", s2,
-		h->last[0][MET_MN_DISTANCE]);
-	double test = h->last[0][MET_TEST_LOSS];
-	if (h->diverged[0])
-		fprintf(out, "RESULT: gradient descent diverged (step size too large)\n");
-	else if (isfinite(test) && test < 2 * s2)
-		fprintf(out, "RESULT: benign overfitting: the noise is fitted, yet test MSE %.3g < 2 sigma^2 = %.3g\n", test,
-			2 * s2);
+	fprintf(out, "training samples n %d, dimension p %d (p/n %.1f), signal coordinates %d, ", sc->data.samples,
+		sc->data.dim, (double)sc->data.dim / sc->data.samples, sc->data.signal_dim);
+	if (ns == 2)
+		fprintf(out, "spiked (tail variance %g) and isotropic features from one teacher", sc->data.lambda_tail);
+	else if (sc->data.covariance == COV_SPIKED)
+		fprintf(out, "spiked features (tail variance %g)", sc->data.lambda_tail);
 	else
-		fprintf(out, "RESULT: harmful overfitting: test MSE %.3g >= 2 sigma^2 = %.3g\n", test, 2 * s2);
+		fprintf(out, "isotropic features");
+	fprintf(out, ", label noise sigma %g, test samples %d\n\n", sc->data.noise, sc->data.test_samples);
+
+	/* Columns: GD and the min-norm interpolant of each series. */
+	fprintf(out, "%-28s", "");
+	for (int s = 0; s < ns; s++) {
+		char gd[32], mn[32];
+		snprintf(gd, sizeof gd, "%s%s", ns == 2 ? d->series_label[s] : "GD from zero", ns == 2 ? " GD" : "");
+		snprintf(mn, sizeof mn, "%s", ns == 2 ? "min-norm" : "min-norm (LAPACK)");
+		fprintf(out, " %14s %14s", gd, mn);
+	}
+	fprintf(out, "\n");
+	static const struct {
+		const char *what;
+		enum metric gd, mn;
+	} rows[] = {
+		{"train MSE", MET_TRAIN_LOSS, MET_MN_TRAIN},
+		{"test MSE", MET_TEST_LOSS, MET_MN_TEST},
+		{"||theta|| signal coords", MET_NORM_SIGNAL, MET_MN_SIGNAL},
+		{"||theta|| other coords", MET_NORM_NOISE, MET_MN_NOISE},
+	};
+	fprintf(out, "%-28s", "iterations");
+	for (int s = 0; s < ns; s++)
+		fprintf(out, " %14u %14s", h->epoch, "-");
+	fprintf(out, "\n");
+	for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+		double v[2 * MAX_SERIES] = {0};
+		for (size_t s = 0; s < (size_t)ns; s++) {
+			v[2 * s] = h->last[s][rows[r].gd];
+			v[2 * s + 1] = h->last[s][rows[r].mn];
+		}
+		report_row(out, rows[r].what, v, 2 * ns);
+	}
+
+	/* The theory's side, from the population covariance (b = 1). */
+	fprintf(out, "\neffective ranks of the covariance (Bartlett, Long, Lugosi, Tsigler 2020; b = 1):\n");
+	fprintf(out, "%-12s %10s %8s %10s %10s %8s %8s %8s\n", "", "r_0", "k*", "r_k*", "R_k*", "r_0/n", "k*/n",
+		"n/R_k*");
+	double n = sc->data.samples;
+	for (int s = 0; s < ns; s++) {
+		struct eff_ranks er;
+		if (population_ranks(sc, s, &er) != 0)
+			continue;
+		if (er.kstar >= 0)
+			fprintf(out, "%-12s %10.4g %8d %10.4g %10.4g %8.3g %8.3g %8.3g\n", series_name(sc, s), er.r0,
+				er.kstar, er.r_kstar, er.R_kstar, er.r0 / n, er.kstar / n, n / er.R_kstar);
+		else
+			fprintf(out, "%-12s %10.4g %8s %10s %10s %8.3g %8s %8s\n", series_name(sc, s), er.r0, "none", "-",
+				"-", er.r0 / n, "-", "-");
+	}
+	fprintf(out, "benign needs all three ratios small: r_0/n (bias), k*/n and n/R_k* (variance)\n");
+
+	fprintf(out, "\nnoise floor sigma^2 %.4g", s2);
+	if (ns == 1)
+		fprintf(out, "; GD iterate is %.3g (relative) from the min-norm interpolant", h->last[0][MET_MN_DISTANCE]);
+	for (int s = 0; ns == 2 && s < ns; s++)
+		fprintf(out, "; %s GD is %.3g (relative) from its min-norm", d->series_label[s], h->last[s][MET_MN_DISTANCE]);
+	fprintf(out, "\n");
+	for (int s = 0; s < ns; s++) {
+		double test = h->last[s][MET_TEST_LOSS];
+		fprintf(out, "RESULT%s%s: ", ns == 2 ? " " : "", ns == 2 ? d->series_label[s] : "");
+		if (!(s2 > 0) && !h->diverged[s]) {
+			fprintf(out, "no label noise, so nothing to overfit (test MSE %.3g)\n", test);
+			continue;
+		}
+		fprintf(out, "%s", verdict_text(h, s, s2));
+		if (!h->diverged[s])
+			fprintf(out, " %.3g %s 2 sigma^2 = %.3g", test, isfinite(test) && test < 2 * s2 ? "<" : ">=", 2 * s2);
+		fprintf(out, "\n");
+	}
 }
 
 const struct experiment_ops benign_overfitting_ops = {

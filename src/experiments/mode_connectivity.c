@@ -159,8 +159,10 @@ static void mc_interpolate(struct mode_conn *m, uint32_t e, struct emitter *em)
 		loss[i] = mlp_loss(&m->mix, m->X, m->y, m->n);
 		emitter_put(em, e, 0, MET_INTERP_LOSS, (uint32_t)i, loss[i]);
 	}
-	l2 = loss[0];
-	l1 = loss[m->n_alpha - 1];
+	if (m->n_alpha >= 2) { /* always (alpha_points >= 2); says so to the analyzers */
+		l2 = loss[0];
+		l1 = loss[m->n_alpha - 1];
+	}
 	double barrier = -INFINITY;
 	for (int i = 0; i < m->n_alpha; i++) {
 		double a = m->alpha[i];

@@ -40,7 +40,9 @@ static void restore_terminal(void)
 }
 
 struct app {
-	const struct scenario *sc;
+	const struct scenario *sc; /* = own, read-only where knobs do not matter */
+	struct scenario *own;      /* (n) the UI's copy: knobs change it (the trainer keeps another) */
+	int *knob_sel;             /* (n) each scenario's selected knob */
 	int n;
 	struct run_desc *desc; /* (n) */
 	struct ui_options opt;
@@ -201,7 +203,13 @@ static bool view_uses(const struct view_spec *v, const struct op_record *r)
 				return true;
 		return false;
 	case VIEW_BARS:
-		return m == MET_INTERP_LOSS || m == MET_BARRIER;
+		if (m == MET_INTERP_LOSS || m == MET_BARRIER)
+			return true;
+		/* bars of any other grid metric (and its summary value) */
+		for (int i = 0; i < v->n_metrics; i++)
+			if (v->metrics[i] == m)
+				return true;
+		return false;
 	case VIEW_SPLIT:
 		if (m == MET_DIVERGED)
 			return true;
@@ -335,6 +343,15 @@ static void draw_tabs(struct app *a, int x, int right)
 		text_put(w, 0, x, " >", 2, dim);
 }
 
+/* "lr 0.01", or "[lr 0.01]" for the selected knob. */
+static void knob_label(const struct scenario *sc, int k, bool selected, char *buf, size_t len)
+{
+	const struct knob *kb = &sc->knobs[k];
+	char v[40];
+	scenario_knob_format(kb->values[kb->current], v, sizeof v);
+	snprintf(buf, len, selected ? "[%s %s]" : "%s %s", kb->name, v);
+}
+
 static void pace_text(double pace, char *buf, size_t len)
 {
 	if (pace <= 0)
@@ -369,7 +386,7 @@ static void draw_header(struct app *a)
 	char failed[300] = "";
 	if (st == TRAINER_FAILED)
 		snprintf(failed, sizeof failed, ": %s", trainer_error(a->tr));
-	char v[3][160], pace[32];
+	char v[5][160], pace[32];
 	pace_text(trainer_pace(a->tr), pace, sizeof pace);
 	uint64_t seed = a->hist.scenario >= 0 ? a->hist.seed : a->sc[a->cur].seed;
 	int planned = cur_desc(a)->planned_epochs;
@@ -377,25 +394,69 @@ static void draw_header(struct app *a)
 		 (unsigned long long)seed);
 	snprintf(v[1], sizeof v[1], "  epoch %u/%d  pace %s", a->hist.epoch, planned, pace);
 	snprintf(v[2], sizeof v[2], "  %u/%d  %s", a->hist.epoch, planned, pace);
-	/* The longest status that fits; "? help" goes before the numbers do
-	 * (the footer names it too). */
+	/* The longest status that fits. Give way in this order: the seed,
+	 * "? help" (the footer names it too), the knobs not selected (help
+	 * comes back if that makes room), the words "epoch" and "pace", the
+	 * selected knob. A message on show keeps
+	 * room for its first 30 columns; an error message (a refused knob
+	 * says why) first tries for all it needs, down to the bare counter. */
+	const struct scenario *sc = &a->sc[a->cur];
+	int sel = a->knob_sel[a->cur];
+	int knobs_w[3] = {0, 0, 0}; /* none, the selected one, all */
+	for (int k = 0; k < sc->n_knobs; k++) {
+		char kt[64];
+		knob_label(sc, k, k == sel, kt, sizeof kt);
+		knobs_w[2] += 2 + text_width(kt);
+		if (k == sel)
+			knobs_w[1] = 2 + text_width(kt);
+	}
+	bool msg_on = a->msg[0] && now_s() < a->msg_until;
+	int msg_w = msg_on ? 2 + text_width(a->msg) : 0;
+	int msg_min = msg_on ? 2 + (text_width(a->msg) < 30 ? text_width(a->msg) : 30) : 0;
+	snprintf(v[3], sizeof v[3], "  %u/%d", a->hist.epoch, planned);
+	snprintf(v[4], sizeof v[4], "  ");
+	static const struct {
+		int pick, knobs;
+		bool help, word;
+	} cand[] = {
+		{0, 2, true, true},  {1, 2, true, true},  {1, 2, false, true}, {1, 1, true, true},
+		{1, 1, false, true}, {2, 1, false, true}, {2, 0, false, true}, /* the last for every message */
+		{3, 1, false, true}, {3, 0, false, true}, {3, 0, false, false}, {4, 0, false, false},
+	};
+	int n_cand = (int)(sizeof cand / sizeof cand[0]), n_plain = 7;
 	int head = 1 + text_width(word) + text_width(failed);
-	int pick = 2, right = cols - 1 - help_w - 1;
-	bool show_help = true;
-	for (int pass = 0; pass < 2; pass++) {
-		for (pick = 0; pick < 2 && head + text_width(v[pick]) > right; pick++)
-			;
-		if (head + text_width(v[pick]) <= right || !show_help)
-			break;
-		show_help = false;
-		right = cols - 1;
+	int pick = 2, knobs = 0, right = cols - 1;
+	bool show_help = false, show_word = true, fits = false;
+	for (int pass = msg_on && a->msg_bad ? 0 : 1; pass < 2 && !fits; pass++) {
+		for (int c = 0; c < (pass == 0 ? n_cand : n_plain) && !fits; c++) {
+			pick = cand[c].pick;
+			knobs = cand[c].knobs;
+			show_help = cand[c].help;
+			show_word = cand[c].word;
+			right = show_help ? cols - 1 - help_w - 1 : cols - 1;
+			int need = (show_word ? head : 0) + text_width(v[pick]) + knobs_w[knobs];
+			fits = need + (pass == 0 ? msg_w : msg_min) <= right;
+		}
 	}
 	x = 1;
-	x += text_put(w, 1, x, word, right - x, theme_attr(&a->theme, role));
-	if (failed[0])
-		x += text_put(w, 1, x, failed, right - x, theme_attr(&a->theme, ROLE_BAD));
-	x += text_put(w, 1, x, v[pick], right - x, A_NORMAL);
-	if (a->msg[0] && now_s() < a->msg_until && right - x > 6) {
+	if (show_word) {
+		x += text_put(w, 1, x, word, right - x, theme_attr(&a->theme, role));
+		if (failed[0])
+			x += text_put(w, 1, x, failed, right - x, theme_attr(&a->theme, ROLE_BAD));
+		x += text_put(w, 1, x, v[pick], right - x, A_NORMAL);
+	} else {
+		x += text_put(w, 1, x, v[pick] + 2, right - x, A_NORMAL); /* the counter where the word was */
+	}
+	for (int k = 0; k < sc->n_knobs && knobs > 0; k++) {
+		if (knobs == 1 && k != sel)
+			continue;
+		char kt[64];
+		knob_label(sc, k, k == sel, kt, sizeof kt);
+		x += 2;
+		if (x < right)
+			x += text_put(w, 1, x, kt, right - x, k == sel ? theme_attr(&a->theme, ROLE_KEY) : A_NORMAL);
+	}
+	if (msg_on && right - x > 6) {
 		x += 2;
 		text_put(w, 1, x, a->msg, right - x, theme_attr(&a->theme, a->msg_bad ? ROLE_BAD : ROLE_DONE));
 	}
@@ -600,7 +661,7 @@ static void pace_step(struct app *a, int dir)
 	double p = trainer_pace(a->tr);
 	if (a->pace_asked >= 0 && p != a->pace_asked)
 		p = a->pace_asked;
-	double next = p;
+	double next;
 	if (dir > 0) {
 		if (p <= 0)
 			return; /* already max */
@@ -626,6 +687,61 @@ static void pace_step(struct app *a, int dir)
 		a->pace_asked = next;
 		a->hdr_dirty = true;
 	}
+}
+
+static void knob_select(struct app *a, int dir)
+{
+	const struct scenario *sc = &a->sc[a->cur];
+	if (sc->n_knobs == 0) {
+		set_msg(a, "this scenario has no knobs ([knobs] in its file)", false);
+		return;
+	}
+	int k = (a->knob_sel[a->cur] + dir + sc->n_knobs) % sc->n_knobs;
+	a->knob_sel[a->cur] = k;
+	const struct knob *kb = &sc->knobs[k];
+	char lo[40], hi[40], msg[160];
+	scenario_knob_format(kb->values[0], lo, sizeof lo);
+	scenario_knob_format(kb->values[kb->n_values - 1], hi, sizeof hi);
+	snprintf(msg, sizeof msg, "%s: %s, %s .. %s", kb->name, kb->target, lo, hi);
+	set_msg(a, msg, false);
+}
+
+/* One step of the selected knob. The UI's copy takes the change first: a
+ * refused value never reaches the trainer, which applies the same change to
+ * its own copy and restarts (same seed). */
+static void knob_turn(struct app *a, int dir)
+{
+	struct scenario *sc = &a->own[a->cur];
+	if (sc->n_knobs == 0) {
+		set_msg(a, "this scenario has no knobs ([knobs] in its file)", false);
+		return;
+	}
+	int k = a->knob_sel[a->cur];
+	const struct knob *kb = &sc->knobs[k];
+	int to = kb->current + dir;
+	char msg[SCENARIO_ERR_LEN];
+	if (to < 0 || to >= kb->n_values) {
+		char v[40];
+		scenario_knob_format(kb->values[kb->current], v, sizeof v);
+		snprintf(msg, sizeof msg, "%s is at its %s value (%s)", kb->name, dir < 0 ? "lowest" : "highest", v);
+		set_msg(a, msg, false);
+		return;
+	}
+	double value = kb->values[to];
+	static struct scenario next; /* large; the UI thread only */
+	next = *sc;
+	if (scenario_apply_knob(&next, k, value, msg, sizeof msg) != 0) {
+		set_msg(a, msg, true);
+		return;
+	}
+	uint32_t gen = next_generation(a);
+	if (!send(a, CMD_KNOB, k, value))
+		return;
+	*sc = next;
+	experiment_describe(sc, &a->desc[a->cur]);
+	history_reset(&a->hist, gen);
+	a->msg[0] = 0;
+	show_scenario(a, a->cur); /* the run_desc may differ: labels, params, panels */
 }
 
 static void touch_all(struct app *a)
@@ -682,6 +798,19 @@ static bool handle_key(struct app *a, int ch)
 	case '_':
 		pace_step(a, -1);
 		break;
+	case '[':
+		knob_select(a, -1);
+		break;
+	case ']':
+		knob_select(a, +1);
+		break;
+	case '<':
+	case ',': /* unshifted '<' ('.' is step, so '>' has no twin) */
+		knob_turn(a, -1);
+		break;
+	case '>':
+		knob_turn(a, +1);
+		break;
 	case 'y':
 		a->flip_log = !a->flip_log;
 		views_reset(a);
@@ -700,7 +829,7 @@ static bool handle_key(struct app *a, int ch)
 	case '?':
 		if (!a->too_small) {
 			a->help = true;
-			help_draw(&a->theme);
+			help_draw_knobs(&a->theme, &a->sc[a->cur]);
 			doupdate();
 		}
 		break;
@@ -771,7 +900,15 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	static struct app app;
 	struct app *a = &app;
 	memset(a, 0, sizeof *a);
-	a->sc = scenarios;
+	a->own = malloc((size_t)n * sizeof *a->own);
+	a->knob_sel = calloc((size_t)n, sizeof *a->knob_sel);
+	if (!a->own || !a->knob_sel) {
+		free(a->own);
+		free(a->knob_sel);
+		return 1;
+	}
+	memcpy(a->own, scenarios, (size_t)n * sizeof *a->own);
+	a->sc = a->own;
 	a->n = n;
 	a->opt = *opt;
 	if (a->opt.fps < 1 || a->opt.fps > 60)
@@ -779,10 +916,13 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	a->show_text = true;
 	a->cur = initial >= 0 && initial < n ? initial : 0;
 	a->desc = calloc((size_t)n, sizeof *a->desc);
-	if (!a->desc)
+	if (!a->desc) {
+		free(a->own);
+		free(a->knob_sel);
 		return 1;
+	}
 	for (int i = 0; i < n; i++)
-		experiment_describe(&scenarios[i], &a->desc[i]);
+		experiment_describe(&a->sc[i], &a->desc[i]);
 	history_init(&a->hist, true);
 
 	setlocale(LC_ALL, "");
@@ -790,6 +930,8 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	if (!initscr()) {
 		fprintf(stderr, "overparam: cannot initialise the terminal\n");
 		free(a->desc);
+		free(a->own);
+		free(a->knob_sel);
 		return 1;
 	}
 	curses_on = true;
@@ -811,6 +953,8 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 		fprintf(stderr, "overparam: cannot start the training thread\n");
 		history_free(&a->hist);
 		free(a->desc);
+		free(a->own);
+		free(a->knob_sel);
 		return 1;
 	}
 	a->shown_state = trainer_state(a->tr);
@@ -826,6 +970,7 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 		drain(a);
 		draw_frame(a);
 		errno = 0;
+		double waited = now_s();
 		int ch = wgetch(a->in);
 		if (got_signal)
 			break;
@@ -840,8 +985,11 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 			} else {
 				io_errors = 0;
 			}
+			/* A hung-up terminal reads as end of file at once: an ERR
+			 * well before the frame tick is checked now, not after a
+			 * second of spinning. */
 			double t = now_s();
-			if (t - last_check >= 1.0) {
+			if (t - last_check >= 1.0 || t - waited < 0.5 / a->opt.fps) {
 				last_check = t;
 				if (terminal_gone()) {
 					status = 1;
@@ -859,11 +1007,19 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	windows_free(a);
 	if (a->in)
 		delwin(a->in);
+	/* A terminal with no alternate screen (vt100, linux) keeps the last
+	 * frame, and endwin leaves the cursor on its bottom line: clear that
+	 * line, so the shell's prompt does not land in the middle of the keys. */
+	move(LINES - 1, 0);
+	clrtoeol();
+	refresh();
 	endwin();
 	curses_on = false;
 	trainer_stop(a->tr);
 	views_free(a);
 	history_free(&a->hist);
 	free(a->desc);
+	free(a->own);
+	free(a->knob_sel);
 	return status;
 }

@@ -148,7 +148,7 @@ static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const
 	for (int i = 0; grid && i < n; i++)
 		if (isfinite(grid[i]))
 			hi = isnan(hi) || grid[i] > hi ? grid[i] : hi;
-	if (isnan(hi)) {
+	if (isnan(hi) || !grid) {
 		const char *msg = "no interpolation yet";
 		int mw = text_width(msg);
 		if (mw < cols - 2)

@@ -23,6 +23,9 @@ static const char *metric_short(enum metric m)
 	case MET_MN_SIGNAL: return "min-norm signal";
 	case MET_MN_NOISE: return "min-norm noise";
 	case MET_MN_DISTANCE: return "to min-norm";
+	case MET_DD_TRAIN: return "train";
+	case MET_DD_TEST: return "test";
+	case MET_DD_NORM: return "||theta||";
 	default: return metric_name(m);
 	}
 }
@@ -312,9 +315,8 @@ static void x_labels(WINDOW *w, const struct chart *c, const struct theme *t, in
 	double step = room > 0 ? nice_step((double)planned / room) : planned;
 	if (step < 1)
 		step = 1;
-	int edge = px - 1; /* rightmost column already used */
 	text_put(w, y, px, "0", 1, a);
-	edge = px;
+	int edge = px; /* rightmost column already used */
 	int last_x = px + pw - lw;
 	for (double e = step; e < planned; e += step) {
 		char buf[24];
@@ -482,7 +484,7 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 			unsigned bits = c->cv.bits[cell];
 			if (!bits)
 				continue;
-			int k = c->cv.owner[cell];
+			int k = (int)c->cv.owner[cell];
 			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : braille_char(bits);
 			text_put_wch(w, top + r, px + x, ch, theme_curve_attr(t, k));
 		}

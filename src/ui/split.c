@@ -1,13 +1,16 @@
 /* split.c: ||theta|| on the signal coordinates against the rest, as one bar
  * in two parts (lengths proportional to the two norms), with the
- * closed-form min-norm values marked under it once they are known. */
+ * closed-form min-norm values marked under it once they are known. Several
+ * series (e.g. spiked and isotropic side by side) get two rows each, with
+ * the marks on the bar, so two fit where one had room. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "overparam/ui_widgets.h"
 
-#define SPLIT_ROWS 4 /* bar, marks, the norms now, the min-norm ones */
+#define SPLIT_ROWS 4       /* bar, marks, the norms now, the min-norm ones */
+#define SPLIT_ROWS_EACH 2  /* several series: bar with its marks, the norms now */
 
 int split_min_width(void)
 {
@@ -25,10 +28,16 @@ static int split_series(const struct view_spec *v, int *series /* (RUN_MAX_SERIE
 	return n;
 }
 
+static int rows_per_series(int ns)
+{
+	return ns > 1 ? SPLIT_ROWS_EACH : SPLIT_ROWS;
+}
+
 int split_height(const struct view_spec *v)
 {
 	int series[RUN_MAX_SERIES];
-	return split_series(v, series) * SPLIT_ROWS + 2;
+	int ns = split_series(v, series);
+	return ns * rows_per_series(ns) + 2;
 }
 
 static double value_of(const struct history *h, int s, const struct view_spec *v, int i)
@@ -60,6 +69,26 @@ static void numbers_row(WINDOW *w, const struct theme *t, int y, int x, int end,
 	x += text_put(w, y, x, sv, end - x, A_NORMAL);
 	x += text_put(w, y, x, "  noise ", end - x, noi_a | A_BOLD);
 	text_put(w, y, x, nv, end - x, A_NORMAL);
+}
+
+/* Several series: under each bar "signal 2.82  noise 1.44", and what the
+ * marks on the bar mean when there is room. */
+static void compact_rows(WINDOW *w, const struct theme *t, int y, int x, int end, double sig, double noi, bool mn,
+			 attr_t sig_a, attr_t noi_a)
+{
+	char sv[24], nv[24];
+	fmt_short(sv, sizeof sv, sig);
+	fmt_short(nv, sizeof nv, noi);
+	x += text_put(w, y + 1, x, "signal ", end - x, sig_a | A_BOLD);
+	x += text_put(w, y + 1, x, sv, end - x, A_NORMAL);
+	x += text_put(w, y + 1, x, "  noise ", end - x, noi_a | A_BOLD);
+	x += text_put(w, y + 1, x, nv, end - x, A_NORMAL);
+	const char *key = "  | min-norm";
+	if (mn && x + (int)strlen(key) <= end) {
+		x += text_put(w, y + 1, x, "  ", end - x, A_NORMAL);
+		text_put_wch(w, y + 1, x, theme_glyph(t, L'\x2503', '|'), theme_attr(t, ROLE_MARK));
+		text_put(w, y + 1, x + 1, " min-norm", end - x - 1, theme_attr(t, ROLE_DIM));
+	}
 }
 
 void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
@@ -97,11 +126,13 @@ void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 	wchar_t sig_g = theme_glyph(t, L'\x2588', '#');
 	wchar_t noi_g = t->color ? sig_g : theme_glyph(t, L'\x2591', '=');
 	wchar_t mark_g = theme_glyph(t, L'\x25b2', '^');
+	wchar_t on_bar_g = theme_glyph(t, L'\x2503', '|');
+	int rps = rows_per_series(ns);
 
 	for (int i = 0; i < ns; i++) {
 		int s = series[i];
-		int y = 1 + i * SPLIT_ROWS;
-		if (y + SPLIT_ROWS - 1 > rows - 2)
+		int y = 1 + i * rps;
+		if (y + rps - 1 > rows - 2)
 			break;
 		if (label_w)
 			text_put(w, y, 2, d->series_label[s], label_w, theme_curve_attr(t, i));
@@ -118,6 +149,16 @@ void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 		for (int x = ls; x < ls + ln; x++)
 			text_put_wch(w, y, bx + x, noi_g, noi_a);
 		bool mn = isfinite(msig) && isfinite(mnoi);
+		if (rps == SPLIT_ROWS_EACH) {
+			compact_rows(w, t, y, bx, cols - 2, sig, noi, mn, sig_a, noi_a);
+			if (mn) {
+				/* The min-norm split and end, on the bar itself. */
+				int m1 = scaled(msig, scale, bw), m2 = scaled(msig + mnoi, scale, bw);
+				text_put_wch(w, y, bx + (m1 > 0 ? m1 - 1 : 0), on_bar_g, mark_a);
+				text_put_wch(w, y, bx + (m2 > 0 ? m2 - 1 : 0), on_bar_g, mark_a);
+			}
+			continue;
+		}
 		if (mn) {
 			/* Marks under the bar: where the min-norm split and end are. */
 			int m1 = scaled(msig, scale, bw), m2 = scaled(msig + mnoi, scale, bw);

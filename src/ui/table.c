@@ -37,6 +37,12 @@ static int col_width(const struct table_col *c, const struct run_desc *d, const 
 		case CELL_EPOCH:
 			cw = snprintf(buf, sizeof buf, "%d", d->planned_epochs);
 			break;
+		case CELL_WORD:
+			cw = 1; /* "-" */
+			for (int k = 0; metric_word(c->metric, k); k++)
+				if (text_width(metric_word(c->metric, k)) > cw)
+					cw = text_width(metric_word(c->metric, k));
+			break;
 		}
 		w = cw > w ? cw : w;
 	}
@@ -91,6 +97,11 @@ static void cell_text(const struct table_col *c, const struct run_desc *d, const
 		else
 			snprintf(buf, len, "-");
 		break;
+	case CELL_WORD: {
+		const char *word = h->seen[s][c->metric] ? metric_word(c->metric, h->last[s][c->metric]) : NULL;
+		snprintf(buf, len, "%s", word ? word : "-");
+		break;
+	}
 	}
 }
 

@@ -1,0 +1,259 @@
+/* curved_path.c: the two networks of mode_connectivity train to the target;
+ * then, with both ends fixed, the bend theta_c of the quadratic Bezier curve
+ *   phi(t) = (1-t)^2 A + 2t(1-t) theta_c + t^2 B
+ * trains (Garipov et al. 2018): each epoch samples t uniformly in [0, 1] and
+ * takes one optimiser step on theta_c with the loss gradient at phi(t),
+ * which reaches theta_c scaled by dphi/dtheta_c = 2t(1-t). The bend starts
+ * at (A + B)/2, where the curve is the straight line, so the class sees the
+ * curve's loss peel away from the line's. Both paths are measured from the
+ * epoch the two ends stop. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "overparam/experiment.h"
+#include "overparam/history.h"
+#include "overparam/netpair.h"
+#include "overparam/optim.h"
+#include "overparam/rng.h"
+
+enum { SER_A, SER_B, SER_LINE, SER_CURVE, N_SERIES };
+enum { STREAM_T = 2000 }; /* the t draws: apart from data (0) and nets (1000 + seed) */
+
+struct curved {
+	struct scenario sc;
+	struct netpair p;
+	float *bend;      /* (n_params) theta_c */
+	float *grad;      /* (n_params) its gradient */
+	struct optim opt; /* on theta_c */
+	struct rng r;
+	int bend_from;    /* epoch the bend began training, -1 before */
+	int bend_steps;   /* steps taken on theta_c */
+	int n_t;
+	double t[SCENARIO_MAX_ALPHA];
+	double loss[SCENARIO_MAX_ALPHA];
+};
+
+static void cp_ts(const struct scenario *sc, double *t /* (alpha_points) */)
+{
+	int k = sc->train.alpha_points;
+	for (int i = 0; i < k; i++)
+		t[i] = (double)i / (k - 1);
+}
+
+static void cp_destroy(struct experiment *x)
+{
+	struct curved *m = (struct curved *)x;
+	if (!m)
+		return;
+	netpair_destroy(&m->p);
+	optim_destroy(&m->opt);
+	free(m->bend);
+	free(m->grad);
+	free(m);
+}
+
+static int cp_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
+{
+	struct curved *m = calloc(1, sizeof *m);
+	if (!m)
+		goto oom;
+	m->sc = *sc;
+	if (netpair_create(&m->p, sc, sc->model.widths[0], seed, sc->model.init_seeds[0], sc->model.init_seeds[1]) != 0)
+		goto oom;
+	size_t np = m->p.mix.n_params;
+	m->bend = malloc(np * sizeof *m->bend);
+	m->grad = malloc(np * sizeof *m->grad);
+	if (!m->bend || !m->grad || optim_create(&m->opt, sc->train.optimizer, np, sc->train.lr) != 0)
+		goto oom;
+	rng_seed(&m->r, seed, STREAM_T);
+	m->bend_from = -1;
+	m->n_t = sc->train.alpha_points;
+	cp_ts(sc, m->t);
+	*out = (struct experiment *)m;
+	return 0;
+oom:
+	snprintf(err, errlen, "%s: out of memory building the two networks and the bend", sc->path);
+	cp_destroy((struct experiment *)m);
+	return -1;
+}
+
+/* theta_c = (A + B) / 2: the Bezier curve through it is the straight line. */
+static void cp_bend_midpoint(struct curved *m)
+{
+	int np = (int)m->p.mix.n_params;
+	cblas_scopy(np, m->p.net[SER_A].net.params, 1, m->bend, 1);
+	cblas_saxpy(np, 1.0f, m->p.net[SER_B].net.params, 1, m->bend, 1);
+	cblas_sscal(np, 0.5f, m->bend, 1);
+}
+
+/* One step on theta_c at a random t. */
+static double cp_bend_step(struct curved *m)
+{
+	const float *a = m->p.net[SER_A].net.params, *b = m->p.net[SER_B].net.params;
+	double t = rng_uniform(&m->r);
+	double loss = netpair_bezier_loss(&m->p, a, m->bend, b, t, true);
+	int np = (int)m->p.mix.n_params;
+	/* d loss / d theta_c = 2t(1-t) d loss / d phi */
+	cblas_scopy(np, m->p.mix.grads, 1, m->grad, 1);
+	cblas_sscal(np, (float)(2 * t * (1 - t)), m->grad, 1);
+	optim_step(&m->opt, m->bend, m->grad);
+	return loss;
+}
+
+/* Loss along both paths at every t, and each path's barrier. */
+static void cp_measure(struct curved *m, uint32_t e, struct emitter *em)
+{
+	const float *a = m->p.net[SER_A].net.params, *b = m->p.net[SER_B].net.params;
+	for (int i = 0; i < m->n_t; i++) {
+		m->loss[i] = netpair_line_loss(&m->p, a, b, m->t[i]);
+		emitter_put(em, e, SER_LINE, MET_INTERP_LOSS, (uint32_t)i, m->loss[i]);
+	}
+	emitter_put(em, e, SER_LINE, MET_BARRIER, 0, netpair_barrier(m->t, m->loss, m->n_t));
+	for (int i = 0; i < m->n_t; i++) {
+		m->loss[i] = netpair_bezier_loss(&m->p, a, m->bend, b, m->t[i], false);
+		emitter_put(em, e, SER_CURVE, MET_INTERP_LOSS, (uint32_t)i, m->loss[i]);
+	}
+	emitter_put(em, e, SER_CURVE, MET_BARRIER, 0, netpair_barrier(m->t, m->loss, m->n_t));
+}
+
+static bool cp_step(struct experiment *x, struct emitter *em)
+{
+	struct curved *m = (struct curved *)x;
+	int total = m->sc.train.epochs;
+	/* the epochs of both phases count on one axis */
+	int epoch = m->bend_from < 0 ? m->p.epoch : m->bend_from + m->bend_steps;
+	if (epoch >= total)
+		return false;
+	if (m->bend_from < 0) {
+		bool done = netpair_train(&m->p, em, SER_A);
+		/* The bend starts at the trained ends' midpoint (and stays there
+		 * if the ends never both reach the target). */
+		if (done || epoch + 1 >= total)
+			cp_bend_midpoint(m);
+		if (done)
+			m->bend_from = epoch + 1;
+	} else {
+		double loss = cp_bend_step(m);
+		m->bend_steps++;
+		emitter_put(em, (uint32_t)epoch, SER_CURVE, MET_TRAIN_LOSS, 0, loss);
+	}
+	bool over = epoch + 1 >= total;
+	/* The paths are measured once the ends are trained (the untrained
+	 * nets' line would set the chart's scale), then every eval_every. */
+	bool bending = m->bend_from >= 0;
+	if ((bending && (epoch % m->sc.train.eval_every == 0 || epoch + 1 == m->bend_from)) || over)
+		cp_measure(m, (uint32_t)epoch, em);
+	return !over;
+}
+
+static void cp_describe(const struct scenario *sc, struct run_desc *d)
+{
+	memset(d, 0, sizeof *d);
+	d->planned_epochs = sc->train.epochs;
+	d->n_series = N_SERIES;
+	long params = netpair_params(sc, sc->model.widths[0]);
+	for (int k = 0; k < 2; k++)
+		snprintf(d->series_label[k], sizeof d->series_label[k], "net %c (seed %llu)", 'A' + k,
+			 (unsigned long long)sc->model.init_seeds[k]);
+	snprintf(d->series_label[SER_LINE], sizeof d->series_label[SER_LINE], "straight line");
+	snprintf(d->series_label[SER_CURVE], sizeof d->series_label[SER_CURVE], "Bezier curve");
+	d->series_params[SER_A] = d->series_params[SER_B] = params;
+	d->series_params[SER_LINE] = 0;
+	d->series_params[SER_CURVE] = params; /* the bend is one more net's worth */
+	d->n_grid = sc->train.alpha_points;
+	d->grid_name = "t";
+	cp_ts(sc, d->grid_x);
+	d->threshold = sc->train.target_loss > 0 ? sc->train.target_loss : NAN;
+	d->noise_floor = sc->data.noise > 0 ? sc->data.noise * sc->data.noise : NAN;
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Loss along each path",
+		.n_metrics = 1,
+		.metrics = {MET_INTERP_LOSS},
+		.series_mask = (1u << SER_LINE) | (1u << SER_CURVE),
+		.x_grid = true,
+		.hline = NAN,
+		.weight = 3,
+	};
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Barrier of each path",
+		.n_metrics = 1,
+		.metrics = {MET_BARRIER},
+		.series_mask = (1u << SER_LINE) | (1u << SER_CURVE),
+		.hline = NAN,
+		.weight = 2,
+	};
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Training loss: nets, then the curve at a random t",
+		.n_metrics = 1,
+		.metrics = {MET_TRAIN_LOSS},
+		.series_mask = (1u << SER_A) | (1u << SER_B) | (1u << SER_CURVE),
+		.log_y = true,
+		.hline = d->threshold,
+		.hline_label = "target",
+		.weight = 2,
+	};
+	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+}
+
+static double grid_max(const double *g /* (n) */, int n)
+{
+	double mx = -INFINITY;
+	for (int i = 0; g && i < n; i++) {
+		if (isnan(g[i]))
+			return NAN;
+		if (g[i] > mx)
+			mx = g[i];
+	}
+	return g ? mx : NAN;
+}
+
+static void cp_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+{
+	fprintf(out, "%s\n", sc->title);
+	fprintf(out, "training samples %d, input dim %d, depth %d, width %d: %ld parameters per net\n", sc->data.samples,
+		sc->data.dim, sc->model.depth, sc->model.widths[0], d->series_params[0]);
+	for (int k = 0; k < 2; k++) {
+		char stop[48] = "did not reach the target";
+		if (h->seen[k][MET_CONVERGED])
+			snprintf(stop, sizeof stop, "stopped at epoch %.0f", h->last[k][MET_CONVERGED]);
+		if (h->diverged[k])
+			snprintf(stop, sizeof stop, "diverged");
+		fprintf(out, "%s final loss %.3e, %s\n", d->series_label[k], h->last[k][MET_TRAIN_LOSS], stop);
+	}
+	const double *line = history_grid(h, SER_LINE, MET_INTERP_LOSS);
+	const double *curve = history_grid(h, SER_CURVE, MET_INTERP_LOSS);
+	bool bent = h->seen[SER_CURVE][MET_TRAIN_LOSS];
+	fprintf(out, "\nloss along each path at epoch %u (the bend trained %s):\n", h->grid_epoch[SER_CURVE][MET_INTERP_LOSS],
+		bent ? "after both nets stopped" : "never: the nets did not both stop");
+	fprintf(out, "%-8s %-16s %s\n", "t", "straight line", "Bezier curve");
+	for (int i = 0; i < d->n_grid; i++)
+		fprintf(out, "%-8.2f %-16.6g %.6g\n", d->grid_x[i], line ? line[i] : NAN, curve ? curve[i] : NAN);
+	double lmax = grid_max(line, d->n_grid), cmax = grid_max(curve, d->n_grid);
+	fprintf(out, "\nhighest loss on the path: straight line %.4g, Bezier curve %.4g", lmax, cmax);
+	if (isfinite(lmax) && isfinite(cmax) && lmax > 0)
+		fprintf(out, " (%.1f%% of the line's)", 100 * cmax / lmax);
+	fprintf(out, "\nbarrier: straight line %.4g, Bezier curve %.4g\n", h->last[SER_LINE][MET_BARRIER],
+		h->last[SER_CURVE][MET_BARRIER]);
+	if (!bent)
+		fprintf(out, "RESULT: the nets did not both reach the target, so the bend never trained\n");
+	else if (isfinite(cmax) && isfinite(lmax) && cmax < 0.2 * lmax)
+		fprintf(out, "RESULT: a low-loss curve joins the two solutions the straight line cannot\n");
+	else
+		fprintf(out, "RESULT: the bend did not find a low-loss curve\n");
+}
+
+const struct experiment_ops curved_path_ops = {
+	.kind = "curved_path",
+	.create = cp_create,
+	.step = cp_step,
+	.destroy = cp_destroy,
+	.describe = cp_describe,
+	.report = cp_report,
+};

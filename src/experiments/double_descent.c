@@ -1,0 +1,324 @@
+/* double_descent.c: the double-descent curve of random-features regression.
+ * Inputs x ~ N(0, I_d), labels y = x . w + sigma * noise with a linear
+ * teacher w ~ N(0, I_d / d) (signal variance ~1). Features are random ReLU
+ * units phi(x) = relu(W x) / sqrt(N), W ~ N(0, 1/d) per entry, and the fit is
+ * the min-norm least-squares solution (or ridge with lambda > 0) on N of
+ * them. Each step adds one N of a log grid from n/10 to 10n (N = n
+ * included) and sends its train and test MSE, averaged over a few
+ * independent draws of data and features, so the curve grows live: test
+ * MSE rises to a peak where N = n (the fit just manages to interpolate,
+ * with a huge norm), then falls again as more features give smoother
+ * interpolants. Features are nested: the fit on N uses the first N rows of
+ * one W, so neighbouring grid points differ only by the features added. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "overparam/data.h"
+#include "overparam/experiment.h"
+#include "overparam/history.h"
+#include "overparam/linalg.h"
+#include "overparam/linear.h"
+#include "overparam/rng.h"
+
+enum { STREAM_TEACHER, STREAM_TRAIN, STREAM_TEST, STREAM_FEATURES, STREAMS_PER_DRAW };
+
+/* A train MSE below this fraction of mean(y^2) is an exact fit up to
+ * rounding, sent as 0: on a log axis 1e-28 would stretch the scale over
+ * decades of nothing and squash the curve that matters. */
+#define ZERO_FIT 1e-9
+
+struct draw {
+	double *X, *y;           /* (n, d), (n) */
+	double *X_test, *y_test; /* (n_test, d), (n_test) */
+	double *W;               /* (N_max, d) feature weights */
+	double y2;               /* mean(y^2) */
+};
+
+struct dd {
+	struct scenario sc;
+	int n, n_test, d, n_draws, n_grid, n_max;
+	int N[RUN_MAX_GRID];
+	struct draw *draws;      /* (n_draws) */
+	double *phi, *phi_test;  /* (n, N_max), (n_test, N_max) scratch */
+	double *theta;           /* (N_max) */
+	double *work;            /* (n*n + n) */
+	double *resid;           /* (max(n, n_test)) */
+	double peak, peak_at;
+	int step;
+};
+
+/* The log grid of N from features_from * n to features_to * n, the point
+ * nearest n (in log) moved onto n, rounding duplicates dropped. Returns the
+ * number of points. */
+static int dd_grid(const struct scenario *sc, int *N /* (RUN_MAX_GRID) */)
+{
+	int n = sc->data.samples, points = sc->model.features_points;
+	if (points > RUN_MAX_GRID)
+		points = RUN_MAX_GRID;
+	double lo = sc->model.features_from * n, hi = sc->model.features_to * n;
+	double g[RUN_MAX_GRID];
+	int near = 0;
+	for (int i = 0; i < points; i++) {
+		g[i] = points > 1 ? lo * pow(hi / lo, (double)i / (points - 1)) : lo;
+		if (fabs(log(g[i] / n)) < fabs(log(g[near] / n)))
+			near = i;
+	}
+	g[near] = n;
+	int count = 0;
+	for (int i = 0; i < points; i++) {
+		long v = lround(g[i]);
+		if (v < 1)
+			v = 1;
+		if (count == 0 || v > N[count - 1])
+			N[count++] = (int)v;
+	}
+	return count;
+}
+
+static void dd_destroy(struct experiment *x)
+{
+	struct dd *m = (struct dd *)x;
+	if (!m)
+		return;
+	for (int r = 0; m->draws && r < m->n_draws; r++) {
+		free(m->draws[r].X);
+		free(m->draws[r].y);
+		free(m->draws[r].X_test);
+		free(m->draws[r].y_test);
+		free(m->draws[r].W);
+	}
+	free(m->draws);
+	free(m->phi);
+	free(m->phi_test);
+	free(m->theta);
+	free(m->work);
+	free(m->resid);
+	free(m);
+}
+
+/* Draw r of the data, the teacher and the features, each its own stream. */
+static void dd_fill(struct dd *m, struct draw *dr, uint64_t seed, int r)
+{
+	struct rng g;
+	uint64_t base = (uint64_t)r * STREAMS_PER_DRAW;
+	double *w = m->theta; /* (d) the teacher, only needed for the labels */
+	rng_seed(&g, seed, base + STREAM_TEACHER);
+	data_teacher_f64(&g, w, m->d, m->d);
+	cblas_dscal(m->d, 1.0 / sqrt(m->d), w, 1);
+	rng_seed(&g, seed, base + STREAM_TRAIN);
+	data_spiked_f64(&g, dr->X, m->n, m->d, m->d, 1.0);
+	data_linear_labels_f64(&g, dr->X, w, m->n, m->d, m->sc.data.noise, dr->y);
+	rng_seed(&g, seed, base + STREAM_TEST);
+	data_spiked_f64(&g, dr->X_test, m->n_test, m->d, m->d, 1.0);
+	data_linear_labels_f64(&g, dr->X_test, w, m->n_test, m->d, m->sc.data.noise, dr->y_test);
+	/* W ~ N(0, 1/d), so w_j . x ~ N(0, ~1) */
+	rng_seed(&g, seed, base + STREAM_FEATURES);
+	data_spiked_f64(&g, dr->W, m->n_max, m->d, m->d, 1.0);
+	cblas_dscal(m->n_max * m->d, 1.0 / sqrt(m->d), dr->W, 1);
+	dr->y2 = cblas_ddot(m->n, dr->y, 1, dr->y, 1) / m->n;
+}
+
+static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
+{
+	struct dd *m = calloc(1, sizeof *m);
+	if (!m)
+		goto oom;
+	m->sc = *sc;
+	m->n = sc->data.samples;
+	m->n_test = sc->data.test_samples;
+	m->d = sc->data.dim;
+	m->n_draws = sc->train.repeats;
+	m->n_grid = dd_grid(sc, m->N);
+	m->n_max = m->N[m->n_grid - 1];
+	m->peak = -INFINITY;
+	m->peak_at = NAN;
+	size_t n = (size_t)m->n, nt = (size_t)m->n_test, d = (size_t)m->d, nm = (size_t)m->n_max;
+	size_t nr = n > nt ? n : nt;
+	m->draws = calloc((size_t)m->n_draws, sizeof *m->draws);
+	m->phi = malloc(sizeof(double) * n * nm);
+	m->phi_test = malloc(sizeof(double) * nt * nm);
+	m->theta = malloc(sizeof(double) * (nm > d ? nm : d));
+	m->work = malloc(sizeof(double) * (n * n + n));
+	m->resid = malloc(sizeof(double) * nr);
+	if (!m->draws || !m->phi || !m->phi_test || !m->theta || !m->work || !m->resid)
+		goto oom;
+	for (int r = 0; r < m->n_draws; r++) {
+		struct draw *dr = &m->draws[r];
+		dr->X = malloc(sizeof(double) * n * d);
+		dr->y = malloc(sizeof(double) * n);
+		dr->X_test = malloc(sizeof(double) * nt * d);
+		dr->y_test = malloc(sizeof(double) * nt);
+		dr->W = malloc(sizeof(double) * nm * d);
+		if (!dr->X || !dr->y || !dr->X_test || !dr->y_test || !dr->W)
+			goto oom;
+		dd_fill(m, dr, seed, r);
+	}
+	*out = (struct experiment *)m;
+	return 0;
+oom:
+	snprintf(err, errlen, "%s: out of memory building the random-features problem", sc->path);
+	dd_destroy((struct experiment *)m);
+	return -1;
+}
+
+/* phi = relu(X W[:N]^T / sqrt(N)): relu commutes with the positive scale. */
+static void features(const double *X /* (rows, d) */, int rows, int d, const double *W /* (N_max, d) */, int N,
+		     double *phi /* (rows, N) */)
+{
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, N, d, 1.0 / sqrt(N), X, d, W, d, 0.0, phi, N);
+	size_t total = (size_t)rows * (size_t)N;
+	for (size_t i = 0; i < total; i++)
+		phi[i] = phi[i] > 0 ? phi[i] : 0;
+}
+
+/* Fits draw dr on N features; its train MSE, test MSE and ||theta||. */
+static void fit_one(struct dd *m, const struct draw *dr, int N, double *train, double *test, double *norm)
+{
+	features(dr->X, m->n, m->d, dr->W, N, m->phi);
+	features(dr->X_test, m->n_test, m->d, dr->W, N, m->phi_test);
+	double lambda = m->sc.train.ridge;
+	int rc = lambda > 0 ? linear_ridge(m->phi, dr->y, m->n, N, lambda, m->theta, m->work)
+			    : linear_min_norm(m->phi, dr->y, m->n, N, m->theta, m->work);
+	if (rc != 0) {
+		*train = *test = *norm = NAN;
+		return;
+	}
+	*train = linear_mse(m->phi, dr->y, m->n, N, m->theta, m->resid);
+	if (*train < ZERO_FIT * dr->y2)
+		*train = 0;
+	*test = linear_mse(m->phi_test, dr->y_test, m->n_test, N, m->theta, m->resid);
+	*norm = linalg_norm2(m->theta, N);
+}
+
+/* One grid point: every draw fitted on N features, the means sent. */
+static bool dd_step(struct experiment *x, struct emitter *em)
+{
+	struct dd *m = (struct dd *)x;
+	if (m->step >= m->n_grid)
+		return false;
+	int i = m->step, N = m->N[i];
+	double train = 0, test = 0, norm = 0;
+	for (int r = 0; r < m->n_draws; r++) {
+		double tr, te, no;
+		fit_one(m, &m->draws[r], N, &tr, &te, &no);
+		train += tr / m->n_draws;
+		test += te / m->n_draws;
+		norm += no / m->n_draws;
+	}
+	uint32_t e = (uint32_t)i;
+	emitter_put(em, e, 0, MET_DD_TRAIN, (uint32_t)i, train);
+	emitter_put(em, e, 0, MET_DD_TEST, (uint32_t)i, test);
+	emitter_put(em, e, 0, MET_DD_NORM, (uint32_t)i, norm);
+	emitter_put(em, e, 0, MET_DD_FEATURES, 0, N);
+	if (test > m->peak) {
+		m->peak = test;
+		m->peak_at = N;
+	}
+	if (isfinite(m->peak)) {
+		emitter_put(em, e, 0, MET_DD_PEAK, 0, m->peak);
+		emitter_put(em, e, 0, MET_DD_PEAK_AT, 0, m->peak_at);
+	}
+	m->step++;
+	return m->step < m->n_grid;
+}
+
+static void dd_describe(const struct scenario *sc, struct run_desc *d)
+{
+	memset(d, 0, sizeof *d);
+	int N[RUN_MAX_GRID];
+	d->n_grid = dd_grid(sc, N);
+	for (int i = 0; i < d->n_grid; i++)
+		d->grid_x[i] = N[i];
+	d->grid_name = "N";
+	d->planned_epochs = d->n_grid;
+	d->n_series = 1;
+	if (sc->train.ridge > 0)
+		snprintf(d->series_label[0], sizeof d->series_label[0], "ridge %g", sc->train.ridge);
+	else
+		snprintf(d->series_label[0], sizeof d->series_label[0], "min-norm");
+	d->series_params[0] = N[d->n_grid - 1];
+	d->threshold = NAN;
+	d->noise_floor = sc->data.noise * sc->data.noise;
+	double n = sc->data.samples;
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Test and train MSE vs N",
+		.n_metrics = 2,
+		.metrics = {MET_DD_TEST, MET_DD_TRAIN},
+		.series_mask = 1,
+		.log_y = true,
+		.x_grid = true,
+		.hline = d->noise_floor > 0 ? d->noise_floor : NAN,
+		.hline_label = "noise sigma^2",
+		.vline = n,
+		.vline_label = "N = n =",
+		.weight = 3,
+	};
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "||theta|| of the fit",
+		.n_metrics = 1,
+		.metrics = {MET_DD_NORM},
+		.series_mask = 1,
+		.log_y = true,
+		.x_grid = true,
+		.hline = NAN,
+		.vline = n,
+		.vline_label = "N = n =",
+		.weight = 2,
+	};
+	struct view_spec table = {.kind = VIEW_TABLE, .title = "Sweep", .series_mask = 1, .weight = 1};
+	table.cols[table.n_cols++] = (struct table_col){"", MET_DD_TEST, CELL_LABEL};
+	table.cols[table.n_cols++] = (struct table_col){"features", MET_DD_FEATURES, CELL_EPOCH};
+	table.cols[table.n_cols++] = (struct table_col){"train MSE", MET_DD_TRAIN, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"test MSE", MET_DD_TEST, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"peak test", MET_DD_PEAK, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"peak at N", MET_DD_PEAK_AT, CELL_EPOCH};
+	d->views[d->n_views++] = table;
+	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+}
+
+static void dd_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+{
+	int n = sc->data.samples;
+	fprintf(out, "%s\n", sc->title);
+	fprintf(out, "random ReLU features on inputs of dim %d, linear teacher, n %d training and %d test samples, "
+		"label noise sigma %g, %s, mean of %d draws\n\n",
+		sc->data.dim, n, sc->data.test_samples, sc->data.noise,
+		sc->train.ridge > 0 ? "ridge" : "min-norm least squares (ridge 0)", sc->train.repeats);
+	if (sc->train.ridge > 0)
+		fprintf(out, "ridge lambda %g\n", sc->train.ridge);
+	const double *tr = history_grid(h, 0, MET_DD_TRAIN);
+	const double *te = history_grid(h, 0, MET_DD_TEST);
+	const double *no = history_grid(h, 0, MET_DD_NORM);
+	fprintf(out, "%8s %8s %14s %14s %14s\n", "N", "N/n", "train MSE", "test MSE", "||theta||");
+	for (int i = 0; tr && te && no && i < d->n_grid; i++) {
+		if (isnan(te[i]))
+			continue;
+		fprintf(out, "%8.0f %8.3g %14.6g %14.6g %14.6g%s\n", d->grid_x[i], d->grid_x[i] / n, tr[i], te[i], no[i],
+			d->grid_x[i] == n ? "   <- N = n" : "");
+	}
+	double peak = h->last[0][MET_DD_PEAK], at = h->last[0][MET_DD_PEAK_AT];
+	fprintf(out, "\nnoise floor sigma^2 %.4g\n", d->noise_floor);
+	if (isfinite(peak))
+		fprintf(out, "peak test MSE %.4g at N = %.0f (N/n = %.3g)\n", peak, at, at / n);
+	else
+		fprintf(out, "no finite test MSE\n");
+	if (isfinite(peak) && at >= n / 1.5 && at <= n * 1.5)
+		fprintf(out, "RESULT: double descent: test error peaks at the interpolation threshold N = n\n");
+	else
+		fprintf(out, "RESULT: no peak at the interpolation threshold (ridge or little noise flattens it)\n");
+}
+
+const struct experiment_ops double_descent_ops = {
+	.kind = "double_descent",
+	.create = dd_create,
+	.step = dd_step,
+	.destroy = dd_destroy,
+	.describe = dd_describe,
+	.report = dd_report,
+};

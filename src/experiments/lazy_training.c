@@ -1,0 +1,330 @@
+/* lazy_training.c: the same regression task learnt by two-layer ReLU nets
+ * of growing width in the NTK parameterisation (ntk.h), one width after the
+ * other, each by full-batch gradient descent with one learning rate until
+ * its training loss is below target_loss. For each width: how far the
+ * weights moved, ||theta_T - theta_0|| / ||theta_0||, and how far the
+ * empirical tangent kernel on the training set moved, ||K_T - K_0||_F /
+ * ||K_0||_F. The movement falls like 1/sqrt(width) and the drift faster
+ * still: a wide net fits the data while its weights and its kernel barely
+ * change (lazy training).
+ *
+ * One step is one gradient step of the width in training; its point on the
+ * two charts is updated every eval_every steps, so the class sees it climb
+ * and stop. Series 0 is the measurement; series 1 and 2 are reference
+ * lines through the first width's final point: slope -1/2 for the weights
+ * (each of the m units moves O(1/sqrt(m))), slope -1 for the kernel, which
+ * drifts less than its weights: the units' changes carry the random signs
+ * of the output weights and largely cancel in its average over units
+ * (Dyer & Gur-Ari 2019; the ReLU kinks add an m^-3/4 part). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "overparam/data.h"
+#include "overparam/experiment.h"
+#include "overparam/history.h"
+#include "overparam/ntk.h"
+#include "overparam/rng.h"
+
+enum { STREAM_TRAIN = 0, STREAM_NET = 100 };
+
+struct lazy {
+	struct scenario sc;
+	int n, d, n_widths;
+	double *X, *y;      /* (n, d), (n) */
+	struct ntk net;     /* sized for the widest net, reused by each width */
+	double *p0;         /* (m (d + 1)) the width's initial parameters */
+	double *diff;       /* (m (d + 1)) scratch */
+	double *K0, *K;     /* (n, n) kernels at initialisation and now */
+	double norm0, k0norm;
+	uint64_t seed;
+	int k;              /* index of the width in training */
+	int t;              /* gradient steps it has taken */
+	bool fresh;         /* width k still to be initialised */
+	uint32_t epoch;     /* steps over the whole run */
+	double move[SCENARIO_MAX_WIDTHS], drift[SCENARIO_MAX_WIDTHS];
+};
+
+static int max_width(const struct scenario *sc)
+{
+	int m = 1;
+	for (int i = 0; i < sc->model.n_widths; i++)
+		m = sc->model.widths[i] > m ? sc->model.widths[i] : m;
+	return m;
+}
+
+static void lazy_destroy(struct experiment *x)
+{
+	struct lazy *z = (struct lazy *)x;
+	if (!z)
+		return;
+	ntk_destroy(&z->net);
+	free(z->X);
+	free(z->y);
+	free(z->p0);
+	free(z->diff);
+	free(z->K0);
+	free(z->K);
+	free(z);
+}
+
+static int lazy_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
+{
+	struct lazy *z = calloc(1, sizeof *z);
+	float *Xf = NULL, *yf = NULL;
+	if (!z)
+		goto oom;
+	z->sc = *sc;
+	z->seed = seed;
+	z->n = sc->data.samples;
+	z->d = sc->data.dim;
+	z->n_widths = sc->model.n_widths;
+	z->fresh = true;
+	size_t n = (size_t)z->n, d = (size_t)z->d, p = (size_t)max_width(sc) * (d + 1);
+	z->X = malloc(n * d * sizeof(double));
+	z->y = malloc(n * sizeof(double));
+	z->p0 = malloc(p * sizeof(double));
+	z->diff = malloc(p * sizeof(double));
+	z->K0 = malloc(n * n * sizeof(double));
+	z->K = malloc(n * n * sizeof(double));
+	Xf = malloc(n * d * sizeof(float));
+	yf = malloc(n * sizeof(float));
+	if (!z->X || !z->y || !z->p0 || !z->diff || !z->K0 || !z->K || !Xf || !yf)
+		goto oom;
+	if (ntk_create(&z->net, z->n, z->d, max_width(sc)) != 0)
+		goto oom;
+	/* The project's float32 data sets, widened: the same draws as the
+	 * other network scenarios with this seed. */
+	struct rng r;
+	rng_seed(&r, seed, STREAM_TRAIN);
+	data_gaussian_f32(&r, Xf, z->n, z->d);
+	data_target_f32(&r, sc->data.target, Xf, z->n, z->d, sc->data.noise, yf);
+	for (size_t i = 0; i < n * d; i++)
+		z->X[i] = Xf[i];
+	for (size_t i = 0; i < n; i++)
+		z->y[i] = yf[i];
+	free(Xf);
+	free(yf);
+	*out = (struct experiment *)z;
+	return 0;
+oom:
+	free(Xf);
+	free(yf);
+	snprintf(err, errlen, "%s: out of memory building the lazy-training nets", sc->path);
+	lazy_destroy((struct experiment *)z);
+	return -1;
+}
+
+/* Frobenius norm of a (count) array. */
+static double norm_of(const double *v, size_t count)
+{
+	return cblas_dnrm2((int)count, v, 1);
+}
+
+static double dist_of(const double *a, const double *b, double *diff, size_t count)
+{
+	cblas_dcopy((int)count, a, 1, diff, 1);
+	cblas_daxpy((int)count, -1.0, b, 1, diff, 1);
+	return norm_of(diff, count);
+}
+
+static void start_width(struct lazy *z)
+{
+	int m = z->sc.model.widths[z->k];
+	ntk_set_width(&z->net, m);
+	struct rng r;
+	/* One stream per width: adding a width never changes another's net. */
+	rng_seed(&r, z->seed, STREAM_NET + (uint64_t)z->k);
+	ntk_init(&z->net, &r);
+	size_t p = ntk_n_params(&z->net);
+	memcpy(z->p0, z->net.params, p * sizeof(double));
+	z->norm0 = norm_of(z->p0, p);
+	ntk_kernel(&z->net, z->X, z->n, z->K0);
+	z->k0norm = norm_of(z->K0, (size_t)z->n * (size_t)z->n);
+	z->t = 0;
+	z->fresh = false;
+}
+
+/* Least-squares slope of log(v) against log(width) over widths [0, count). */
+static double loglog_slope(const int *widths, const double *v, int count)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	int used = 0;
+	for (int i = 0; i < count; i++) {
+		if (!(v[i] > 0) || !isfinite(v[i]))
+			continue;
+		double lx = log((double)widths[i]), ly = log(v[i]);
+		sx += lx;
+		sy += ly;
+		sxx += lx * lx;
+		sxy += lx * ly;
+		used++;
+	}
+	double den = used * sxx - sx * sx;
+	return used >= 2 && den > 0 ? (used * sxy - sx * sy) / den : NAN;
+}
+
+/* Movement and kernel drift at the current weights, as this width's point. */
+static void measure(struct lazy *z, struct emitter *em)
+{
+	size_t p = ntk_n_params(&z->net), nn = (size_t)z->n * (size_t)z->n;
+	uint32_t k = (uint32_t)z->k;
+	ntk_kernel(&z->net, z->X, z->n, z->K);
+	z->move[k] = dist_of(z->net.params, z->p0, z->diff, p) / z->norm0;
+	z->drift[k] = dist_of(z->K, z->K0, z->K, nn) / z->k0norm;
+	emitter_put(em, z->epoch, 0, MET_LAZY_MOVEMENT, k, z->move[k]);
+	emitter_put(em, z->epoch, 0, MET_LAZY_DRIFT, k, z->drift[k]);
+	emitter_put(em, z->epoch, 0, MET_LAZY_STEPS, k, z->t);
+}
+
+/* The width is done: its final point, the reference lines once the first
+ * width is in, and the slope so far. */
+static void finish_width(struct lazy *z, double loss, struct emitter *em)
+{
+	measure(z, em);
+	emitter_put(em, z->epoch, 0, MET_LAZY_END_LOSS, (uint32_t)z->k, loss);
+	const int *w = z->sc.model.widths;
+	if (z->k == 0)
+		for (int i = 0; i < z->n_widths; i++) {
+			double s = (double)w[0] / w[i];
+			emitter_put(em, z->epoch, 1, MET_LAZY_MOVEMENT, (uint32_t)i, z->move[0] * sqrt(s));
+			emitter_put(em, z->epoch, 2, MET_LAZY_DRIFT, (uint32_t)i, z->drift[0] * s);
+		}
+	if (z->k >= 1)
+		emitter_put(em, z->epoch, 0, MET_LAZY_SLOPE, 0, loglog_slope(w, z->move, z->k + 1));
+	z->k++;
+	z->fresh = true;
+}
+
+static bool lazy_step(struct experiment *x, struct emitter *em)
+{
+	struct lazy *z = (struct lazy *)x;
+	if (z->k >= z->n_widths)
+		return false;
+	if (z->fresh) {
+		start_width(z);
+		emitter_put(em, z->epoch, 0, MET_LAZY_WIDTH, 0, z->sc.model.widths[z->k]);
+	}
+	double loss = ntk_loss_grad(&z->net, z->X, z->y, z->n);
+	emitter_put(em, z->epoch, 0, MET_TRAIN_LOSS, 0, loss);
+	if (!isfinite(loss)) {
+		emitter_put(em, z->epoch, 0, MET_DIVERGED, 0, loss);
+		z->k = z->n_widths;
+		z->epoch++;
+		return false;
+	}
+	bool reached = z->sc.train.target_loss > 0 && loss < z->sc.train.target_loss;
+	if (reached || z->t >= z->sc.train.epochs) {
+		/* Stop with the weights whose loss was just measured. */
+		finish_width(z, loss, em);
+	} else {
+		cblas_daxpy((int)ntk_n_params(&z->net), -z->sc.train.lr, z->net.grads, 1, z->net.params, 1);
+		z->t++;
+		if (z->t % z->sc.train.eval_every == 0)
+			measure(z, em);
+	}
+	z->epoch++;
+	return z->k < z->n_widths;
+}
+
+static void lazy_describe(const struct scenario *sc, struct run_desc *d)
+{
+	memset(d, 0, sizeof *d);
+	/* Each width: at most `epochs` updates and the step that finds it done. */
+	d->planned_epochs = sc->model.n_widths * (sc->train.epochs + 1);
+	d->n_series = 3;
+	snprintf(d->series_label[0], sizeof d->series_label[0], "measured");
+	snprintf(d->series_label[1], sizeof d->series_label[1], "slope -1/2");
+	snprintf(d->series_label[2], sizeof d->series_label[2], "slope -1");
+	d->series_params[0] = (long)max_width(sc) * (sc->data.dim + 1);
+	d->n_grid = sc->model.n_widths;
+	for (int i = 0; i < d->n_grid; i++)
+		d->grid_x[i] = sc->model.widths[i];
+	d->grid_name = "m";
+	d->threshold = sc->train.target_loss > 0 ? sc->train.target_loss : NAN;
+	d->noise_floor = sc->data.noise > 0 ? sc->data.noise * sc->data.noise : NAN;
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Weight movement |W-W0|/|W0|",
+		.n_metrics = 1,
+		.metrics = {MET_LAZY_MOVEMENT},
+		.series_mask = 3,
+		.log_y = true,
+		.x_grid = true,
+		.hline = NAN,
+		.vline = NAN,
+		.weight = 2,
+	};
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Kernel drift |K-K0|/|K0|",
+		.n_metrics = 1,
+		.metrics = {MET_LAZY_DRIFT},
+		.series_mask = 5,
+		.log_y = true,
+		.x_grid = true,
+		.hline = NAN,
+		.vline = NAN,
+		.weight = 2,
+	};
+	struct view_spec table = {.kind = VIEW_TABLE, .title = "Training now", .series_mask = 1, .weight = 1};
+	table.cols[table.n_cols++] = (struct table_col){"width m", MET_LAZY_WIDTH, CELL_EPOCH};
+	table.cols[table.n_cols++] = (struct table_col){"step", MET_LAZY_STEPS, CELL_EPOCH};
+	table.cols[table.n_cols++] = (struct table_col){"loss", MET_TRAIN_LOSS, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"slope", MET_LAZY_SLOPE, CELL_LOSS};
+	d->views[d->n_views++] = table;
+	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+}
+
+static void lazy_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+{
+	const double *move = history_grid(h, 0, MET_LAZY_MOVEMENT);
+	const double *drift = history_grid(h, 0, MET_LAZY_DRIFT);
+	const double *steps = history_grid(h, 0, MET_LAZY_STEPS);
+	const double *end = history_grid(h, 0, MET_LAZY_END_LOSS);
+	fprintf(out, "%s\n", sc->title);
+	fprintf(out,
+		"two-layer ReLU nets f(x) = a . relu(W x / sqrt(d)) / sqrt(width), N(0, 1) init; training samples %d, "
+		"input dim %d\nfull-batch gradient descent, lr %g for every width, until train loss < %g (at most %d "
+		"steps)\n\n",
+		sc->data.samples, sc->data.dim, sc->train.lr, sc->train.target_loss, sc->train.epochs);
+	fprintf(out, "%8s %10s %8s %12s %16s %16s\n", "width", "params", "steps", "final loss", "|W_T-W_0|/|W_0|",
+		"|K_T-K_0|/|K_0|");
+	double mv[RUN_MAX_GRID], dr[RUN_MAX_GRID];
+	int w[RUN_MAX_GRID];
+	for (int i = 0; i < d->n_grid; i++) {
+		w[i] = (int)d->grid_x[i];
+		mv[i] = move ? move[i] : NAN;
+		dr[i] = drift ? drift[i] : NAN;
+		if (!end || isnan(end[i])) {
+			fprintf(out, "%8d %10ld %8s %12s %16s %16s\n", w[i], (long)w[i] * (sc->data.dim + 1), "-", "-",
+				"-", "-");
+			continue;
+		}
+		fprintf(out, "%8d %10ld %8.0f %12.4g %16.4g %16.4g\n", w[i], (long)w[i] * (sc->data.dim + 1), steps[i],
+			end[i], mv[i], dr[i]);
+	}
+	double sm = loglog_slope(w, mv, d->n_grid), sk = loglog_slope(w, dr, d->n_grid);
+	fprintf(out,
+		"\nlog-log slope against width: weight movement %.3f (theory -1/2), kernel drift %.3f (between -3/4 and "
+		"-1)\n",
+		sm, sk);
+	if (h->seen[0][MET_DIVERGED])
+		fprintf(out, "RESULT: gradient descent diverged (learning rate too large)\n");
+	else if (sm > -0.7 && sm < -0.3)
+		fprintf(out, "RESULT: lazy training: the wider the net, the less its weights move to fit the same data\n");
+	else
+		fprintf(out, "RESULT: the movement does not fall like 1/sqrt(width) here (slope %.3f)\n", sm);
+}
+
+const struct experiment_ops lazy_training_ops = {
+	.kind = "lazy_training",
+	.create = lazy_create,
+	.step = lazy_step,
+	.destroy = lazy_destroy,
+	.describe = lazy_describe,
+	.report = lazy_report,
+};

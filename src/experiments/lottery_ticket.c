@@ -1,0 +1,443 @@
+/* lottery_ticket.c: iterative magnitude pruning with rewinding (Frankle &
+ * Carbin 2019). Round 0 trains the dense net; every later round cuts
+ * `prune` of each layer's remaining weights, the smallest in magnitude
+ * after training, and trains again from the survivors' early values (the
+ * "winning ticket"). Beside it, every round, the same mask with freshly
+ * drawn weights trains the same way: the control that separates what the
+ * mask is worth from what the ticket's initial values are worth.
+ *
+ * One step is one full-batch epoch of both nets. The masks multiply the
+ * gradients before and the weights after each optimiser step, so a cut
+ * weight stays exactly zero; biases are never cut. The run's grid is the
+ * percentage of weights kept after each round; a round's end puts the test
+ * loss of both nets on it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "overparam/data.h"
+#include "overparam/experiment.h"
+#include "overparam/history.h"
+#include "overparam/lottery.h"
+#include "overparam/mlp.h"
+#include "overparam/optim.h"
+#include "overparam/rng.h"
+
+enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_TEACHER = 2, STREAM_TICKET = 100, STREAM_REINIT = 200 };
+enum { TICKET = 0, REINIT = 1 };
+
+struct lt_net {
+	struct mlp net;
+	struct optim opt;
+	bool diverged;
+};
+
+struct lottery {
+	struct scenario sc;
+	int n, n_test, d;
+	float *X, *y;              /* (n, d), (n) */
+	float *X_test, *y_test;    /* (n_test, d), (n_test) */
+	struct lt_net nets[2];     /* TICKET, REINIT */
+	float *mask;               /* (n_params) */
+	float *rewind;             /* (n_params) the ticket's weights at epoch `rewind` of round 0 */
+	struct lottery_item *items; /* (largest layer) */
+	uint64_t seed;
+	int round;                 /* 0 = dense */
+	int e;                     /* epochs done in this round */
+	uint32_t epoch;            /* epochs over the run */
+};
+
+/* ---- pruning arithmetic ------------------------------------------------ */
+
+size_t lottery_prune_count(size_t kept, double frac)
+{
+	double c = floor(frac * (double)kept + 0.5);
+	return c <= 0 ? 0 : c >= (double)kept ? kept : (size_t)c;
+}
+
+static int item_cmp(const void *pa, const void *pb)
+{
+	const struct lottery_item *a = pa, *b = pb;
+	if (a->mag != b->mag)
+		return a->mag < b->mag ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+size_t lottery_prune_layer(const float *w, float *mask, size_t n, double frac, struct lottery_item *scratch)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (mask[i] != 0)
+			scratch[kept++] = (struct lottery_item){fabsf(w[i]), (uint32_t)i};
+	size_t cut = lottery_prune_count(kept, frac);
+	qsort(scratch, kept, sizeof *scratch, item_cmp);
+	for (size_t i = 0; i < cut; i++)
+		mask[scratch[i].idx] = 0;
+	return cut;
+}
+
+double lottery_fraction_kept(const int *dims, int n_layers, double frac, int round)
+{
+	double kept = 0, total = 0;
+	for (int l = 0; l < n_layers; l++) {
+		size_t n = (size_t)dims[l] * (size_t)dims[l + 1], k = n;
+		for (int r = 0; r < round; r++)
+			k -= lottery_prune_count(k, frac);
+		kept += (double)k;
+		total += (double)n;
+	}
+	return total > 0 ? kept / total : 0;
+}
+
+/* ---- the experiment ----------------------------------------------------- */
+
+static int lt_dims(const struct scenario *sc, int *dims /* (depth + 2) */)
+{
+	dims[0] = sc->data.dim;
+	for (int l = 1; l <= sc->model.depth; l++)
+		dims[l] = sc->model.widths[0];
+	dims[sc->model.depth + 1] = 1;
+	return sc->model.depth + 1;
+}
+
+static void lt_destroy(struct experiment *x)
+{
+	struct lottery *t = (struct lottery *)x;
+	if (!t)
+		return;
+	for (int s = 0; s < 2; s++) {
+		mlp_destroy(&t->nets[s].net);
+		optim_destroy(&t->nets[s].opt);
+	}
+	free(t->X);
+	free(t->y);
+	free(t->X_test);
+	free(t->y_test);
+	free(t->mask);
+	free(t->rewind);
+	free(t->items);
+	free(t);
+}
+
+/* y = (1/sqrt(T)) sum_j v_j relu(w_j . x[0:k] / sqrt(k)) + noise: a small
+ * random ReLU net that reads only the first k inputs. */
+static void teacher_labels(const float *Wt /* (T, k) */, const float *vt /* (T) */, int T, int k, struct rng *r,
+			   const float *X /* (n, d) */, int n, int d, double noise, float *y /* (n) */)
+{
+	for (int i = 0; i < n; i++) {
+		const float *x = X + (size_t)i * (size_t)d;
+		double f = 0;
+		for (int j = 0; j < T; j++) {
+			double u = 0;
+			for (int c = 0; c < k; c++)
+				u += (double)Wt[(size_t)j * (size_t)k + (size_t)c] * x[c];
+			u /= sqrt((double)k);
+			f += vt[j] * (u > 0 ? u : 0);
+		}
+		y[i] = (float)(f / sqrt((double)T) + noise * rng_normal(r));
+	}
+}
+
+static int make_data(struct lottery *t, uint64_t seed)
+{
+	const struct scenario *sc = &t->sc;
+	struct rng r;
+	rng_seed(&r, seed, STREAM_TRAIN);
+	data_gaussian_f32(&r, t->X, t->n, t->d);
+	if (sc->data.target != TARGET_TEACHER) {
+		data_target_f32(&r, sc->data.target, t->X, t->n, t->d, sc->data.noise, t->y);
+		rng_seed(&r, seed, STREAM_TEST);
+		data_gaussian_f32(&r, t->X_test, t->n_test, t->d);
+		data_target_f32(&r, sc->data.target, t->X_test, t->n_test, t->d, sc->data.noise, t->y_test);
+		return 0;
+	}
+	int T = sc->data.teacher_width, k = sc->data.signal_dim;
+	float *Wt = calloc((size_t)T * (size_t)k, sizeof(float)), *vt = calloc((size_t)T, sizeof(float));
+	if (!Wt || !vt) {
+		free(Wt);
+		free(vt);
+		return -1;
+	}
+	struct rng rt;
+	rng_seed(&rt, seed, STREAM_TEACHER);
+	for (size_t i = 0; i < (size_t)T * (size_t)k; i++)
+		Wt[i] = (float)rng_normal(&rt);
+	for (int j = 0; j < T; j++)
+		vt[j] = (float)rng_normal(&rt);
+	teacher_labels(Wt, vt, T, k, &r, t->X, t->n, t->d, sc->data.noise, t->y);
+	rng_seed(&r, seed, STREAM_TEST);
+	data_gaussian_f32(&r, t->X_test, t->n_test, t->d);
+	teacher_labels(Wt, vt, T, k, &r, t->X_test, t->n_test, t->d, sc->data.noise, t->y_test);
+	free(Wt);
+	free(vt);
+	return 0;
+}
+
+static void init_net(const struct scenario *sc, struct mlp *m, uint64_t seed, uint64_t stream)
+{
+	struct rng r;
+	rng_seed(&r, seed, stream);
+	if (sc->model.init == INIT_NORMAL)
+		mlp_init_normal(m, &r, sc->model.init_std);
+	else
+		mlp_init_torch_default(m, &r);
+}
+
+static void apply_mask(float *v /* (n) */, const float *mask /* (n) */, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i] *= mask[i];
+}
+
+static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
+{
+	struct lottery *t = calloc(1, sizeof *t);
+	if (!t)
+		goto oom;
+	t->sc = *sc;
+	t->seed = seed;
+	t->n = sc->data.samples;
+	t->n_test = sc->data.test_samples;
+	t->d = sc->data.dim;
+	size_t n = (size_t)t->n, nt = (size_t)t->n_test, d = (size_t)t->d;
+	t->X = malloc(sizeof(float) * n * d);
+	t->y = malloc(sizeof(float) * n);
+	t->X_test = malloc(sizeof(float) * (nt ? nt : 1) * d);
+	t->y_test = malloc(sizeof(float) * (nt ? nt : 1));
+	if (!t->X || !t->y || !t->X_test || !t->y_test || make_data(t, seed) != 0)
+		goto oom;
+	int dims[MLP_MAX_LAYERS + 1];
+	int layers = lt_dims(sc, dims);
+	int batch = t->n > t->n_test ? t->n : t->n_test;
+	for (int s = 0; s < 2; s++) {
+		if (mlp_create(&t->nets[s].net, dims, layers, batch) != 0 ||
+		    optim_create(&t->nets[s].opt, sc->train.optimizer, t->nets[s].net.n_params, sc->train.lr) != 0)
+			goto oom;
+	}
+	size_t np = t->nets[TICKET].net.n_params, widest = 1;
+	for (int l = 0; l < layers; l++)
+		if ((size_t)dims[l] * (size_t)dims[l + 1] > widest)
+			widest = (size_t)dims[l] * (size_t)dims[l + 1];
+	t->mask = malloc(sizeof(float) * np);
+	t->rewind = malloc(sizeof(float) * np);
+	t->items = malloc(sizeof(struct lottery_item) * widest);
+	if (!t->mask || !t->rewind || !t->items)
+		goto oom;
+	for (size_t i = 0; i < np; i++)
+		t->mask[i] = 1;
+	init_net(sc, &t->nets[TICKET].net, seed, STREAM_TICKET);
+	init_net(sc, &t->nets[REINIT].net, seed, STREAM_REINIT);
+	memcpy(t->rewind, t->nets[TICKET].net.params, sizeof(float) * np);
+	*out = (struct experiment *)t;
+	return 0;
+oom:
+	snprintf(err, errlen, "%s: out of memory building the lottery-ticket nets", sc->path);
+	lt_destroy((struct experiment *)t);
+	return -1;
+}
+
+/* Cuts each layer's smallest trained ticket weights, then sets up the next
+ * round: the ticket back to its rewind point, the control freshly drawn,
+ * both under the new mask, both optimisers from step 0. */
+static void next_round(struct lottery *t)
+{
+	struct mlp *tk = &t->nets[TICKET].net, *rn = &t->nets[REINIT].net;
+	for (int l = 0; l < tk->n_layers; l++) {
+		size_t off = (size_t)(tk->layer[l].W - tk->params);
+		size_t count = (size_t)tk->layer[l].in * (size_t)tk->layer[l].out;
+		lottery_prune_layer(tk->params + off, t->mask + off, count, t->sc.train.prune, t->items);
+	}
+	t->round++;
+	t->e = 0;
+	size_t np = tk->n_params;
+	memcpy(tk->params, t->rewind, sizeof(float) * np);
+	init_net(&t->sc, rn, t->seed, STREAM_REINIT + (uint64_t)t->round);
+	for (int s = 0; s < 2; s++) {
+		apply_mask(t->nets[s].net.params, t->mask, np);
+		optim_reset(&t->nets[s].opt);
+		t->nets[s].diverged = false;
+	}
+}
+
+static double percent_kept(const struct lottery *t)
+{
+	const struct mlp *m = &t->nets[TICKET].net;
+	double kept = 0, total = 0;
+	for (int l = 0; l < m->n_layers; l++) {
+		size_t off = (size_t)(m->layer[l].W - m->params);
+		size_t count = (size_t)m->layer[l].in * (size_t)m->layer[l].out;
+		for (size_t i = 0; i < count; i++)
+			kept += t->mask[off + i] != 0;
+		total += (double)count;
+	}
+	return 100.0 * kept / total;
+}
+
+static void train_epoch(struct lottery *t, int s, bool eval, struct emitter *em)
+{
+	struct lt_net *c = &t->nets[s];
+	if (c->diverged)
+		return;
+	if (eval && t->n_test > 0)
+		emitter_put(em, t->epoch, s, MET_TEST_LOSS, 0, mlp_loss(&c->net, t->X_test, t->y_test, t->n_test));
+	double loss = mlp_loss_grad(&c->net, t->X, t->y, t->n);
+	emitter_put(em, t->epoch, s, MET_TRAIN_LOSS, 0, loss);
+	if (!isfinite(loss)) {
+		c->diverged = true;
+		emitter_put(em, t->epoch, s, MET_DIVERGED, 0, loss);
+		return;
+	}
+	size_t np = c->net.n_params;
+	apply_mask(c->net.grads, t->mask, np);
+	optim_step(&c->opt, c->net.params, c->net.grads);
+	apply_mask(c->net.params, t->mask, np);
+}
+
+static bool lt_step(struct experiment *x, struct emitter *em)
+{
+	struct lottery *t = (struct lottery *)x;
+	const struct scenario *sc = &t->sc;
+	if (t->round > sc->train.rounds)
+		return false;
+	if (t->e == 0)
+		for (int s = 0; s < 2; s++) {
+			emitter_put(em, t->epoch, s, MET_LT_ROUND, 0, t->round);
+			emitter_put(em, t->epoch, s, MET_LT_REMAINING, 0, percent_kept(t));
+		}
+	/* Late rewinding: the ticket's weights after `rewind` epochs of the
+	 * dense run (rewind 0: its initialisation, saved at create). */
+	if (t->round == 0 && t->e == sc->train.rewind && t->e > 0)
+		memcpy(t->rewind, t->nets[TICKET].net.params, sizeof(float) * t->nets[TICKET].net.n_params);
+	bool eval = t->e % sc->train.eval_every == 0;
+	for (int s = 0; s < 2; s++)
+		train_epoch(t, s, eval, em);
+	t->e++;
+	t->epoch++;
+	if (t->e < sc->train.epochs)
+		return true;
+	/* The round's end: both nets' test loss at this fraction of weights. */
+	for (int s = 0; s < 2; s++) {
+		struct lt_net *c = &t->nets[s];
+		double test = c->diverged ? NAN : mlp_loss(&c->net, t->X_test, t->y_test, t->n_test);
+		emitter_put(em, t->epoch, s, MET_TEST_LOSS, 0, test);
+		emitter_put(em, t->epoch, s, MET_LT_TEST, (uint32_t)t->round, test);
+	}
+	if (t->round == sc->train.rounds) {
+		t->round++;
+		return false;
+	}
+	next_round(t);
+	return true;
+}
+
+static void lt_describe(const struct scenario *sc, struct run_desc *d)
+{
+	memset(d, 0, sizeof *d);
+	d->planned_epochs = (sc->train.rounds + 1) * sc->train.epochs;
+	d->n_series = 2;
+	snprintf(d->series_label[TICKET], sizeof d->series_label[TICKET], "winning ticket");
+	snprintf(d->series_label[REINIT], sizeof d->series_label[REINIT], "random reinit");
+	int dims[MLP_MAX_LAYERS + 1];
+	int layers = lt_dims(sc, dims);
+	d->series_params[TICKET] = d->series_params[REINIT] = (long)mlp_count_params(dims, layers);
+	d->n_grid = sc->train.rounds + 1 < RUN_MAX_GRID ? sc->train.rounds + 1 : RUN_MAX_GRID;
+	for (int i = 0; i < d->n_grid; i++)
+		d->grid_x[i] = 100.0 * lottery_fraction_kept(dims, layers, sc->train.prune, i);
+	d->grid_name = "%";
+	d->threshold = NAN;
+	d->noise_floor = sc->data.noise > 0 ? sc->data.noise * sc->data.noise : NAN;
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Test loss vs % weights kept",
+		.n_metrics = 1,
+		.metrics = {MET_LT_TEST},
+		.series_mask = 3,
+		.log_y = true,
+		.x_grid = true,
+		.hline = d->noise_floor,
+		.hline_label = "noise",
+		.vline = NAN,
+		.weight = 3,
+	};
+	d->views[d->n_views++] = (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = "Train loss, round by round",
+		.n_metrics = 1,
+		.metrics = {MET_TRAIN_LOSS},
+		.series_mask = 3,
+		.log_y = true,
+		.hline = NAN,
+		.vline = NAN,
+		.weight = 2,
+	};
+	struct view_spec table = {.kind = VIEW_TABLE, .title = "This round", .series_mask = 3, .weight = 1};
+	table.cols[table.n_cols++] = (struct table_col){"net", MET_TRAIN_LOSS, CELL_LABEL};
+	table.cols[table.n_cols++] = (struct table_col){"round", MET_LT_ROUND, CELL_EPOCH};
+	table.cols[table.n_cols++] = (struct table_col){"% kept", MET_LT_REMAINING, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"train", MET_TRAIN_LOSS, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){"test", MET_TEST_LOSS, CELL_LOSS};
+	d->views[d->n_views++] = table;
+	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+}
+
+static void lt_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+{
+	const double *tk = history_grid(h, TICKET, MET_LT_TEST), *rn = history_grid(h, REINIT, MET_LT_TEST);
+	fprintf(out, "%s\n", sc->title);
+	fprintf(out, "student: depth %d, width %d, %ld parameters; %s lr %g, %d epochs a round; training samples %d, test "
+		     "samples %d\n",
+		sc->model.depth, sc->model.widths[0], d->series_params[TICKET],
+		sc->train.optimizer == OPTIM_ADAM ? "Adam" : "SGD", sc->train.lr, sc->train.epochs, sc->data.samples,
+		sc->data.test_samples);
+	if (sc->data.target == TARGET_TEACHER)
+		fprintf(out, "data: a random ReLU teacher with %d hidden units reading %d of the %d inputs, label noise %g\n",
+			sc->data.teacher_width, sc->data.signal_dim, sc->data.dim, sc->data.noise);
+	fprintf(out, "each round cuts %g of every layer's remaining weights; survivors rewind to epoch %d\n\n",
+		sc->train.prune, sc->train.rewind);
+	fprintf(out, "%6s %10s %16s %16s %8s\n", "round", "% kept", "ticket test", "reinit test", "ratio");
+	int last = -1;
+	for (int i = 0; i < d->n_grid; i++) {
+		double a = tk ? tk[i] : NAN, b = rn ? rn[i] : NAN;
+		if (isnan(a) && isnan(b))
+			continue;
+		fprintf(out, "%6d %10.2f %16.5g %16.5g %8.3f\n", i, d->grid_x[i], a, b, b / a);
+		last = i;
+	}
+	if (last < 0) {
+		fprintf(out, "\nRESULT: no round finished\n");
+		return;
+	}
+	double a = tk ? tk[last] : NAN, b = rn ? rn[last] : NAN;
+	fprintf(out, "\nat %.1f%% of the weights: winning ticket %.4g, same mask re-initialised %.4g\n", d->grid_x[last],
+		a, b);
+	if (a < b)
+		fprintf(out, "RESULT: the winning ticket beats its own mask with fresh weights: the initial values matter\n");
+	else
+		fprintf(out, "RESULT: no winning ticket here: the re-initialised mask does as well\n");
+}
+
+const struct experiment_ops lottery_ticket_ops = {
+	.kind = "lottery_ticket",
+	.create = lt_create,
+	.step = lt_step,
+	.destroy = lt_destroy,
+	.describe = lt_describe,
+	.report = lt_report,
+};
+
+const struct mlp *lottery_net(const struct experiment *x, int series)
+{
+	const struct lottery *t = (const struct lottery *)x;
+	return &t->nets[series == REINIT ? REINIT : TICKET].net;
+}
+
+const float *lottery_mask(const struct experiment *x)
+{
+	return ((const struct lottery *)x)->mask;
+}
+
+const float *lottery_rewind_point(const struct experiment *x)
+{
+	return ((const struct lottery *)x)->rewind;
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# e2e_beyond.sh: the lazy-training and lottery-ticket scenarios of issue 7 in
+# the real ./overparam (OVERPARAM_BIN overrides the path), in tmux at 80x24:
+# each one's title, panels and notes, epochs advancing, and the run reaching
+# its end with the table showing the result (the fitted slope near -1/2;
+# the tenth round at 10.7% of the weights, the ticket ahead of its
+# re-initialised mask), and a knob restarting the run. Conventions of e2e.sh: "ok N - name" / "not ok N -
+# name" (screen on failure), then "e2e: N passed, M failed"; exit 1 on any
+# failure; waits poll the screen.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${OVERPARAM_BIN:-$ROOT/overparam}
+SOCK="overparam-beyond-$$"
+WORK=$(mktemp -d)
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() {
+	T kill-server >/dev/null 2>&1
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pass=0
+fail=0
+n=0
+ok() {
+	n=$((n + 1)); pass=$((pass + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1)); fail=$((fail + 1))
+	echo "not ok $n - $1"
+	echo "# screen:"
+	screen | sed 's/^/#   /'
+}
+check() { # name, then a command that succeeds when the case passes
+	local name=$1; shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+screen() { T capture-pane -p -t bey 2>/dev/null; }
+header() { screen | sed -n 2p; }
+wait_for() { # TEXT [SECONDS]
+	local text=$1 limit=${2:-10} i
+	for ((i = 0; i < limit * 20; i++)); do
+		screen | grep -qF -- "$text" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_match() { # REGEX [SECONDS]: a screen line matches
+	local re=$1 limit=${2:-10} i
+	for ((i = 0; i < limit * 20; i++)); do
+		screen | grep -qE -- "$re" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_header() { # TEXT [SECONDS]
+	local text=$1 limit=${2:-10} i
+	for ((i = 0; i < limit * 20; i++)); do
+		header | grep -qF -- "$text" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+epoch() { header | grep -o '[0-9][0-9]*/[0-9][0-9]*' | head -n 1 | cut -d/ -f1; }
+wait_epoch_above() { # N [SECONDS]
+	local min=$1 limit=${2:-10} i e
+	for ((i = 0; i < limit * 20; i++)); do
+		e=$(epoch)
+		[ -n "$e" ] && [ "$e" -gt "$min" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+keys() { T send-keys -t bey "$@"; }
+has_braille() { screen | LC_ALL=C.UTF-8 grep -qP '[\x{2801}-\x{28FF}]'; }
+
+# start ARGS...: the program in a fresh 80x24 session.
+start() {
+	T kill-server >/dev/null 2>&1
+	local i
+	for ((i = 0; i < 100; i++)); do
+		T list-sessions >/dev/null 2>&1 || break
+		sleep 0.05
+	done
+	local args="" a
+	for a in "$@"; do args="$args '$a'"; done
+	T new-session -d -x 80 -y 24 -s bey "cd '$WORK' && '$BIN' $args; echo EXIT=\$?; exec sleep 600"
+	T set -g status off >/dev/null 2>&1
+}
+
+if [ ! -x "$BIN" ]; then
+	echo "not ok 1 - $BIN exists (run make first)"
+	echo "e2e: 0 passed, 1 failed"
+	exit 1
+fi
+
+LAZY="$ROOT/scenarios/10-lazy-training.ini"
+LOTTERY="$ROOT/scenarios/11-lottery-tickets.ini"
+
+# ---- lazy training ----
+start "$LAZY" "$LOTTERY"
+lazy_panels() {
+	wait_for "1 Lazy training" 10 && wait_for "Weight movement |W-W0|/|W0| (log)" 5 &&
+		wait_for "Kernel drift |K-K0|/|K0| (log)" 2 && wait_for "slope -1/2" 2 && wait_for "slope -1 " 2 &&
+		wait_for "Training now" 2 && wait_for "width m" 2 && wait_for "Why" 2 &&
+		wait_for "The wider the net, the less its" 2 && wait_header "pace 150 ep/s" 2
+}
+check "lazy training at 80x24: title, both log-log charts with references, table, notes" lazy_panels
+
+lazy_runs() {
+	wait_epoch_above 5 10 || return 1
+	local e0
+	e0=$(epoch)
+	wait_epoch_above $((e0 + 20)) 10 && wait_match '^│ +(16|32) +[0-9]+ +[0-9.e-]+ ' 5 && has_braille
+}
+check "lazy training: steps advance, the first widths train, curves drawn" lazy_runs
+
+lazy_done() {
+	keys + + + + + + + + # up the ladder to max
+	wait_header "pace max" 5 && wait_header "done" 60 &&
+		wait_match '^│ +1024 +[0-9]+ +0\.000[0-9]+ +-0\.[3-6][0-9]* ' 5 && screen | grep -qF "1.02e3"
+}
+check "lazy training at max pace: all seven widths to loss 1e-3, slope near -1/2" lazy_done
+
+# ---- lottery tickets (Right: the next scenario) ----
+lottery_panels() {
+	keys Right
+	wait_for "2 Lottery tickets" 10 && wait_for "Test loss vs % weights kept (log)" 5 &&
+		wait_for "Train loss, round by round (log)" 2 && wait_for "This round" 2 &&
+		wait_for "winning ticket" 2 && wait_for "random reinit" 2 &&
+		wait_for "A pruned net trains well from its own initial weights" 2 && wait_header "pace 100 ep/s" 2
+}
+check "lottery tickets at 80x24: title, both charts, both nets, notes" lottery_panels
+
+lottery_runs() {
+	wait_epoch_above 5 10 || return 1
+	local e0
+	e0=$(epoch)
+	wait_epoch_above $((e0 + 20)) 10 && wait_match '^│ winning ticket +0 +100 ' 5 &&
+		wait_match '^│ random reinit +0 +100 ' 2 && has_braille
+}
+check "lottery tickets: epochs advance in round 0 at 100% of the weights" lottery_runs
+
+lottery_done() {
+	keys + + + + + + + + + +
+	wait_header "pace max" 5 && wait_header "done" 60 && header | grep -qF "2200/2200" &&
+		wait_match '^│ winning ticket +10 +10\.7 ' 5 && wait_match '^│ random reinit +10 +10\.7 ' 2 &&
+		screen | grep -qF "10.7┘"
+}
+check "lottery tickets at max pace: ten rounds down to 10.7% of the weights" lottery_done
+
+ticket_wins() {
+	# the test column (last) of the two rows: the ticket's is the lower
+	local t r
+	t=$(screen | sed -n 's/^│ winning ticket .* \([0-9][0-9.e-]*\) *│$/\1/p' | head -n 1)
+	r=$(screen | sed -n 's/^│ random reinit .* \([0-9][0-9.e-]*\) *│$/\1/p' | head -n 1)
+	[ -n "$t" ] && [ -n "$r" ] && awk -v t="$t" -v r="$r" 'BEGIN { exit !(t < r) }'
+}
+check "lottery tickets: at 10.7% the winning ticket's test loss is below the reinit's" ticket_wins
+
+rewind_knob() {
+	wait_header "[rewind 0]" 5 || return 1
+	keys - - - - - - # back down to a watching pace
+	wait_header "pace 100 ep/s" 5 || return 1
+	keys '>' # rewind 0 -> 2: late rewinding restarts the run
+	wait_header "[rewind 2]" 5 && wait_header "running" 5 && wait_match '^│ winning ticket +0 +100 ' 5
+}
+check "lottery tickets: > on the rewind knob restarts the run with rewind 2" rewind_knob
+
+keys q
+check "q quits cleanly" wait_for "EXIT=0" 10
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

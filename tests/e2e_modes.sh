@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# e2e_modes.sh: scenarios 7, 8 and 9 (permutation alignment, curved path,
+# barrier against width) in the real ./overparam (OVERPARAM_BIN overrides
+# the path) at 80x24 in tmux: each one's title, panels and explanation are on
+# screen, its epochs advance, it finishes with its result drawn, a knob
+# restarts it, and q leaves cleanly. Conventions of e2e.sh: "ok N - name" /
+# "not ok N - name" (screen on failure), then "e2e: N passed, M failed";
+# exit 1 on any failure; waits poll the screen.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${OVERPARAM_BIN:-$ROOT/overparam}
+SOCK="overparam-modes-$$"
+WORK=$(mktemp -d)
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() {
+	T kill-server >/dev/null 2>&1
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pass=0
+fail=0
+n=0
+ok() {
+	n=$((n + 1)); pass=$((pass + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1)); fail=$((fail + 1))
+	echo "not ok $n - $1"
+	echo "# screen:"
+	screen | sed 's/^/#   /'
+}
+check() { # name, then a command that succeeds when the case passes
+	local name=$1; shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+screen() { T capture-pane -p -t md 2>/dev/null; }
+header() { screen | sed -n 2p; }
+wait_for() { # TEXT [SECONDS]
+	local text=$1 limit=${2:-10} i
+	for ((i = 0; i < limit * 20; i++)); do
+		screen | grep -qF -- "$text" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# Every TEXT on screen at once, within 10 s (a frame may be half drawn).
+wait_all() {
+	local i t missing
+	for ((i = 0; i < 200; i++)); do
+		missing=0
+		for t in "$@"; do
+			screen | grep -qF -- "$t" || { missing=1; break; }
+		done
+		[ "$missing" = 0 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+epoch() { header | grep -o '[0-9][0-9]*/[0-9][0-9]*' | head -n 1 | cut -d/ -f1; }
+wait_epoch_above() { # N [SECONDS]
+	local min=$1 limit=${2:-10} i e
+	for ((i = 0; i < limit * 20; i++)); do
+		e=$(epoch)
+		[ -n "$e" ] && [ "$e" -gt "$min" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_epoch_below() { # N [SECONDS]: the counter started over
+	local max=$1 limit=${2:-5} i e
+	for ((i = 0; i < limit * 20; i++)); do
+		e=$(epoch)
+		[ -n "$e" ] && [ "$e" -lt "$max" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+keys() { T send-keys -t md "$@"; }
+
+# start ARGS...: the program in a fresh 80x24 session; afterwards the pane
+# prints its exit status.
+start() {
+	T kill-server >/dev/null 2>&1
+	local i
+	for ((i = 0; i < 100; i++)); do
+		T list-sessions >/dev/null 2>&1 || break
+		sleep 0.05
+	done
+	local args="" a
+	for a in "$@"; do args="$args '$a'"; done
+	T new-session -d -x 80 -y 24 -s md "cd '$WORK' && '$BIN' $args; echo EXIT=\$?; exec sleep 600"
+	T set -g status off >/dev/null 2>&1
+}
+exited_clean() {
+	wait_for "EXIT=" 10 && screen | grep -qx 'EXIT=0' && [ "$(T display -p -t md '#{alternate_on}')" = 0 ]
+}
+
+if [ ! -x "$BIN" ]; then
+	echo "not ok 1 - $BIN exists (run make first)"
+	echo "e2e: 0 passed, 1 failed"
+	exit 1
+fi
+
+S7="$ROOT/scenarios/07-permutation-alignment.ini"
+S8="$ROOT/scenarios/08-curved-path.ini"
+S9="$ROOT/scenarios/09-barrier-vs-width.ini"
+
+# ---- scenario 7: bars before and after matching ----
+start "$S7" "$S8" "$S9"
+first7() {
+	wait_all "1 Permutation alignment" "as trained" "after matching B's units to A's" "Barrier over training" \
+		"Why" "Claim: most of the barrier" "Fails with two hidden layers"
+}
+check "7 at 80x24: title, both bar panels, barrier chart, explanation" first7
+
+advances() {
+	wait_epoch_above 0 10 || return 1
+	local e1
+	e1=$(epoch)
+	wait_epoch_above "$e1" 5
+}
+check "7: epochs advance" advances
+
+finished7() {
+	# ~116 epochs at pace 20: done within seconds, both barriers drawn
+	wait_for "done" 20 && [ "$(screen | grep -o 'barrier [0-9.e-]*' | wc -l)" -ge 2 ] && wait_for "B aligned to A" 2
+}
+check "7: finishes with a barrier in each bar panel" finished7
+
+knob() {
+	header | grep -qF "[depth 1]" || return 1
+	keys '>'
+	wait_for "[depth 2]" 5 && wait_epoch_below 50 5 && wait_epoch_above 5 10
+}
+check "7: turning depth to 2 restarts the run, which trains" knob
+
+# ---- scenario 8: the line and the curve ----
+right8() {
+	keys Right
+	wait_all "2 Curved path" "Loss along each path" "Barrier of each path" "straight line" "Bezier curve" \
+		"Claim: the barrier is a property" && advances
+}
+check "Right: 8 shows both paths, explanation, and trains" right8
+
+curve_trains() {
+	# the bend trains once both nets stop near epoch 130 (pace 30)
+	keys +
+	wait_epoch_above 200 30 && wait_for "Training loss" 1
+}
+check "8: the run reaches the bend phase" curve_trains
+
+# ---- scenario 9: one width a step ----
+right9() {
+	keys Right
+	wait_all "3 Barrier vs width" "Barrier of trained pairs" "Barrier after matching" "as trained" "aligned" \
+		"Claim: the wider the nets" && wait_epoch_above 0 10
+}
+check "Right: 9 shows the width charts and fills in" right9
+
+done9() {
+	wait_for "done" 15 && wait_for "5/5" 1 && wait_for "256" 1
+}
+check "9: all five widths done, the last one labelled" done9
+
+quit() {
+	keys q
+	exited_clean
+}
+check "q exits with status 0" quit
+
+# At max pace the last widths land between frames: their bars must still be
+# drawn (a bars panel redraws on its own grid metric, not only alpha's).
+start --pace max "$S9"
+all_bars() {
+	wait_for "done" 15 || return 1
+	local i
+	for ((i = 0; i < 40; i++)); do
+		[ "$(screen | grep -F '0┤ ' | grep -o '█████' | wc -l)" -ge 5 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+check "9 at max pace: a bar for each of the five widths" all_bars
+keys q
+exited_clean >/dev/null
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
