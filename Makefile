@@ -8,7 +8,8 @@ SAN      ?=
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 PKGS     := ncursesw openblas inih
-DEBS     := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcmocka-dev tmux
+DEBS     := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcmocka-dev tmux \
+            valgrind cppcheck clang clang-tidy libclang-rt-14-dev
 
 # ncursesw's pkg-config asks for _XOPEN_SOURCE=600; we set the feature macros
 # ourselves (POSIX 2008 + X/Open 7), so drop its -D flags to avoid redefinition.
@@ -40,7 +41,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/liboverparam.a
 BIN      := $(BUILD)/overparam
 
-.PHONY: all run test tests bench bench-torch deps have-deps install clean lint fixtures
+.PHONY: all run test tests bench bench-torch deps have-deps install clean lint fixtures valgrind fuzz
 .DEFAULT_GOAL := all
 
 all: overparam
@@ -74,7 +75,7 @@ tests: $(TESTS) $(BIN)
 # in a fresh make so pkg-config's flags are read again.
 have-deps:
 	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists $(PKGS) cmocka || \
-	    ! command -v tmux >/dev/null; then \
+	    ! command -v tmux >/dev/null || ! command -v valgrind >/dev/null; then \
 		echo "overparam: installing build dependencies (make deps)"; \
 		$(MAKE) --no-print-directory deps; \
 	fi
@@ -96,6 +97,35 @@ bench: overparam $(BENCHES)
 # CI does not: the fixtures are committed).
 fixtures:
 	/usr/bin/python3 tests/reference/torch_fixtures.py tests/fixtures
+
+# Static analysis: cppcheck and clang-tidy (.clang-tidy) over src/ and
+# include/; any finding fails. See tests/lint.sh.
+lint:
+	@bash tests/lint.sh
+
+# Memcheck on a headless run of every scenario (epochs capped at
+# VALGRIND_EPOCHS, default 200) and a scripted TUI session (tests/valgrind.sh;
+# tests/valgrind.supp: what ncurses keeps by design). make test runs the same
+# with VALGRIND_EPOCHS=20.
+valgrind: overparam
+	@bash tests/valgrind.sh
+
+# libFuzzer over the scenario parser and validator (tests/fuzz_scenario.c):
+# the library again, built by clang with coverage and ASan+UBSan under
+# build/fuzz. New inputs go to build/fuzz/corpus, crashes to build/fuzz/;
+# copy a crash into tests/fuzz-regress/ and make test replays it.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang SAN=fuzzer-no-link,address,undefined \
+		$(FUZZ_BUILD)/liboverparam.a
+	clang $(CPPFLAGS) -std=c11 -O1 -g -DFUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $(FUZZ_BUILD)/fuzz_scenario tests/fuzz_scenario.c \
+		$(FUZZ_BUILD)/liboverparam.a $(LDLIBS) -pthread
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+		-artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 \
+		$(FUZZ_BUILD)/corpus tests/fuzz-corpus tests/fuzz-regress scenarios tests/scenarios
 
 # Our epochs/s against PyTorch's on the same configurations, in one run.
 bench-torch: overparam $(BENCHES)
