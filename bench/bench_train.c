@@ -2,7 +2,14 @@
  * configuration, next to the BLAS-bound limit measured in the same process:
  * the time of the same GEMM calls of one epoch (forward and backward), alone.
  * Rounds alternate ours and the limit and keep each one's best, because the
- * machine is shared and noisy; only ratios from one run are meaningful. */
+ * machine is shared and noisy; only ratios from one run are meaningful.
+ *
+ * Then the width sweep's epoch through the experiment interface, three ways:
+ * one thread; one thread of ours with OpenBLAS on two; our trainer thread and
+ * worker with OpenBLAS on one (what the program does): for width 500 alone
+ * and for the seed's four models.
+ *
+ *   bench_train [--threads2]   (--threads2: also the table with OpenBLAS on 2) */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +17,13 @@
 #include <time.h>
 
 #include "overparam/data.h"
+#include "overparam/experiment.h"
 #include "overparam/linalg.h"
 #include "overparam/linear.h"
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"
+#include "overparam/scenario.h"
 
 static double now(void)
 {
@@ -27,28 +36,41 @@ struct config {
 	const char *name;
 	int n, d, width, depth;
 	enum optim_kind opt;
+	enum data_target target;
+	double noise, init_std; /* init_std 0: PyTorch's default init */
+	int restart;            /* start again from the initial weights every this many epochs (0: never) */
+	int warm;               /* epochs trained before the timing starts */
 };
 
-/* The GEMMs of one epoch, as mlp.c issues them: forward Z = A W^T per
- * layer; backward dW = D^T A per layer and dA = D W for every layer but the
- * first. Buffers are the network's own, so the shapes and strides match. */
+/* The GEMMs of one epoch, as mlp.c issues them on a full batch, with the
+ * net's own unit-major buffers, so shapes and strides match: forward
+ * Z = W A per layer (W X^T for the first); backward err = W^T err for every
+ * layer but the first, and gW = err A^T per layer (err X for the first). */
 static void gemms_only(struct mlp *m, const float *X /* (n, d) */, int n)
 {
-	const float *in = X;
+	const int ld = mlp_row_stride(n);
 	for (int l = 0; l < m->n_layers; l++) {
 		const struct mlp_layer *L = &m->layer[l];
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, L->out, L->in, 1.0f, in, L->in, L->W, L->in, 0.0f,
-			    m->delta, L->out);
-		in = m->act[l + 1];
+		if (l == 0)
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L->out, n, L->in, 1.0f, L->W, L->in, X, L->in,
+				    0.0f, m->act[1], ld);
+		else
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L->out, n, L->in, 1.0f, L->W, L->in,
+				    m->act[l], ld, 0.0f, m->act[l + 1], ld);
 	}
-	for (int l = m->n_layers - 1; l >= 0; l--) {
+	for (int l = m->n_layers - 1; l >= 1; l--) {
 		const struct mlp_layer *L = &m->layer[l];
-		const float *a = l == 0 ? X : m->act[l];
-		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L->out, L->in, n, 1.0f, m->delta2, L->out, a, L->in,
-			    0.0f, m->glayer[l].W, L->in);
-		if (l > 0)
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, L->in, L->out, 1.0f, m->delta2, L->out,
-				    L->W, L->in, 0.0f, m->delta, L->in);
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, L->in, n, L->out, 1.0f, L->W, L->in, m->err[l + 1], ld,
+			    0.0f, m->err[l], ld);
+	}
+	for (int l = 0; l < m->n_layers; l++) {
+		const struct mlp_layer *L = &m->layer[l];
+		if (l == 0)
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L->out, L->in, n, 1.0f, m->err[1], ld, X,
+				    L->in, 0.0f, m->glayer[0].W, L->in);
+		else
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, L->out, L->in, n, 1.0f, m->err[l + 1], ld,
+				    m->act[l], ld, 0.0f, m->glayer[l].W, L->in);
 	}
 }
 
@@ -59,7 +81,7 @@ static void bench_mlp(const struct config *c, int threads)
 	rng_seed(&r, 42, 0);
 	float *X = malloc(sizeof(float) * (size_t)c->n * (size_t)c->d), *y = malloc(sizeof(float) * (size_t)c->n);
 	data_gaussian_f32(&r, X, c->n, c->d);
-	data_target_f32(&r, c->d >= 10 ? TARGET_SIN_COS : TARGET_SIN3, X, c->n, c->d, 0.1, y);
+	data_target_f32(&r, c->target, X, c->n, c->d, c->noise, y);
 	int dims[MLP_MAX_LAYERS + 1];
 	dims[0] = c->d;
 	for (int l = 1; l <= c->depth; l++)
@@ -71,7 +93,21 @@ static void bench_mlp(const struct config *c, int threads)
 		fprintf(stderr, "bench: out of memory\n");
 		exit(1);
 	}
-	mlp_init_torch_default(&m, &r);
+	if (c->init_std > 0)
+		mlp_init_normal(&m, &r, c->init_std);
+	else
+		mlp_init_torch_default(&m, &r);
+	float *init = malloc(sizeof(float) * m.n_params);
+	if (!init) {
+		fprintf(stderr, "bench: out of memory\n");
+		exit(1);
+	}
+	memcpy(init, m.params, sizeof(float) * m.n_params);
+	int since = 0;
+	for (int i = 0; i < c->warm; i++) {
+		mlp_loss_grad(&m, X, y, c->n);
+		optim_step(&o, m.params, m.grads);
+	}
 	/* Enough epochs for ~0.2 s a round at the limit's speed. */
 	double flop = 0;
 	for (int l = 0; l < m.n_layers; l++)
@@ -87,6 +123,11 @@ static void bench_mlp(const struct config *c, int threads)
 		for (int i = 0; i < reps; i++) {
 			mlp_loss_grad(&m, X, y, c->n);
 			optim_step(&o, m.params, m.grads);
+			if (c->restart && ++since == c->restart) {
+				memcpy(m.params, init, sizeof(float) * m.n_params);
+				optim_reset(&o);
+				since = 0;
+			}
 		}
 		double to = (now() - t0) / reps;
 		if (tb < best_blas)
@@ -98,6 +139,7 @@ static void bench_mlp(const struct config *c, int threads)
 	       1.0 / best_blas, 100.0 * best_blas / best_ours, flop / 1e6);
 	mlp_destroy(&m);
 	optim_destroy(&o);
+	free(init);
 	free(X);
 	free(y);
 }
@@ -155,14 +197,81 @@ static void bench_linear(void)
 	free(resid);
 }
 
+/* The seed sweep's data, model and optimizer with the given widths. */
+static const char *const sweep_ini = "[scenario]\nkind = width_sweep\ntitle = bench\npace = max\n"
+				     "[data]\nsamples = 100\ndim = 20\ntarget = sin_cos\nnoise = 0.1\n"
+				     "[model]\ndepth = 2\nwidths = %s\n"
+				     "[train]\noptimizer = sgd\nlr = 0.01\nepochs = %d\nthreshold = 0.05\n";
+
+static void discard(void *ctx, const struct op_record *rec)
+{
+	(void)ctx;
+	(void)rec;
+}
+
+/* Seconds an epoch of the sweep takes, with `workers` threads of ours
+ * (OVERPARAM_WORKERS) and OpenBLAS on `blas` threads. */
+static double sweep_epoch(const struct scenario *sc, const char *workers, int blas)
+{
+	char err[SCENARIO_ERR_LEN];
+	struct experiment *x = NULL;
+	struct emitter em = {.emit = discard};
+	linalg_set_threads(blas);
+	setenv("OVERPARAM_WORKERS", workers, 1);
+	if (width_sweep_ops.create(sc, 42, &x, err, sizeof err) != 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	unsetenv("OVERPARAM_WORKERS");
+	int epochs = 0;
+	double t0 = now();
+	while (width_sweep_ops.step(x, &em))
+		epochs++;
+	double t = (now() - t0) / (epochs + 1);
+	width_sweep_ops.destroy(x);
+	linalg_set_threads(1);
+	return t;
+}
+
+static void bench_sweep(const char *label, const char *widths, int epochs)
+{
+	char text[1024], err[SCENARIO_ERR_LEN];
+	struct scenario sc;
+	snprintf(text, sizeof text, sweep_ini, widths, epochs);
+	if (scenario_parse(text, strlen(text), "bench", &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	double best[3] = {1e30, 1e30, 1e30};
+	for (int round = 0; round < 3; round++) {
+		double t[3] = {sweep_epoch(&sc, "1", 1), sweep_epoch(&sc, "1", 2), sweep_epoch(&sc, "2", 1)};
+		for (int i = 0; i < 3; i++)
+			if (t[i] < best[i])
+				best[i] = t[i];
+	}
+	printf("%-24s %9.0f us %9.0f us (%.2fx) %9.0f us (%.2fx)\n", label, best[0] * 1e6, best[1] * 1e6,
+	       best[0] / best[1], best[2] * 1e6, best[0] / best[2]);
+}
+
 int main(int argc, char **argv)
 {
+	/* The width sweep's nets as the seed trains them; the mode-connectivity
+	 * net as scenario 2 trains it (normal(0, 0.1) init, sin3, no noise),
+	 * from a fresh start every 130 epochs, as its runs stop there (loss
+	 * below 1e-6 after 115-135 epochs). The last row trains that net on and
+	 * on (timed after 3000 epochs): after some 700 epochs the first moments
+	 * of weights whose gradient is exactly 0 (dead ReLU units) decay into
+	 * subnormal floats and stay there (0.9 times the smallest ones rounds
+	 * back to them), and every vector of Adam holding one takes a microcode
+	 * assist. PyTorch's Adam meets the same; flushing them to zero would
+	 * change the results. */
 	const struct config configs[] = {
-		{"width 10, SGD", 100, 20, 10, 2, OPTIM_SGD},
-		{"width 50, SGD", 100, 20, 50, 2, OPTIM_SGD},
-		{"width 200, SGD", 100, 20, 200, 2, OPTIM_SGD},
-		{"width 500, SGD", 100, 20, 500, 2, OPTIM_SGD},
-		{"mode conn. 200, Adam", 50, 10, 200, 2, OPTIM_ADAM},
+		{"width 10, SGD", 100, 20, 10, 2, OPTIM_SGD, TARGET_SIN_COS, 0.1, 0, 0, 0},
+		{"width 50, SGD", 100, 20, 50, 2, OPTIM_SGD, TARGET_SIN_COS, 0.1, 0, 0, 0},
+		{"width 200, SGD", 100, 20, 200, 2, OPTIM_SGD, TARGET_SIN_COS, 0.1, 0, 0, 0},
+		{"width 500, SGD", 100, 20, 500, 2, OPTIM_SGD, TARGET_SIN_COS, 0.1, 0, 0, 0},
+		{"mode conn. 200, Adam", 50, 10, 200, 2, OPTIM_ADAM, TARGET_SIN3, 0.0, 0.1, 130, 0},
+		{"  never restarted", 50, 10, 200, 2, OPTIM_ADAM, TARGET_SIN3, 0.0, 0.1, 0, 3000},
 	};
 	int two = argc > 1 && strcmp(argv[1], "--threads2") == 0;
 	printf("%-22s %2s %12s %14s %9s\n", "config", "th", "ours ep/s", "BLAS-bound ep/s", "of limit");
@@ -172,5 +281,11 @@ int main(int argc, char **argv)
 			bench_mlp(&configs[i], 2);
 	}
 	bench_linear();
+
+	printf("\n## width sweep epoch, best of 3 rounds of 300 epochs: one thread; OpenBLAS on 2;\n"
+	       "## our trainer thread + worker, OpenBLAS on 1 (the program's way); (x: speed-up)\n");
+	printf("%-24s %12s %19s %19s\n", "models", "1 thread", "OpenBLAS x2", "ours x2");
+	bench_sweep("width 500 alone", "500", 300);
+	bench_sweep("seed sweep (4 models)", "10, 50, 200, 500", 300);
 	return 0;
 }

@@ -328,7 +328,10 @@ static void test_param_counts(void **state)
 		/* The views tile the slab exactly: last bias ends at n_params. */
 		assert_ptr_equal(m.layer[2].b + 1, m.params + want[i]);
 		assert_ptr_equal(m.glayer[2].b + 1, m.grads + want[i]);
-		size_t floats = 2 * want[i] + 100 * (size_t)(2 * widths[i] + 1) + 2 * 100 * (size_t)widths[i];
+		/* params and grads; activations and errors of every layer's
+		 * units, 100 columns each (rows padded); the sample-major
+		 * output copy. */
+		size_t floats = 2 * want[i] + 2 * (size_t)mlp_row_stride(100) * (size_t)(2 * widths[i] + 1) + 100;
 		size_t bytes = mlp_bytes(dims, 3, 100);
 		assert_true(bytes >= floats * sizeof(float) && bytes < floats * sizeof(float) + 5 * 64);
 		mlp_destroy(&m);
@@ -425,6 +428,164 @@ static void test_init_normal(void **state)
 	mlp_destroy(&m);
 }
 
+/* One step cut into parts (as the width sweep's two threads run it, layer
+ * by layer, parts in any order within a step) gives mlp_loss_grad's loss
+ * and gradients: several shapes and part counts, more parts than a layer
+ * has units too. Equal up to float rounding only: OpenBLAS may use other
+ * kernels for a part's rows than for the whole layer (under its
+ * small-matrix threshold); the width sweep therefore splits a step the same
+ * way whether or not its worker runs. */
+static void run_parts(struct fixture *f, int parts)
+{
+	const int L = f->m.n_layers, n = f->n;
+	for (int l = 0; l < L; l++)
+		for (int p = parts - 1; p >= 0; p--) /* last part first */
+			mlp_forward_part(&f->m, f->X, n, l, p, parts);
+	for (int l = L - 1; l >= 0; l--)
+		for (int p = 0; p < parts; p++)
+			mlp_backward_part(&f->m, f->y, n, l, p, parts);
+	for (int p = parts - 1; p >= 0; p--)
+		mlp_grad_part(&f->m, f->X, n, p, parts);
+}
+
+static void test_split_step_matches_whole(void **state)
+{
+	(void)state;
+	static const struct {
+		int dims[5], layers, n, parts;
+	} cases[] = {
+		{{20, 500, 500, 1}, 3, 100, 2}, /* the seed sweep's widest net */
+		{{10, 200, 200, 1}, 3, 50, 2},
+		{{5, 7, 6, 2}, 3, 19, 3},       /* two outputs */
+		{{6, 13, 9, 1}, 3, 37, 4},
+		{{3, 10, 24, 9}, 3, 9, 12},     /* more parts than some layers have units */
+		{{2, 5, 4, 3, 1}, 4, 33, 2},
+		{{4, 3}, 1, 10, 2},             /* no hidden layer */
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		struct fixture whole, cut;
+		const int n = cases[c].n, L = cases[c].layers;
+		fixture_make(&whole, cases[c].dims, L, n, 40 + c, (int)(c & 1));
+		fixture_make(&cut, cases[c].dims, L, n, 40 + c, (int)(c & 1));
+		double want = mlp_loss_grad(&whole.m, whole.X, whole.y, n);
+
+		for (size_t k = 0; k < cut.m.n_params; k++)
+			cut.m.grads[k] = NAN; /* every entry must be written */
+		run_parts(&cut, cases[c].parts);
+		double got = mlp_output_loss(&cut.m, cut.y, n);
+
+		assert_near(got, want, 1e-6 * want);
+		double gmax = 0.0, diff = 0.0;
+		for (size_t k = 0; k < whole.m.n_params; k++) {
+			gmax = fmax(gmax, fabs(whole.m.grads[k]));
+			double d = fabs((double)cut.m.grads[k] - whole.m.grads[k]);
+			diff = isnan(d) ? INFINITY : fmax(diff, d);
+		}
+		if (!(diff <= 1e-5 * gmax))
+			fail_msg("case %zu: gradients differ by %.3g (largest %.3g)", c, diff, gmax);
+		fixture_free(&whole);
+		fixture_free(&cut);
+	}
+}
+
+/* mlp_loss_grad takes a single output's error, bias gradient and loss from
+ * one pass; they are the bits the separate steps give (batches with and
+ * without a partial last block, and a diverged net). */
+static void test_one_pass_output_matches_steps(void **state)
+{
+	(void)state;
+	static const int dims[] = {4, 9, 6, 1};
+	static const int ns[] = {37, 16, 3};
+	for (int c = 0; c < 3; c++) {
+		struct fixture f;
+		fixture_make(&f, dims, 3, ns[c], 60 + (uint64_t)c, c & 1);
+		if (c == 2)
+			f.m.layer[0].W[0] = INFINITY;
+		double loss = mlp_loss_grad(&f.m, f.X, f.y, f.n);
+		float gb = f.m.glayer[2].b[0];
+		double again = mlp_output_loss(&f.m, f.y, f.n);
+		assert_memory_equal(&loss, &again, sizeof loss);
+		mlp_backward_part(&f.m, f.y, f.n, 2, 0, 1);
+		assert_memory_equal(&gb, &f.m.glayer[2].b[0], sizeof gb);
+		if (c == 2)
+			assert_false(isfinite(loss));
+		fixture_free(&f);
+	}
+}
+
+/* mlp_part_params names each parameter exactly once over the parts, and
+ * a part's ranges are what that part's backward and gradient steps write. */
+static void test_part_params_tile_the_slab(void **state)
+{
+	(void)state;
+	static const int dims[] = {6, 13, 9, 2};
+	struct fixture f;
+	size_t begin[6], end[6];
+
+	fixture_make(&f, dims, 3, 11, 8, 0);
+	float *g = malloc(f.m.n_params * sizeof *g);
+	int *seen = calloc(f.m.n_params, sizeof *seen);
+	assert_true(g && seen);
+	for (int parts = 1; parts <= 4; parts++) {
+		run_parts(&f, parts); /* every buffer now holds this step's values */
+		memcpy(g, f.m.grads, f.m.n_params * sizeof *g);
+		memset(seen, 0, f.m.n_params * sizeof *seen);
+		for (int p = 0; p < parts; p++) {
+			for (size_t k = 0; k < f.m.n_params; k++)
+				f.m.grads[k] = NAN;
+			for (int l = f.m.n_layers - 1; l >= 0; l--)
+				mlp_backward_part(&f.m, f.y, f.n, l, p, parts);
+			mlp_grad_part(&f.m, f.X, f.n, p, parts);
+			int r = mlp_part_params(&f.m, p, parts, begin, end);
+			assert_true(r >= 0 && r <= 6);
+			for (int i = 0; i < r; i++)
+				for (size_t k = begin[i]; k < end[i]; k++) {
+					seen[k]++;
+					assert_true(f.m.grads[k] == g[k]); /* written by this part */
+				}
+			for (size_t k = 0; k < f.m.n_params; k++)
+				if (!seen[k])
+					assert_true(isnan(f.m.grads[k])); /* and nothing else yet */
+		}
+		for (size_t k = 0; k < f.m.n_params; k++)
+			assert_int_equal(seen[k], 1);
+	}
+	free(g);
+	free(seen);
+	fixture_free(&f);
+}
+
+/* A shared net evaluates with the source's current weights from its own
+ * activations (a bigger batch than the source's), owns no weights (ASan
+ * would report a double free), and has no gradients to compute. */
+static void test_shared_net_uses_source_weights(void **state)
+{
+	(void)state;
+	static const int dims[] = {5, 7, 6, 2};
+	struct fixture f;
+	struct mlp ev;
+	double theta[256];
+
+	fixture_make(&f, dims, 3, 16, 21, 0);
+	struct mlp small;
+	assert_int_equal(mlp_create(&small, dims, 3, 4), 0); /* batch of 4 only */
+	memcpy(small.params, f.m.params, f.m.n_params * sizeof(float));
+	assert_int_equal(mlp_create_shared(&ev, &small, 16), 0);
+	assert_true(ev.params == small.params && ev.grads == NULL);
+	assert_true(f.m.n_params <= 256);
+	for (size_t k = 0; k < f.m.n_params; k++)
+		theta[k] = f.m.params[k];
+	double want = ref_loss(dims, 3, theta, f.X, f.y, 16);
+	assert_near(mlp_loss(&ev, f.X, f.y, 16), want, 1e-5 * want);
+	assert_true(isnan(mlp_loss(&small, f.X, f.y, 16))); /* over the source's batch */
+	small.layer[2].b[0] += 1.0f;                           /* the shared net sees it */
+	assert_true(fabs(mlp_loss(&ev, f.X, f.y, 16) - want) > 1e-3);
+	assert_true(isnan(mlp_loss_grad(&ev, f.X, f.y, 16)));
+	mlp_destroy(&ev);
+	mlp_destroy(&small);
+	fixture_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +598,10 @@ int main(void)
 		cmocka_unit_test(test_create_rejects_bad_shapes),
 		cmocka_unit_test(test_init_torch_default),
 		cmocka_unit_test(test_init_normal),
+		cmocka_unit_test(test_split_step_matches_whole),
+		cmocka_unit_test(test_one_pass_output_matches_steps),
+		cmocka_unit_test(test_part_params_tile_the_slab),
+		cmocka_unit_test(test_shared_net_uses_source_weights),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

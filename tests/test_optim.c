@@ -12,8 +12,8 @@
 
 #include "overparam/optim.h"
 
-/* 13 parameters: the optimizers work in blocks of 8, so this covers a
- * whole block and a remainder. */
+/* 13 parameters: fewer than the optimizers' vector block (16), so these
+ * take the scalar path; the tests at the end cover whole blocks. */
 #define N 13
 
 #define assert_rel(got, want, rtol)                                                                    \
@@ -150,6 +150,104 @@ static void test_adam_reset(void **state)
 	optim_destroy(&o);
 }
 
+/* Whole vector blocks against the same float32 formulas applied one float
+ * at a time: bit for bit, whichever vector width the CPU gave the library
+ * (no fused multiply-add, no approximate reciprocal or square root). */
+#define BIG 1003
+
+static void fill_big(float *p /* (BIG) */, float *g /* (BIG) */, unsigned seed)
+{
+	uint32_t x = seed;
+	for (int i = 0; i < BIG; i++) {
+		x = x * 1664525u + 1013904223u;
+		p[i] = (float)((int)(x >> 8) % 20001 - 10000) / 5000.0f;
+		x = x * 1664525u + 1013904223u;
+		g[i] = (float)((int)(x >> 8) % 20001 - 10000) / 7000.0f;
+	}
+	g[3] = 0.0f;     /* no gradient */
+	g[40] = 1e-30f;  /* its square underflows */
+	g[41] = 3e18f;   /* its square is near the float range's top */
+	g[77] = -1e-20f;
+}
+
+static void test_adam_blocks_equal_scalar_formula(void **state)
+{
+	(void)state;
+	static float p[BIG], g[BIG], q[BIG], m[BIG], v[BIG];
+	struct optim o;
+
+	fill_big(p, g, 1);
+	memcpy(q, p, sizeof q);
+	assert_int_equal(optim_create(&o, OPTIM_ADAM, BIG, 0.01), 0);
+	for (int t = 1; t <= 3; t++) {
+		optim_step(&o, p, g);
+		const double bc1 = 1.0 - pow(0.9, t), bc2 = 1.0 - pow(0.999, t);
+		const float b1 = 0.9f, c1 = (float)(1.0 - 0.9), b2 = 0.999f, c2 = (float)(1.0 - 0.999);
+		const float step = (float)(0.01 / bc1), sb = (float)sqrt(bc2), eps = 1e-8f;
+		for (int i = 0; i < BIG; i++) {
+			m[i] = b1 * m[i] + c1 * g[i];
+			v[i] = b2 * v[i] + c2 * g[i] * g[i];
+			q[i] -= step * (m[i] / (sqrtf(v[i]) / sb + eps));
+		}
+		assert_memory_equal(p, q, sizeof p);
+		assert_memory_equal(o.m, m, sizeof m);
+		assert_memory_equal(o.v, v, sizeof v);
+		for (int i = 0; i < BIG; i++)
+			g[i] = -0.5f * g[i] + 0.25f * p[i];
+	}
+	optim_destroy(&o);
+}
+
+static void test_sgd_blocks_equal_scalar_formula(void **state)
+{
+	(void)state;
+	static float p[BIG], g[BIG], q[BIG];
+	struct optim o;
+
+	fill_big(p, g, 2);
+	memcpy(q, p, sizeof q);
+	assert_int_equal(optim_create(&o, OPTIM_SGD, BIG, 0.05), 0);
+	optim_step(&o, p, g);
+	for (int i = 0; i < BIG; i++)
+		q[i] -= 0.05f * g[i];
+	assert_memory_equal(p, q, sizeof p);
+	optim_destroy(&o);
+}
+
+/* A step split into ranges, run in any order after optim_step_begin, is
+ * optim_step bit for bit (the width sweep's two threads split it). */
+static void test_step_range_matches_step(void **state)
+{
+	(void)state;
+	static float p[BIG], g[BIG], q[BIG];
+
+	for (int kind = 0; kind < 2; kind++) {
+		struct optim whole, split;
+		enum optim_kind k = kind ? OPTIM_ADAM : OPTIM_SGD;
+		fill_big(p, g, 3);
+		memcpy(q, p, sizeof q);
+		assert_int_equal(optim_create(&whole, k, BIG, 0.02), 0);
+		assert_int_equal(optim_create(&split, k, BIG, 0.02), 0);
+		for (int t = 1; t <= 2; t++) {
+			optim_step(&whole, p, g);
+			optim_step_begin(&split);
+			assert_int_equal(split.t, t);
+			optim_step_range(&split, q, g, 517, BIG + 40); /* clipped to n */
+			optim_step_range(&split, q, g, 0, 7);
+			optim_step_range(&split, q, g, 7, 517);
+			optim_step_range(&split, q, g, 300, 300); /* empty */
+			assert_int_equal(split.t, t);
+			assert_memory_equal(p, q, sizeof p);
+		}
+		if (k == OPTIM_ADAM) {
+			assert_memory_equal(whole.m, split.m, sizeof p);
+			assert_memory_equal(whole.v, split.v, sizeof p);
+		}
+		optim_destroy(&whole);
+		optim_destroy(&split);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +255,9 @@ int main(void)
 		cmocka_unit_test(test_adam_two_steps),
 		cmocka_unit_test(test_adam_variants_are_distinguishable),
 		cmocka_unit_test(test_adam_reset),
+		cmocka_unit_test(test_adam_blocks_equal_scalar_formula),
+		cmocka_unit_test(test_sgd_blocks_equal_scalar_formula),
+		cmocka_unit_test(test_step_range_matches_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #ifndef OVERPARAM_MLP_H
 #define OVERPARAM_MLP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "overparam/rng.h"
@@ -26,11 +27,19 @@ struct mlp {
 	struct mlp_layer layer[MLP_MAX_LAYERS];  /* views into params */
 	struct mlp_layer glayer[MLP_MAX_LAYERS]; /* views into grads */
 	int batch_cap;               /* most rows forward/backward accept */
-	float *acts;                 /* activations of every layer, (batch_cap, dims[l]) each */
-	float *act[MLP_MAX_LAYERS + 1]; /* act[0] unused (input is the caller's), act[l]: (n, dims[l]) */
-	float *delta;                /* (batch_cap, max dim) backward scratch */
-	float *delta2;               /* (batch_cap, max dim) backward scratch */
+	float *acts;                 /* activations of every layer, (dims[l], mlp_row_stride(batch_cap)) each */
+	float *act[MLP_MAX_LAYERS + 1]; /* act[0] unused (input is the caller's); act[l]: (dims[l], ld),
+					 * unit-major: row j is unit j over the batch's n samples,
+					 * rows ld = mlp_row_stride(n) apart */
+	float *delta;                /* the slab of err[], laid out as acts */
+	float *delta2;               /* (batch_cap, dims[n_layers]): mlp_forward's sample-major outputs */
+	float *err[MLP_MAX_LAYERS + 1]; /* err[l]: dL/d(pre-activation of layer l), as act[l], l >= 1 */
+	bool shared;                 /* params are another net's (mlp_create_shared); no grads */
 };
+
+/* Distance between the rows of act[] and err[] for a batch of n: n rounded
+ * up to whole vector blocks (the padding is scratch, never data). */
+int mlp_row_stride(int n);
 
 /* Parameter count of a net with these layer sizes (weights and biases). */
 size_t mlp_count_params(const int *dims /* (n_layers + 1) */, int n_layers);
@@ -47,6 +56,13 @@ void mlp_init_torch_default(struct mlp *m, struct rng *r);
 /* Every parameter (weights and biases) normal(0, std), as nn.init.normal_. */
 void mlp_init_normal(struct mlp *m, struct rng *r, double std);
 
+/* A net for evaluation only that uses src's parameters (views into src's
+ * slab, so it always sees src's current weights) with activations of its
+ * own for up to batch_cap rows: it may run forward (a test set) while src
+ * runs its own step, as long as the weights do not change meanwhile. grads
+ * is NULL; src must outlive it. Returns 0 or -1. */
+int mlp_create_shared(struct mlp *m, const struct mlp *src, int batch_cap);
+
 /* Forward pass; returns a pointer to the outputs (n, dims[n_layers]) inside
  * the net's own buffers, valid until the next call. n <= batch_cap. */
 const float *mlp_forward(struct mlp *m, const float *X /* (n, dims[0]) */, int n);
@@ -58,5 +74,33 @@ double mlp_loss(struct mlp *m, const float *X /* (n, dims[0]) */, const float *y
 /* Forward, MSE and backward: overwrites m->grads with d(loss)/d(params) and
  * returns the loss (as mlp_loss). */
 double mlp_loss_grad(struct mlp *m, const float *X /* (n, dims[0]) */, const float *y /* (n, out) */, int n);
+
+/* One mlp_loss_grad cut into parts so that threads can share it (the
+ * width sweep's big nets): part p of P takes a contiguous share of each
+ * layer's units, i.e. of the rows of every product. mlp_loss_grad is these
+ * calls with P = 1. In this order, each step for every part before the
+ * next step starts (parts of one step may run at once):
+ *   1. mlp_forward_part for layer 0, 1, ..., n_layers - 1: the part's units
+ *      of that layer's output, for every sample;
+ *   2. mlp_backward_part for layer n_layers - 1, ..., 1, 0: dL/dZ of the
+ *      part's units of that layer's output, and their bias gradients
+ *      (the output layer's may go with its forward step: it reads only its
+ *      own units);
+ *   3. mlp_grad_part (any time after the part's own step 2 of layer 0):
+ *      the part's rows of every weight gradient; and mlp_output_loss.
+ * The gradients are mlp_loss_grad's up to float rounding (bit for bit when
+ * OpenBLAS runs a part's products with the kernels it uses for the whole
+ * layer; it may not under its small-matrix threshold); a given cut always
+ * gives the same bits, whichever thread runs which part. */
+void mlp_forward_part(struct mlp *m, const float *X /* (n, dims[0]) */, int n, int layer, int part, int parts);
+void mlp_backward_part(struct mlp *m, const float *y /* (n, out) */, int n, int layer, int part, int parts);
+void mlp_grad_part(struct mlp *m, const float *X /* (n, dims[0]) */, int n, int part, int parts);
+/* MSE of the outputs the last forward left in the net (as mlp_loss). */
+double mlp_output_loss(const struct mlp *m, const float *y /* (n, out) */, int n);
+/* The [begin, end) ranges of the slab whose gradients part `part` of
+ * `parts` writes (a layer's rows of W, then its b); returns how many, at
+ * most 2 * n_layers. */
+int mlp_part_params(const struct mlp *m, int part, int parts, size_t *begin /* (2 n_layers) */,
+		    size_t *end /* (2 n_layers) */);
 
 #endif

@@ -23,4 +23,12 @@ void optim_destroy(struct optim *o);
 void optim_reset(struct optim *o);
 void optim_step(struct optim *o, float *params /* (n) */, const float *grads /* (n) */);
 
+/* One step split over threads: optim_step_begin counts the step (once), then
+ * optim_step_range applies that step to params[begin, end) only. Disjoint
+ * ranges may run on different threads at once, after begin; the result is
+ * bit for bit that of optim_step. optim_step is begin plus the whole range. */
+void optim_step_begin(struct optim *o);
+void optim_step_range(const struct optim *o, float *params /* (n) */, const float *grads /* (n) */, size_t begin,
+		      size_t end);
+
 #endif

@@ -2,11 +2,48 @@
  * widths train side by side on one data set, full batch; per epoch each
  * model's training loss, every eval_every epochs its test loss, and the
  * epoch it first drops below the threshold. Each model has its own rng
- * stream, so adding a width never changes another model's run. */
+ * stream, so adding a width never changes another model's run.
+ *
+ * Two threads share each epoch when that pays: the one that owns the
+ * experiment (the trainer's) and one worker, started by create() and joined
+ * by destroy(). The models are independent, but the widest dominates (the
+ * seed's width 500: ~154 MFLOP an epoch against ~28 for the other three
+ * together), so dealing out whole models cannot balance the load. Instead
+ * each big model's step is split: every layer's units in two halves, one a
+ * thread (mlp.h), the threads meeting after each layer's pass; the small
+ * models go whole to one thread or the other. How a step is split depends
+ * on the scenario alone, never on the number of threads, so a run is bit
+ * for bit the same with or without the worker. The environment variable
+ * OVERPARAM_WORKERS=1 forces one thread (2, the default on two or more
+ * cores, allows the worker); tests/test_width_sweep.c compares them.
+ *
+ * Each model leaves its epoch's results in its own slot; the owner emits
+ * them in model order once the epoch is done, so the emitter (the trainer's
+ * single-producer ring) is only ever called from the owner's thread. The
+ * threads meet through two counters (gate_post, gate_wait): no lock,
+ * allocation or formatting per epoch; a waiter spins, then yields, then
+ * sleeps on a futex, so an idle worker (paused, or between slowly paced
+ * epochs) uses no CPU. */
+#include <cblas.h>
+#include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__linux__) && !defined(SWEEP_NO_FUTEX)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#define SWEEP_FUTEX 1
+#else
+#define SWEEP_FUTEX 0
+#endif
 
 #include "overparam/data.h"
 #include "overparam/experiment.h"
@@ -17,11 +54,40 @@
 
 enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_MODEL = 100 };
 
+#define SWEEP_SHARES 2          /* the owner's share 0 and the worker's share 1 */
+/* How long a waiter keeps the CPU before it sleeps: long in mid-epoch,
+ * where the other thread is computing its share and will post soon (a sleep
+ * and a wake-up cost tens of microseconds, more on a busy machine); short
+ * between epochs, which may be far apart (paused, or a slow pace). After
+ * SWEEP_SPIN_NS it yields rather than spins (gate_wait). */
+#define SWEEP_SPIN_NS 20000
+#define SWEEP_SPIN_BUSY_NS 2000000
+#define SWEEP_SPIN_IDLE_NS 50000
+/* Cost model in multiply-adds per epoch (a GEMM call's fixed cost counted
+ * as this many), measured on this machine kind, only to balance the shares. */
+#define SWEEP_GEMM_COST 2e4
+#define SWEEP_SPLIT_MIN 5e5     /* a model cheaper than this goes whole to one thread */
+#define SWEEP_WORKER_MIN 4e5    /* an epoch cheaper than this: a worker costs more than it saves */
+
+/* A counter one thread posts to and the other waits on. */
+struct gate {
+	_Atomic uint32_t seq;      /* posts so far */
+	_Atomic uint32_t sleepers; /* waiters past their spin */
+#if !SWEEP_FUTEX
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+#endif
+};
+
 struct sweep_model {
-	struct mlp net;
+	struct mlp net;   /* trains on the training set */
+	struct mlp eval;  /* the test set through net's weights (unused without a test set) */
 	struct optim opt;
 	int converged_at; /* -1 until the loss drops below the threshold */
 	bool diverged;
+	/* This epoch's results, left by whichever thread stepped the model. */
+	bool active, tested;
+	double loss, test_loss;
 };
 
 struct width_sweep {
@@ -32,7 +98,274 @@ struct width_sweep {
 	int n_models;
 	struct sweep_model model[SCENARIO_MAX_WIDTHS];
 	int epoch;            /* updates applied so far */
+	bool test_due;        /* this epoch measures the test loss */
+
+	/* How an epoch is cut (from the scenario alone) and who runs what. */
+	bool split[SCENARIO_MAX_WIDTHS];   /* stepped by both shares, a half of every layer each */
+	int share_of[SCENARIO_MAX_WIDTHS]; /* the share that steps each other model whole */
+	int phases;           /* of a split step: 2 * layers - 1, the threads meet after each */
+	bool threaded;        /* a worker runs share 1; otherwise the owner runs both */
+
+	pthread_t worker;
+	atomic_bool quit;
+	struct gate to_worker; /* owner -> worker: start an epoch, then "my phase is done" */
+	struct gate to_owner;  /* worker -> owner: "my phase is done", then "epoch done" */
+	uint32_t owner_seen;   /* posts to to_owner consumed (owner only) */
+	uint32_t worker_seen;  /* posts to to_worker consumed (worker only) */
 };
+
+/* ---- the meeting point of the two threads ---- */
+
+static int64_t sweep_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+static bool gate_reached(uint32_t seq, uint32_t target)
+{
+	return (int32_t)(seq - target) >= 0; /* free-running: wraps */
+}
+
+static int gate_init(struct gate *g)
+{
+	atomic_init(&g->seq, 0);
+	atomic_init(&g->sleepers, 0);
+#if !SWEEP_FUTEX
+	if (pthread_mutex_init(&g->mu, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(&g->cv, NULL) != 0) {
+		pthread_mutex_destroy(&g->mu);
+		return -1;
+	}
+#endif
+	return 0;
+}
+
+static void gate_destroy(struct gate *g)
+{
+#if !SWEEP_FUTEX
+	pthread_cond_destroy(&g->cv);
+	pthread_mutex_destroy(&g->mu);
+#else
+	(void)g;
+#endif
+}
+
+/* Sleeps while the counter still reads `seen` (or returns at once if it
+ * moved: no lost wake-up). */
+static void gate_sleep(struct gate *g, uint32_t seen)
+{
+#if SWEEP_FUTEX
+	syscall(SYS_futex, (void *)&g->seq, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+#else
+	pthread_mutex_lock(&g->mu);
+	while (atomic_load_explicit(&g->seq, memory_order_seq_cst) == seen)
+		pthread_cond_wait(&g->cv, &g->mu);
+	pthread_mutex_unlock(&g->mu);
+#endif
+}
+
+static void gate_wake(struct gate *g)
+{
+#if SWEEP_FUTEX
+	syscall(SYS_futex, (void *)&g->seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+#else
+	pthread_mutex_lock(&g->mu);
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+#endif
+}
+
+/* Publishes everything this thread wrote before (release), and wakes the
+ * other thread only if it went to sleep. The seq_cst increment here and the
+ * one of `sleepers` in gate_wait order against each other: either the
+ * waiter sees the new count, or this sees the sleeper. */
+static void gate_post(struct gate *g)
+{
+	atomic_fetch_add_explicit(&g->seq, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&g->sleepers, memory_order_seq_cst) != 0)
+		gate_wake(g);
+}
+
+/* Returns once the gate has seen `target` posts (acquire). Spins for
+ * SWEEP_SPIN_NS, then yields the CPU in a loop until `patience_ns`, then
+ * sleeps. Yielding matters on a busy machine: when another process holds
+ * the other core, both our threads share one, and a waiter that spun would
+ * keep its partner from running at all. */
+static void gate_wait(struct gate *g, uint32_t target, int64_t patience_ns)
+{
+	int64_t start = 0;
+	for (unsigned i = 1;; i++) {
+		if (gate_reached(atomic_load_explicit(&g->seq, memory_order_acquire), target))
+			return;
+		if ((i & 63) == 0) {
+			int64_t t = sweep_now_ns();
+			if (start == 0)
+				start = t;
+			else if (t - start > patience_ns)
+				break;
+			else if (t - start > SWEEP_SPIN_NS)
+				sched_yield();
+		}
+		cpu_relax();
+	}
+	atomic_fetch_add_explicit(&g->sleepers, 1, memory_order_seq_cst);
+	for (;;) {
+		uint32_t s = atomic_load_explicit(&g->seq, memory_order_seq_cst);
+		if (gate_reached(s, target))
+			break;
+		gate_sleep(g, s);
+	}
+	atomic_fetch_sub_explicit(&g->sleepers, 1, memory_order_seq_cst);
+}
+
+/* ---- one epoch's work ---- */
+
+/* One whole model: the test loss at the current weights (as the seed
+ * measures before its update), the training loss and gradient, the update. */
+static void step_model(struct width_sweep *w, int k)
+{
+	struct sweep_model *m = &w->model[k];
+	m->tested = w->test_due;
+	if (m->tested)
+		m->test_loss = mlp_loss(&m->eval, w->X_test, w->y_test, w->n_test);
+	m->loss = mlp_loss_grad(&m->net, w->X, w->y, w->n);
+	if (isfinite(m->loss))
+		optim_step(&m->opt, m->net.params, m->net.grads);
+}
+
+static void run_models(struct width_sweep *w, int share)
+{
+	for (int k = 0; k < w->n_models; k++)
+		if (!w->split[k] && w->share_of[k] == share && w->model[k].active)
+			step_model(w, k);
+}
+
+/* One phase of the split models' step, this share's half of every layer:
+ * the forward pass layer by layer (the test set's too when its loss is
+ * due), the output layer's error with its forward, then the backward pass
+ * of errors layer by layer (mlp.h). The shares meet after every phase:
+ * each phase reads the whole of the layer the one before wrote. */
+static void split_phase(struct width_sweep *w, int phase, int share)
+{
+	const int layers = w->sc.model.depth + 1;
+	for (int k = 0; k < w->n_models; k++) {
+		struct sweep_model *m = &w->model[k];
+		if (!w->split[k] || !m->active)
+			continue;
+		if (phase < layers) {
+			if (w->test_due)
+				mlp_forward_part(&m->eval, w->X_test, w->n_test, phase, share, SWEEP_SHARES);
+			mlp_forward_part(&m->net, w->X, w->n, phase, share, SWEEP_SHARES);
+			if (phase == layers - 1)
+				mlp_backward_part(&m->net, w->y, w->n, phase, share, SWEEP_SHARES);
+		} else {
+			mlp_backward_part(&m->net, w->y, w->n, 2 * layers - 2 - phase, share, SWEEP_SHARES);
+		}
+	}
+}
+
+/* After the last meeting (no share reads weights any more): this share's
+ * rows of the weight gradients, and the update of its rows. The update runs
+ * even if the loss turns out non-finite: the model is then retired, and its
+ * weights are never looked at again. */
+static void split_update(struct width_sweep *w, int share)
+{
+	for (int k = 0; k < w->n_models; k++) {
+		struct sweep_model *m = &w->model[k];
+		if (!w->split[k] || !m->active)
+			continue;
+		size_t begin[2 * MLP_MAX_LAYERS], end[2 * MLP_MAX_LAYERS];
+		mlp_grad_part(&m->net, w->X, w->n, share, SWEEP_SHARES);
+		int ranges = mlp_part_params(&m->net, share, SWEEP_SHARES, begin, end);
+		for (int i = 0; i < ranges; i++)
+			optim_step_range(&m->opt, m->net.params, m->net.grads, begin[i], end[i]);
+	}
+}
+
+/* Whether this epoch has split models to step (a diverged one is retired). */
+static bool split_active(const struct width_sweep *w)
+{
+	for (int k = 0; k < w->n_models; k++)
+		if (w->split[k] && w->model[k].active)
+			return true;
+	return false;
+}
+
+/* Share 1 on the worker: it meets the owner after every phase. */
+static void *worker_main(void *arg)
+{
+	struct width_sweep *w = arg;
+	for (;;) {
+		gate_wait(&w->to_worker, ++w->worker_seen, SWEEP_SPIN_IDLE_NS);
+		if (atomic_load_explicit(&w->quit, memory_order_acquire))
+			break;
+		run_models(w, 1);
+		if (split_active(w)) {
+			for (int ph = 0; ph < w->phases; ph++) {
+				split_phase(w, ph, 1);
+				gate_post(&w->to_owner);
+				gate_wait(&w->to_worker, ++w->worker_seen, SWEEP_SPIN_BUSY_NS);
+			}
+			split_update(w, 1);
+		}
+		gate_post(&w->to_owner);
+	}
+	return NULL;
+}
+
+static void run_epoch(struct width_sweep *w)
+{
+	const bool split = split_active(w);
+	for (int k = 0; k < w->n_models; k++) /* before either share updates */
+		if (w->split[k] && w->model[k].active)
+			optim_step_begin(&w->model[k].opt);
+	if (!w->threaded) {
+		run_models(w, 0);
+		run_models(w, 1);
+		if (split) {
+			for (int ph = 0; ph < w->phases; ph++) {
+				split_phase(w, ph, 0);
+				split_phase(w, ph, 1);
+			}
+			split_update(w, 0);
+			split_update(w, 1);
+		}
+	} else {
+		gate_post(&w->to_worker);
+		run_models(w, 0);
+		if (split) {
+			for (int ph = 0; ph < w->phases; ph++) {
+				split_phase(w, ph, 0);
+				gate_post(&w->to_worker);
+				gate_wait(&w->to_owner, ++w->owner_seen, SWEEP_SPIN_BUSY_NS);
+			}
+			split_update(w, 0);
+		}
+		gate_wait(&w->to_owner, ++w->owner_seen, SWEEP_SPIN_BUSY_NS);
+	}
+	/* The split models' losses, from outputs both shares computed. */
+	for (int k = 0; k < w->n_models; k++) {
+		struct sweep_model *m = &w->model[k];
+		if (!w->split[k] || !m->active)
+			continue;
+		m->tested = w->test_due;
+		if (m->tested)
+			m->test_loss = mlp_output_loss(&m->eval, w->y_test, w->n_test);
+		m->loss = mlp_output_loss(&m->net, w->y, w->n);
+	}
+}
+
+/* ---- planning: how to split an epoch ---- */
 
 static void fill_dims(const struct scenario *sc, int width, int *dims /* (depth + 2) */)
 {
@@ -42,12 +375,86 @@ static void fill_dims(const struct scenario *sc, int width, int *dims /* (depth 
 	dims[sc->model.depth + 1] = 1;
 }
 
+/* A model's epoch in multiply-adds (forward, backward of errors, weight
+ * gradients), each GEMM call's fixed cost included. */
+static double model_cost(const struct scenario *sc, int width)
+{
+	int dims[MLP_MAX_LAYERS + 1];
+	int layers = sc->model.depth + 1;
+	double cost = 0;
+	fill_dims(sc, width, dims);
+	for (int l = 0; l < layers; l++) {
+		double macs = (double)sc->data.samples * dims[l] * dims[l + 1];
+		cost += 2 * (macs + SWEEP_GEMM_COST);
+		if (l > 0)
+			cost += macs + SWEEP_GEMM_COST;
+	}
+	return cost;
+}
+
+/* OVERPARAM_WORKERS, read once per create(): 1 forces one thread. */
+static int threads_wanted(void)
+{
+	const char *s = getenv("OVERPARAM_WORKERS");
+	if (s && *s) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (*end == '\0' && v >= 1)
+			return v >= SWEEP_SHARES ? SWEEP_SHARES : 1;
+	}
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus >= SWEEP_SHARES ? SWEEP_SHARES : 1;
+}
+
+static void plan_epoch(struct width_sweep *w)
+{
+	double cost[SCENARIO_MAX_WIDTHS], total = 0, load[SWEEP_SHARES] = {0};
+	bool any_split = false;
+	for (int k = 0; k < w->n_models; k++) {
+		cost[k] = model_cost(&w->sc, w->sc.model.widths[k]);
+		total += cost[k];
+		w->split[k] = cost[k] >= SWEEP_SPLIT_MIN;
+		any_split |= w->split[k];
+	}
+	/* Big models are split, so the shares do equal halves of them; the
+	 * small ones go whole, largest first, to the share with less to do.
+	 * Share 1 is the worker's. */
+	bool dealt[SCENARIO_MAX_WIDTHS] = {false};
+	for (int i = 0; i < w->n_models; i++) {
+		int pick = -1;
+		for (int k = 0; k < w->n_models; k++)
+			if (!w->split[k] && !dealt[k] && (pick < 0 || cost[k] > cost[pick]))
+				pick = k;
+		if (pick < 0)
+			break;
+		int s = load[1] < load[0];
+		w->share_of[pick] = s;
+		load[s] += cost[pick];
+		dealt[pick] = true;
+	}
+	w->phases = 2 * (w->sc.model.depth + 1) - 1;
+	/* Two OpenBLAS threads and a worker of ours would fight over the cores
+	 * (main.c runs OpenBLAS on one thread). */
+	w->threaded = threads_wanted() >= SWEEP_SHARES && total >= SWEEP_WORKER_MIN && openblas_get_num_threads() == 1 &&
+		      (any_split || w->n_models > 1);
+}
+
+/* ---- the experiment interface ---- */
+
 static void sweep_destroy(struct experiment *x)
 {
 	struct width_sweep *w = (struct width_sweep *)x;
 	if (!w)
 		return;
+	if (w->threaded) {
+		atomic_store_explicit(&w->quit, true, memory_order_release);
+		gate_post(&w->to_worker);
+		pthread_join(w->worker, NULL);
+	}
+	gate_destroy(&w->to_worker);
+	gate_destroy(&w->to_owner);
 	for (int k = 0; k < w->n_models; k++) {
+		mlp_destroy(&w->model[k].eval);
 		mlp_destroy(&w->model[k].net);
 		optim_destroy(&w->model[k].opt);
 	}
@@ -63,6 +470,18 @@ static int sweep_create(const struct scenario *sc, uint64_t seed, struct experim
 	struct width_sweep *w = calloc(1, sizeof *w);
 	if (!w)
 		goto oom;
+	if (gate_init(&w->to_worker) != 0) {
+		free(w);
+		w = NULL;
+		goto oom;
+	}
+	if (gate_init(&w->to_owner) != 0) {
+		gate_destroy(&w->to_worker);
+		free(w);
+		w = NULL;
+		goto oom;
+	}
+	atomic_init(&w->quit, false);
 	w->sc = *sc;
 	w->n = sc->data.samples;
 	w->n_test = sc->data.test_samples;
@@ -84,14 +503,15 @@ static int sweep_create(const struct scenario *sc, uint64_t seed, struct experim
 		data_gaussian_f32(&r, w->X_test, w->n_test, w->d);
 		data_target_f32(&r, sc->data.target, w->X_test, w->n_test, w->d, sc->data.noise, w->y_test);
 	}
-	int batch = w->n > w->n_test ? w->n : w->n_test;
 	for (int k = 0; k < sc->model.n_widths; k++) {
 		struct sweep_model *m = &w->model[k];
 		int dims[MLP_MAX_LAYERS + 1];
 		fill_dims(sc, sc->model.widths[k], dims);
-		if (mlp_create(&m->net, dims, sc->model.depth + 1, batch) != 0)
+		if (mlp_create(&m->net, dims, sc->model.depth + 1, w->n) != 0)
 			goto oom;
 		w->n_models = k + 1;
+		if (w->n_test > 0 && mlp_create_shared(&m->eval, &m->net, w->n_test) != 0)
+			goto oom;
 		if (optim_create(&m->opt, sc->train.optimizer, m->net.n_params, sc->train.lr) != 0)
 			goto oom;
 		rng_seed(&r, seed, STREAM_MODEL + (uint64_t)k);
@@ -101,6 +521,9 @@ static int sweep_create(const struct scenario *sc, uint64_t seed, struct experim
 			mlp_init_torch_default(&m->net, &r);
 		m->converged_at = -1;
 	}
+	plan_epoch(w);
+	if (w->threaded && pthread_create(&w->worker, NULL, worker_main, w) != 0)
+		w->threaded = false; /* one thread gives the same results */
 	*out = (struct experiment *)w;
 	return 0;
 oom:
@@ -109,28 +532,31 @@ oom:
 	return -1;
 }
 
-/* One full-batch epoch of one model: the loss at the current weights (as the
- * seed's loss.item()), then the update. Test loss is measured at the same
- * weights, before the update. */
-static void sweep_step_model(struct width_sweep *w, int k, struct emitter *em)
+/* The owner's half of an epoch's bookkeeping: records in model order, as
+ * one thread stepping the models in turn would emit them. */
+static int publish(struct width_sweep *w, struct emitter *em)
 {
-	struct sweep_model *m = &w->model[k];
 	uint32_t e = (uint32_t)w->epoch;
-	bool last = w->epoch + 1 >= w->sc.train.epochs;
-	if (w->n_test > 0 && (w->epoch % w->sc.train.eval_every == 0 || last))
-		emitter_put(em, e, k, MET_TEST_LOSS, 0, mlp_loss(&m->net, w->X_test, w->y_test, w->n_test));
-	double loss = mlp_loss_grad(&m->net, w->X, w->y, w->n);
-	emitter_put(em, e, k, MET_TRAIN_LOSS, 0, loss);
-	if (!isfinite(loss)) {
-		m->diverged = true;
-		emitter_put(em, e, k, MET_DIVERGED, 0, loss);
-		return;
+	int alive = 0;
+	for (int k = 0; k < w->n_models; k++) {
+		struct sweep_model *m = &w->model[k];
+		if (!m->active)
+			continue;
+		if (m->tested)
+			emitter_put(em, e, k, MET_TEST_LOSS, 0, m->test_loss);
+		emitter_put(em, e, k, MET_TRAIN_LOSS, 0, m->loss);
+		if (!isfinite(m->loss)) {
+			m->diverged = true;
+			emitter_put(em, e, k, MET_DIVERGED, 0, m->loss);
+			continue;
+		}
+		if (m->converged_at < 0 && w->sc.train.threshold > 0 && m->loss < w->sc.train.threshold) {
+			m->converged_at = w->epoch;
+			emitter_put(em, e, k, MET_CONVERGED, 0, (double)w->epoch);
+		}
+		alive++;
 	}
-	if (m->converged_at < 0 && w->sc.train.threshold > 0 && loss < w->sc.train.threshold) {
-		m->converged_at = w->epoch;
-		emitter_put(em, e, k, MET_CONVERGED, 0, (double)w->epoch);
-	}
-	optim_step(&m->opt, m->net.params, m->net.grads);
+	return alive;
 }
 
 static bool sweep_step(struct experiment *x, struct emitter *em)
@@ -138,13 +564,12 @@ static bool sweep_step(struct experiment *x, struct emitter *em)
 	struct width_sweep *w = (struct width_sweep *)x;
 	if (w->epoch >= w->sc.train.epochs)
 		return false;
-	int alive = 0;
-	for (int k = 0; k < w->n_models; k++) {
-		if (w->model[k].diverged)
-			continue;
-		sweep_step_model(w, k, em);
-		alive += !w->model[k].diverged;
-	}
+	bool last = w->epoch + 1 >= w->sc.train.epochs;
+	w->test_due = w->n_test > 0 && (w->epoch % w->sc.train.eval_every == 0 || last);
+	for (int k = 0; k < w->n_models; k++)
+		w->model[k].active = !w->model[k].diverged;
+	run_epoch(w);
+	int alive = publish(w, em);
 	w->epoch++;
 	return alive > 0 && w->epoch < w->sc.train.epochs;
 }
@@ -180,12 +605,12 @@ static void sweep_describe(const struct scenario *sc, struct run_desc *d)
 		.series_mask = all,
 		.weight = 1,
 	};
-	table.cols[table.n_cols++] = (struct table_col){"model", MET_TRAIN_LOSS, CELL_LABEL};
-	table.cols[table.n_cols++] = (struct table_col){"params", MET_TRAIN_LOSS, CELL_PARAMS};
-	table.cols[table.n_cols++] = (struct table_col){"loss", MET_TRAIN_LOSS, CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){.head = "model", .metric = MET_TRAIN_LOSS, .format = CELL_LABEL};
+	table.cols[table.n_cols++] = (struct table_col){.head = "params", .metric = MET_TRAIN_LOSS, .format = CELL_PARAMS};
+	table.cols[table.n_cols++] = (struct table_col){.head = "loss", .metric = MET_TRAIN_LOSS, .format = CELL_LOSS};
 	if (sc->data.test_samples > 0)
-		table.cols[table.n_cols++] = (struct table_col){"test", MET_TEST_LOSS, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"< thr at", MET_CONVERGED, CELL_EPOCH};
+		table.cols[table.n_cols++] = (struct table_col){.head = "test", .metric = MET_TEST_LOSS, .format = CELL_LOSS};
+	table.cols[table.n_cols++] = (struct table_col){.head = "< thr at", .metric = MET_CONVERGED, .format = CELL_EPOCH};
 	d->views[d->n_views++] = table;
 	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
 }
