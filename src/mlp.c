@@ -27,7 +27,7 @@
 /* Buffer sizes in floats for one shape; false when the shape is invalid. */
 struct mlp_sizes {
 	size_t params; /* weights and biases */
-	size_t acts;   /* every layer's units, batch_cap columns each (also the errors) */
+	size_t acts;   /* every layer's units, mlp_row_stride(batch_cap) columns each (also the errors) */
 	size_t out;    /* mlp_forward's sample-major copy of the outputs */
 };
 

@@ -59,7 +59,10 @@ enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_MODEL = 100 };
  * where the other thread is computing its share and will post soon (a sleep
  * and a wake-up cost tens of microseconds, more on a busy machine); short
  * between epochs, which may be far apart (paused, or a slow pace). After
- * SWEEP_SPIN_NS it yields rather than spins (gate_wait). */
+ * SWEEP_SPIN_NS it yields rather than spins: with another process on the
+ * other core our two threads share one, and pure spinning made the seed
+ * sweep 3x slower than one thread there (measured), while yielding keeps
+ * the worker's gain on a quiet machine and costs nothing on a busy one. */
 #define SWEEP_SPIN_NS 20000
 #define SWEEP_SPIN_BUSY_NS 2000000
 #define SWEEP_SPIN_IDLE_NS 50000
@@ -100,7 +103,7 @@ struct width_sweep {
 	int epoch;            /* updates applied so far */
 	bool test_due;        /* this epoch measures the test loss */
 
-	/* How an epoch is cut (from the scenario alone) and who runs what. */
+	/* How an epoch is split (from the scenario alone) and who runs what. */
 	bool split[SCENARIO_MAX_WIDTHS];   /* stepped by both shares, a half of every layer each */
 	int share_of[SCENARIO_MAX_WIDTHS]; /* the share that steps each other model whole */
 	int phases;           /* of a split step: 2 * layers - 1, the threads meet after each */
