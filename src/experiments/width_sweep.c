@@ -634,10 +634,14 @@ static void sweep_report(const struct scenario *sc, const struct run_desc *d, co
 		char testv[32] = "";
 		if (test)
 			snprintf(testv, sizeof testv, "%.6g", h->last[k][MET_TEST_LOSS]);
+		/* a diverged model's last loss is NaN or Inf: say so in words */
+		char lossv[32] = "diverged";
+		if (isfinite(h->last[k][MET_TRAIN_LOSS]))
+			snprintf(lossv, sizeof lossv, "%.6g", h->last[k][MET_TRAIN_LOSS]);
 		if (h->diverged[k])
 			snprintf(conv, sizeof conv, "diverged");
-		fprintf(out, "%-12s %12ld %14.6g %14s %16s\n", d->series_label[k], d->series_params[k],
-			h->last[k][MET_TRAIN_LOSS], testv, conv);
+		fprintf(out, "%-12s %12ld %14s %14s %16s\n", d->series_label[k], d->series_params[k], lossv, testv,
+			conv);
 	}
 	fprintf(out, "\nthreshold %g; models whose final loss is below the noise floor %.4g have fitted label noise\n",
 		sc->train.threshold, d->noise_floor);
