@@ -8,45 +8,9 @@
 # "ok N - name" / "not ok N - name" (screen on failure), then
 # "e2e: N passed, M failed"; exit 1 on any failure; waits poll the screen.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${OVERPARAM_BIN:-$ROOT/overparam}
-SOCK="overparam-knobs-$$"
-WORK=$(mktemp -d)
-T() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() {
-	T kill-server >/dev/null 2>&1
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-pass=0
-fail=0
-n=0
-ok() {
-	n=$((n + 1)); pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1))
-	echo "not ok $n - $1"
-	echo "# screen:"
-	screen | sed 's/^/#   /'
-}
-check() { # name, then a command that succeeds when the case passes
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
-screen() { T capture-pane -p -t kn 2>/dev/null; }
-header() { screen | sed -n 2p; }
-wait_for() { # TEXT [SECONDS]
-	local text=$1 limit=${2:-10} i
-	for ((i = 0; i < limit * 20; i++)); do
-		screen | grep -qF -- "$text" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+E2E_NAME=knobs
+E2E_SESSION=kn
+. "$(dirname "$0")/tmux_harness.sh"
 wait_header() { # TEXT [SECONDS]: the status row shows TEXT
 	local text=$1 limit=${2:-10} i
 	for ((i = 0; i < limit * 20; i++)); do
@@ -231,5 +195,4 @@ set_bad() {
 }
 check "--set mistakes: exit 2 with a --set:N message" set_bad
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_summary

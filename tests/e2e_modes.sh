@@ -7,45 +7,9 @@
 # "not ok N - name" (screen on failure), then "e2e: N passed, M failed";
 # exit 1 on any failure; waits poll the screen.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${OVERPARAM_BIN:-$ROOT/overparam}
-SOCK="overparam-modes-$$"
-WORK=$(mktemp -d)
-T() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() {
-	T kill-server >/dev/null 2>&1
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-pass=0
-fail=0
-n=0
-ok() {
-	n=$((n + 1)); pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1))
-	echo "not ok $n - $1"
-	echo "# screen:"
-	screen | sed 's/^/#   /'
-}
-check() { # name, then a command that succeeds when the case passes
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
-screen() { T capture-pane -p -t md 2>/dev/null; }
-header() { screen | sed -n 2p; }
-wait_for() { # TEXT [SECONDS]
-	local text=$1 limit=${2:-10} i
-	for ((i = 0; i < limit * 20; i++)); do
-		screen | grep -qF -- "$text" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+E2E_NAME=modes
+E2E_SESSION=md
+. "$(dirname "$0")/tmux_harness.sh"
 # Every TEXT on screen at once, within 10 s (a frame may be half drawn).
 wait_all() {
 	local i t missing
@@ -187,5 +151,4 @@ check "9 at max pace: a bar for each of the five widths" all_bars
 keys q
 exited_clean >/dev/null
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_summary

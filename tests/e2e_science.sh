@@ -8,53 +8,9 @@
 # "ok N - name" / "not ok N - name" (screen on failure), then
 # "e2e: N passed, M failed"; exit 1 on any failure; waits poll the screen.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${OVERPARAM_BIN:-$ROOT/overparam}
-SOCK="overparam-science-$$"
-WORK=$(mktemp -d)
-T() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() {
-	T kill-server >/dev/null 2>&1
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-pass=0
-fail=0
-n=0
-ok() {
-	n=$((n + 1)); pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1))
-	echo "not ok $n - $1"
-	echo "# screen:"
-	screen | sed 's/^/#   /'
-}
-check() { # name, then a command that succeeds when the case passes
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
-screen() { T capture-pane -p -t sci 2>/dev/null; }
-header() { screen | sed -n 2p; }
-wait_for() { # TEXT [SECONDS]
-	local text=$1 limit=${2:-10} i
-	for ((i = 0; i < limit * 20; i++)); do
-		screen | grep -qF -- "$text" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_match() { # REGEX [SECONDS]: a screen line matches
-	local re=$1 limit=${2:-10} i
-	for ((i = 0; i < limit * 20; i++)); do
-		screen | grep -qE -- "$re" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+E2E_NAME=science
+E2E_SESSION=sci
+. "$(dirname "$0")/tmux_harness.sh"
 wait_header() { # TEXT [SECONDS]
 	local text=$1 limit=${2:-10} i
 	for ((i = 0; i < limit * 20; i++)); do
@@ -170,5 +126,4 @@ check "double descent: the ridge knob at 0.1 flattens the peak (now at N = 10)" 
 keys q
 check "q quits cleanly" wait_for "EXIT=0" 10
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_summary
