@@ -28,7 +28,7 @@
 
 #include "overparam/experiment.h"
 #include "overparam/scenario.h"
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 #define FUZZ_NAME "fuzz.ini"
 #define FUZZ_MAX_SETS 4

@@ -21,7 +21,7 @@ done
 
 # Same feature macros and include paths as the build.
 DEFS=(-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700)
-INCS=(-Iinclude)
+INCS=(-Iinclude -Isrc)
 for flag in $(pkg-config --cflags-only-I ncursesw openblas inih 2>/dev/null); do
 	INCS+=("$flag")
 done
@@ -29,7 +29,7 @@ mapfile -t SRC < <(find src -name '*.c' | sort)
 
 echo "lint: cppcheck on ${#SRC[@]} files"
 if ! cppcheck -q --std=c11 --language=c --enable=warning,performance,portability --inline-suppr \
-	--error-exitcode=1 -j "$JOBS" "${DEFS[@]}" -Iinclude --suppress=missingIncludeSystem \
+	--error-exitcode=1 -j "$JOBS" "${DEFS[@]}" -Iinclude -Isrc --suppress=missingIncludeSystem \
 	--template='{file}:{line}:{column}: {severity}: {message} [{id}]' "${SRC[@]}"; then
 	status=1
 fi

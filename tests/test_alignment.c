@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "overparam/align.h"
-#include "overparam/assign.h"
+#include "numerics/assign.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"

@@ -16,8 +16,8 @@
 
 #include "overparam/experiment.h"
 #include "overparam/scenario.h"
-#include "overparam/ui_chart.h"
-#include "overparam/ui_widgets.h"
+#include "ui/plot.h"
+#include "ui/widgets.h"
 
 static void test_nice_step(void **state)
 {

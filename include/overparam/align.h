@@ -6,7 +6,7 @@
 #ifndef OVERPARAM_ALIGN_H
 #define OVERPARAM_ALIGN_H
 
-#include "overparam/assign.h"
+#include "numerics/assign.h"
 #include "overparam/mlp.h"
 
 #define ALIGN_MAX_ROUNDS 50

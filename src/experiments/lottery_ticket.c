@@ -19,7 +19,7 @@
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
-#include "overparam/lottery.h"
+#include "experiments/lottery.h"
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"

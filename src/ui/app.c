@@ -17,7 +17,7 @@
 
 #include "overparam/trainer.h"
 #include "overparam/ui.h"
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 #define DRAIN_CHUNK 1024
 #define DRAIN_FRAME_MAX (1u << 17) /* records a frame may take; the ring holds the rest */

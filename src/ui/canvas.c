@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "overparam/ui_chart.h"
+#include "ui/plot.h"
 
 unsigned braille_bit(int dx, int dy)
 {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 #define MAX_TICKS 16
 

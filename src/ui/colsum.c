@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "overparam/ui_chart.h"
+#include "ui/plot.h"
 
 void colsum_init(struct colsum *c)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 /* The scenario's file name without directory and ".ini". */
 static void scenario_stem(const struct scenario *sc, char *buf, size_t len)

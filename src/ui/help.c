@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 static WINDOW *help_win;
 

@@ -4,7 +4,7 @@
  * right when the charts keep enough width, else in shelves below them. */
 #include <string.h>
 
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 #define CHART_MIN_W 30
 #define CHART_MIN_H 6     /* four rows of plot: a curve's shape, not a smear */

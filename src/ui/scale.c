@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "overparam/ui_chart.h"
+#include "ui/plot.h"
 
 /* Guards floor/ceil of logarithms against 1e-3 coming out as -2.9999999. */
 #define LOG_EPS 1e-9

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 #define SPLIT_ROWS 4       /* bar, marks, the norms now, the min-norm ones */
 #define SPLIT_ROWS_EACH 2  /* several series: bar with its marks, the norms now */

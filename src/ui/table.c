@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 #define LOSS_W 8 /* "diverged", "1.23e-10" */
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 /* Decodes one character of s (at most n bytes); a byte that does not
  * decode stands for itself as '?'. Returns the bytes used (>= 1). */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "overparam/ui_widgets.h"
+#include "ui/widgets.h"
 
 /* Colour pair numbers: 1.. for roles, then the curves. */
 #define PAIR_CURVE0 32

@@ -1,9 +1,9 @@
-/* ui_chart.h: the pure arithmetic of the charts, with no terminal in it, so
+/* plot.h: the pure arithmetic of the charts, with no terminal in it, so
  * tests can check it: y axes (log or linear) and their ticks, number
  * formats, the per-column min/max summary a curve is drawn from, and a dot
  * canvas that composes braille cells (2x4 dots) or one glyph a cell. */
-#ifndef OVERPARAM_UI_CHART_H
-#define OVERPARAM_UI_CHART_H
+#ifndef OVERPARAM_UI_PLOT_H
+#define OVERPARAM_UI_PLOT_H
 
 #include <stdbool.h>
 #include <stddef.h>

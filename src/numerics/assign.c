@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "overparam/assign.h"
+#include "numerics/assign.h"
 
 int assign_create(struct assign *a, int cap)
 {

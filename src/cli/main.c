@@ -14,7 +14,7 @@
 #include <curses.h>
 #include <term.h>
 
-#include "overparam/headless.h"
+#include "cli/headless.h"
 #include "overparam/linalg.h"
 #include "overparam/scenario.h"
 #include "overparam/ui.h"

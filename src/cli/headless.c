@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "overparam/experiment.h"
-#include "overparam/headless.h"
+#include "cli/headless.h"
 #include "overparam/history.h"
 
 struct sink {

@@ -1,4 +1,4 @@
-/* ui_widgets.h: the panels of the live UI and what they share. Widgets know
+/* widgets.h: the panels of the live UI and what they share. Widgets know
  * nothing of experiments: each draws a view_spec from the run_desc and the
  * history into a curses window it is given. Only the UI thread calls them. */
 #ifndef OVERPARAM_UI_WIDGETS_H
@@ -10,7 +10,7 @@
 
 #include "overparam/experiment.h"
 #include "overparam/history.h"
-#include "overparam/ui_chart.h"
+#include "ui/plot.h"
 
 /* ---- theme: glyphs and colours, decided once at start ---- */
 
