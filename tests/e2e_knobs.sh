@@ -8,59 +8,9 @@
 # "ok N - name" / "not ok N - name" (screen on failure), then
 # "e2e: N passed, M failed"; exit 1 on any failure; waits poll the screen.
 set -u
-E2E_NAME=knobs
-E2E_SESSION=kn
 . "$(dirname "$0")/tmux_harness.sh"
-wait_header() { # TEXT [SECONDS]: the status row shows TEXT
-	local text=$1 limit=${2:-10} i
-	for ((i = 0; i < limit * 20; i++)); do
-		header | grep -qF -- "$text" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-# Epochs done, from the status row ("epoch 12/2000" or, when a message
-# takes the room, "12/2000").
-epoch() { header | grep -o '[0-9][0-9]*/[0-9][0-9]*' | head -n 1 | cut -d/ -f1; }
-wait_epoch_above() { # N [SECONDS]
-	local min=$1 limit=${2:-10} i e
-	for ((i = 0; i < limit * 20; i++)); do
-		e=$(epoch)
-		[ -n "$e" ] && [ "$e" -gt "$min" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_epoch_below() { # N [SECONDS]: the counter started over
-	local max=$1 limit=${2:-5} i e
-	for ((i = 0; i < limit * 20; i++)); do
-		e=$(epoch)
-		[ -n "$e" ] && [ "$e" -lt "$max" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-keys() { T send-keys -t kn "$@"; }
 
-# start ARGS...: the program in a fresh 80x24 session.
-start() {
-	T kill-server >/dev/null 2>&1
-	local i
-	for ((i = 0; i < 100; i++)); do
-		T list-sessions >/dev/null 2>&1 || break
-		sleep 0.05
-	done
-	local args="" a
-	for a in "$@"; do args="$args '$a'"; done
-	T new-session -d -x 80 -y 24 -s kn "cd '$WORK' && '$BIN' $args; echo EXIT=\$?; exec sleep 600"
-	T set -g status off >/dev/null 2>&1
-}
-
-if [ ! -x "$BIN" ]; then
-	echo "not ok 1 - $BIN exists (run make first)"
-	echo "e2e: 0 passed, 1 failed"
-	exit 1
-fi
+need_bin
 
 S1="$ROOT/scenarios/01-optimization-ease.ini"
 S3="$ROOT/scenarios/03-benign-overfitting.ini"

@@ -7,66 +7,15 @@
 # "not ok N - name" (screen on failure), then "e2e: N passed, M failed";
 # exit 1 on any failure; waits poll the screen.
 set -u
-E2E_NAME=modes
-E2E_SESSION=md
 . "$(dirname "$0")/tmux_harness.sh"
+shows_all() {
+	local t
+	for t in "$@"; do shows "$t" || return 1; done
+}
 # Every TEXT on screen at once, within 10 s (a frame may be half drawn).
-wait_all() {
-	local i t missing
-	for ((i = 0; i < 200; i++)); do
-		missing=0
-		for t in "$@"; do
-			screen | grep -qF -- "$t" || { missing=1; break; }
-		done
-		[ "$missing" = 0 ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-epoch() { header | grep -o '[0-9][0-9]*/[0-9][0-9]*' | head -n 1 | cut -d/ -f1; }
-wait_epoch_above() { # N [SECONDS]
-	local min=$1 limit=${2:-10} i e
-	for ((i = 0; i < limit * 20; i++)); do
-		e=$(epoch)
-		[ -n "$e" ] && [ "$e" -gt "$min" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_epoch_below() { # N [SECONDS]: the counter started over
-	local max=$1 limit=${2:-5} i e
-	for ((i = 0; i < limit * 20; i++)); do
-		e=$(epoch)
-		[ -n "$e" ] && [ "$e" -lt "$max" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-keys() { T send-keys -t md "$@"; }
+wait_all() { eventually 10 shows_all "$@"; }
 
-# start ARGS...: the program in a fresh 80x24 session; afterwards the pane
-# prints its exit status.
-start() {
-	T kill-server >/dev/null 2>&1
-	local i
-	for ((i = 0; i < 100; i++)); do
-		T list-sessions >/dev/null 2>&1 || break
-		sleep 0.05
-	done
-	local args="" a
-	for a in "$@"; do args="$args '$a'"; done
-	T new-session -d -x 80 -y 24 -s md "cd '$WORK' && '$BIN' $args; echo EXIT=\$?; exec sleep 600"
-	T set -g status off >/dev/null 2>&1
-}
-exited_clean() {
-	wait_for "EXIT=" 10 && screen | grep -qx 'EXIT=0' && [ "$(T display -p -t md '#{alternate_on}')" = 0 ]
-}
-
-if [ ! -x "$BIN" ]; then
-	echo "not ok 1 - $BIN exists (run make first)"
-	echo "e2e: 0 passed, 1 failed"
-	exit 1
-fi
+need_bin
 
 S7="$ROOT/scenarios/07-permutation-alignment.ini"
 S8="$ROOT/scenarios/08-curved-path.ini"
@@ -80,13 +29,7 @@ first7() {
 }
 check "7 at 80x24: title, both bar panels, barrier chart, explanation" first7
 
-advances() {
-	wait_epoch_above 0 10 || return 1
-	local e1
-	e1=$(epoch)
-	wait_epoch_above "$e1" 5
-}
-check "7: epochs advance" advances
+check "7: epochs advance" advancing 5
 
 finished7() {
 	# ~116 epochs at pace 20: done within seconds, both barriers drawn
@@ -105,7 +48,7 @@ check "7: turning depth to 2 restarts the run, which trains" knob
 right8() {
 	keys Right
 	wait_all "2 Curved path" "Loss along each path" "Barrier of each path" "straight line" "Bezier curve" \
-		"Claim: the barrier is a property" && advances
+		"Claim: the barrier is a property" && advancing 5
 }
 check "Right: 8 shows both paths, explanation, and trains" right8
 
@@ -129,24 +72,15 @@ done9() {
 }
 check "9: all five widths done, the last one labelled" done9
 
-quit() {
-	keys q
-	exited_clean
-}
 check "q exits with status 0" quit
 
 # At max pace the last widths land between frames: their bars must still be
 # drawn (a bars panel redraws on its own grid metric, not only alpha's).
 start --pace max "$S9"
 all_bars() {
-	wait_for "done" 15 || return 1
-	local i
-	for ((i = 0; i < 40; i++)); do
-		[ "$(screen | grep -F '0┤ ' | grep -o '█████' | wc -l)" -ge 5 ] && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_for "done" 15 && eventually 2 five_bars
 }
+five_bars() { [ "$(screen | grep -F '0┤ ' | grep -o '█████' | wc -l)" -ge 5 ]; }
 check "9 at max pace: a bar for each of the five widths" all_bars
 keys q
 exited_clean >/dev/null
