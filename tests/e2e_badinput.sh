@@ -9,58 +9,22 @@
 # Scenario-file cases come from tests/fuzz-corpus/*.ini whose first line is
 # "; expect: MESSAGE" (FILE stands for the path), so the fuzzer's seeds and
 # these checks are one list. A MESSAGE ending in "..." must start the
-# actual one: lists of valid words that grow as kinds and keys are added; the rest are built here (missing file,
-# directory, empty, a 10 MB line, command-line mistakes, unusable TERM).
+# actual one: lists of valid words that grow as kinds and keys are added;
+# the rest are built here (missing file, directory, empty, a 10 MB line,
+# command-line mistakes, unusable TERM).
 # Prints "ok N - name" / "not ok N - name" and "e2e: N passed, M failed".
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${OVERPARAM_BIN:-$ROOT/overparam}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+. "$(dirname "$0")/tmux_harness.sh"
 cd "$ROOT" || exit 1
 
-pass=0
-fail=0
-n=0
-why=""
-ok() {
-	n=$((n + 1)); pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1))
-	echo "not ok $n - $1"
-	printf '%s\n' "$why" | sed 's/^/#   /'
-}
-
 # run_case NAME WANT [VAR=VALUE ...] -- ARG ...: the program with these
-# arguments (and environment) under script(1); WANT is the exact stderr.
+# arguments (and environment) on a pty (pty_run); WANT is the exact stderr.
 run_case() {
 	local name=$1 want=$2
 	shift 2
-	local envs=()
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-		envs+=("$1")
-		shift
-	done
-	shift
 	local d=$WORK/case
-	rm -rf "$d"
-	mkdir -p "$d"
-	{
-		echo 'stty -g >"$1/before"'
-		printf 'env'
-		printf ' %q' "${envs[@]}" "$BIN" "$@"
-		echo ' 2>"$1/err"; echo $? >"$1/rc"'
-		echo 'stty -g >"$1/after"'
-	} >"$d/run.sh"
-	local t0=$SECONDS
-	script -q -e -c "bash '$d/run.sh' '$d'" "$d/typescript" </dev/null >/dev/null 2>&1
-	local secs=$((SECONDS - t0))
-	# The typescript is a header line, what the terminal received, a
-	# newline and a footer line.
-	local tty_bytes rc err
-	tty_bytes=$(($(sed '1d;$d' "$d/typescript" | wc -c) - 1))
+	pty_run "$d" "$@"
+	local rc err
 	rc=$(cat "$d/rc" 2>/dev/null)
 	err=$(cat "$d/err" 2>/dev/null)
 	why=""
@@ -72,22 +36,14 @@ run_case() {
 	fi
 	[ "$same" = 1 ] || why+="stderr: [$err]"$'\n'"wanted: [$want]"$'\n'
 	[ "$rc" = 2 ] || why+="exit status ${rc:-none}, wanted 2"$'\n'
-	[ "$tty_bytes" -eq 0 ] || why+="$tty_bytes bytes written to the terminal"$'\n'
+	[ "$PTY_BYTES" -eq 0 ] || why+="$PTY_BYTES bytes written to the terminal"$'\n'
 	cmp -s "$d/before" "$d/after" || why+="terminal modes changed"$'\n'
-	[ "$secs" -le 5 ] || why+="took ${secs} s"$'\n'
+	[ "$PTY_SECS" -le 5 ] || why+="took ${PTY_SECS} s"$'\n'
 	if [ -z "$why" ]; then ok "$name"; else not_ok "$name"; fi
 }
 
-if [ ! -x "$BIN" ]; then
-	echo "not ok 1 - $BIN exists (run make first)"
-	echo "e2e: 0 passed, 1 failed"
-	exit 1
-fi
-if ! command -v script >/dev/null; then
-	echo "not ok 1 - script(1) from util-linux is installed"
-	echo "e2e: 0 passed, 1 failed"
-	exit 1
-fi
+need_bin
+command -v script >/dev/null || bail "script(1) from util-linux is installed"
 
 GOOD=scenarios/01-optimization-ease.ini
 
@@ -180,11 +136,10 @@ fi
 # ---- and what should work, does: the corpus's valid file loads ----
 valid_lists() {
 	local out
+	why="a BOM, CRLF line ends and UTF-8 in the title must load"
 	out=$("$BIN" --list tests/fuzz-corpus/crlf-bom-ok.ini 2>&1) || return 1
 	LC_ALL=C.UTF-8 grep -qx '1  CRLF λ  *tests/fuzz-corpus/crlf-bom-ok.ini' <<<"$out"
 }
-why="a BOM, CRLF line ends and UTF-8 in the title must load"
-if valid_lists; then ok "BOM + CRLF + UTF-8 title loads (--list, exit 0)"; else not_ok "BOM + CRLF + UTF-8 title loads"; fi
+check "BOM + CRLF + UTF-8 title loads (--list, exit 0)" valid_lists
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_summary

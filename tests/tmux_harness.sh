@@ -20,6 +20,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${OVERPARAM_BIN:-$ROOT/overparam}
 SOCK="overparam-$(basename "$0" .sh)-$$"
 SESSION=e2e
+unset PROG # set it for one start_at or pty_run to run another build
 WORK=$(mktemp -d)
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 cleanup() {
