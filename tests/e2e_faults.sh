@@ -26,155 +26,25 @@
 # Prints "ok N - name" / "not ok N - name" (with the screen on failure) and
 # last "e2e: N passed, M failed"; exits 1 on any failure.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${OVERPARAM_BIN:-$ROOT/overparam}
+. "$(dirname "$0")/tmux_harness.sh"
 TSAN_BIN=${OVERPARAM_TSAN_BIN:-$ROOT/build/tsan/overparam}
 S1=$ROOT/scenarios/01-optimization-ease.ini
 TS=$ROOT/tests/scenarios
-SOCK="overparam-faults-$$"
-WORK=$(mktemp -d)
-T() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() {
-	T kill-server >/dev/null 2>&1
-	chmod -R u+w "$WORK" 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
 export OPENBLAS_NUM_THREADS=1
+epoch() { labelled_epoch; } # a status message holds the sequence up
 
-pass=0
-fail=0
-n=0
-ok() {
-	n=$((n + 1)); pass=$((pass + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1))
-	echo "not ok $n - $1"
-	[ -n "${why:-}" ] && printf '%s\n' "$why" | sed 's/^/#   /'
-	echo "# screen:"
-	screen | sed 's/^/#   /'
-}
-check() { # name, then a command that succeeds when the case passes
-	local name=$1
-	shift
-	why=""
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
-screen() { T capture-pane -p -t e2e 2>/dev/null; }
-wait_for() { # TEXT [SECONDS]: the screen shows TEXT (fixed string)
-	local text=$1 limit=${2:-10} i
-	for ((i = 0; i < limit * 20; i++)); do
-		screen | grep -qF -- "$text" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_gone() {
-	local text=$1 limit=${2:-10} i
-	for ((i = 0; i < limit * 20; i++)); do
-		screen | grep -qF -- "$text" || return 0
-		sleep 0.05
-	done
-	return 1
-}
-epoch() { screen | sed -n 's/.* epoch \([0-9][0-9]*\)\/.*/\1/p' | head -n 1; }
-wait_epoch_above() { # N [SECONDS]
-	local min=$1 limit=${2:-10} i e
-	for ((i = 0; i < limit * 20; i++)); do
-		e=$(epoch)
-		[ -n "$e" ] && [ "$e" -gt "$min" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-advancing() { # the epoch counter moves within a few seconds
-	wait_epoch_above 0 10 || return 1
-	local e
-	e=$(epoch)
-	wait_epoch_above "$e" 8
-}
-keys() { T send-keys -t e2e "$@"; }
-fmt() { T display -p -t e2e "$1" 2>/dev/null; }
-
-# start W H 'ENV=V ...' ARG...: the program in a fresh W x H session, run by
-# a plain sh; afterwards the pane prints its exit status and the terminal's
-# echo/icanon flags.
-start() {
-	local w=$1 h=$2 envs=$3
-	shift 3
-	local args="" a
-	for a in "$@"; do args+=" '$a'"; done
-	T kill-server >/dev/null 2>&1
-	local i
-	for ((i = 0; i < 100; i++)); do
-		T list-sessions >/dev/null 2>&1 || break
-		sleep 0.05
-	done
-	T new-session -d -x "$w" -y "$h" -s e2e \
-		"cd '$WORK' && env $envs '${PROG:-$BIN}'$args; echo EXIT=\$?; stty -a | tr ' ;' '\n\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\n' ' '; echo; exec sleep 600"
-	T set -g status off >/dev/null 2>&1
-	APP=""
-	for ((i = 0; i < 100; i++)); do
-		APP=$(app_pid)
-		[ -n "$APP" ] && break
-		sleep 0.05
-	done
-}
-app_pid() {
-	local shell
-	shell=$(fmt '#{pane_pid}')
-	[ -n "$shell" ] && pgrep -P "$shell" | head -n 1
-}
-gone() { # PID [SECONDS]: the process has ended
-	local i
-	for ((i = 0; i < ${2:-5} * 20; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.05
-	done
-	return 1
-}
-# The program ended with status 0, left no process behind, and gave the
-# terminal back: main screen, cursor visible, echo and canonical input on.
-exited_clean() {
-	wait_for "EXIT=" 10 || { why="no EXIT line"; return 1; }
-	screen | grep -qx 'EXIT=0' || { why="exit status: $(screen | grep EXIT=)"; return 1; }
-	wait_for "echo" 5 || { why="no stty line"; return 1; }
-	if screen | grep -q -- '-echo\|-icanon' || ! screen | grep -qw 'icanon'; then
-		why="terminal modes not restored"
-		return 1
-	fi
-	[ "$(fmt '#{alternate_on}')" = 0 ] || { why="still on the alternate screen"; return 1; }
-	[ "$(fmt '#{cursor_flag}')" = 1 ] || { why="cursor left invisible"; return 1; }
-	if [ -n "${APP:-}" ] && ! gone "$APP" 2; then
-		why="process $APP still there"
-		return 1
-	fi
-	return 0
-}
-quit() {
-	keys q
-	exited_clean
-}
 readable() { # the first scenario's screen, whole
 	wait_for "Training loss" 10 && wait_for "params" 2 && wait_for "q quit" 2 && wait_for "overparam" 1
 }
 no_nonfinite() { ! screen | grep -qiw -e 'nan' -e '-nan' -e 'inf' -e 'infinity'; }
-no_color_escapes() { ! T capture-pane -e -p -t e2e | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*38;'; }
 
 for f in "$BIN" "$S1" "$TS/million.ini"; do
-	if [ ! -e "$f" ]; then
-		echo "not ok 1 - $f exists (run make first)"
-		echo "e2e: 0 passed, 1 failed"
-		exit 1
-	fi
+	[ -e "$f" ] || bail "$f exists (run make first)"
 done
 
 # ---- signals ----
 for sig in INT TERM HUP; do
-	start 80 24 "" --pace 50 "$S1"
+	start_at 80 24 "" --pace 50 "$S1"
 	by_signal() {
 		readable || return 1
 		local threads
@@ -184,15 +54,12 @@ for sig in INT TERM HUP; do
 	}
 	check "SIG$sig: exit 0, terminal restored, no process left" by_signal "$sig"
 done
-start 80 24 "" --pace 50 "$S1"
+start_at 80 24 "" --pace 50 "$S1"
 ctrl_c() { readable && keys C-c && exited_clean; }
 check "Ctrl-C typed: exit 0, terminal restored" ctrl_c
 
 # ---- suspend and resume, from an interactive shell with job control ----
-T kill-server >/dev/null 2>&1
-sleep 0.2
-T new-session -d -x 80 -y 24 -s e2e "env PS1='$ ' bash --norc --noprofile -i"
-T set -g status off >/dev/null 2>&1
+new_session 80 24 "env PS1='$ ' bash --norc --noprofile -i"
 wait_for '$' 5
 keys "cd '$WORK' && '$BIN' --pace 50 '$S1'" Enter
 APP=""
@@ -215,9 +82,7 @@ resumed() { # fg: everything drawn again, and it runs
 }
 tstp_key() {
 	readable || return 1
-	local shell
-	shell=$(fmt '#{pane_pid}')
-	APP=$(pgrep -P "$shell" | head -n 1)
+	APP=$(app_pid)
 	[ -n "$APP" ] || { why="no program"; return 1; }
 	wait_epoch_above 5 10 || return 1
 	keys C-z
@@ -260,18 +125,18 @@ else
 	why=$(cat "$WORK/cc.err")
 	not_ok "tests/pty_vanish.c compiles"
 fi
-start 80 24 "" --pace 50 "$S1"
+start_at 80 24 "" --pace 50 "$S1"
 killed_session() {
 	readable || return 1
 	local pid=$APP
-	T kill-session -t e2e
+	T kill-session -t "$SESSION"
 	gone "$pid" 3 || { why="still running 3 s after its tmux session was killed"; return 1; }
 }
 check "tmux session killed under it: the program ends within 3 s" killed_session
 
 # ---- terminal variety ----
 for term in vt100 linux xterm xterm-mono screen; do
-	start 80 24 "TERM=$term" --pace 50 "$S1"
+	start_at 80 24 "TERM=$term" --pace 50 "$S1"
 	variety() {
 		readable && advancing || return 1
 		case $term in vt100 | xterm-mono) no_color_escapes || { why="colour escapes on $term"; return 1; } ;; esac
@@ -279,46 +144,40 @@ for term in vt100 linux xterm xterm-mono screen; do
 	}
 	check "TERM=$term: readable, running, q restores the terminal" variety
 done
-start 80 24 "TERM=xterm NO_COLOR=1" --pace 50 "$S1"
+start_at 80 24 "TERM=xterm NO_COLOR=1" --pace 50 "$S1"
 check "TERM=xterm NO_COLOR=1: readable, no colour" eval 'readable && advancing && no_color_escapes && quit'
-start 80 24 "TERM=linux LANG=C LC_ALL=C" --pace 50 "$S1"
+start_at 80 24 "TERM=linux LANG=C LC_ALL=C" --pace 50 "$S1"
 check "TERM=linux LANG=C: readable, running" eval 'readable && advancing && quit'
 
 # ---- sizes ----
-start 80 24 "" --pace 50 "$S1"
+start_at 80 24 "" --pace 50 "$S1"
 min_size() {
 	readable || return 1
-	T resize-window -t e2e -x 30 -y 8
+	resize 30 8
 	wait_for "need " 5 || return 1
 	local need
 	need=$(screen | sed -n 's/.*need \([0-9]*x[0-9]*\).*/\1/p' | head -n 1)
 	MINW=${need%x*}
 	MINH=${need#*x}
 	[ -n "$MINW" ] && [ -n "$MINH" ] || return 1
-	T resize-window -t e2e -x "$MINW" -y "$MINH"
+	resize "$MINW" "$MINH"
 	wait_gone "need " 5 && readable || { why="not readable at ${MINW}x$MINH"; return 1; }
-	T resize-window -t e2e -x $((MINW - 1)) -y "$MINH"
+	resize $((MINW - 1)) "$MINH"
 	wait_for "need ${MINW}x$MINH" 5 || { why="$((MINW - 1))x$MINH is not refused"; return 1; }
-	T resize-window -t e2e -x "$MINW" -y $((MINH - 1))
+	resize "$MINW" $((MINH - 1))
 	wait_for "need ${MINW}x$MINH" 5 || { why="${MINW}x$((MINH - 1)) is not refused"; return 1; }
 	return 0
 }
 check "the minimum size it names is readable, one less in either way is refused" min_size
+fits() { # H: the footer on the last of H rows, the header on the first
+	[ "$(screen | wc -l)" -eq "$1" ] && screen | tail -n 1 | grep -qF "q quit" &&
+		screen | head -n 1 | grep -qF "overparam"
+}
 sizes() {
 	local s
 	for s in 80x24 132x43 200x60 400x100; do
-		T resize-window -t e2e -x "${s%x*}" -y "${s#*x}"
-		# the footer on the last row, the header on the first
-		local i fits=0
-		for ((i = 0; i < 100; i++)); do
-			if [ "$(screen | wc -l)" -eq "${s#*x}" ] && screen | tail -n 1 | grep -qF "q quit" &&
-				screen | head -n 1 | grep -qF "overparam"; then
-				fits=1
-				break
-			fi
-			sleep 0.05
-		done
-		[ "$fits" = 1 ] && readable && advancing || { why="not readable at $s"; return 1; }
+		resize "${s%x*}" "${s#*x}"
+		eventually 5 fits "${s#*x}" && readable && advancing || { why="not readable at $s"; return 1; }
 	done
 }
 check "80x24, 132x43, 200x60, 400x100: header on top, keys at the bottom, running" sizes
@@ -331,7 +190,7 @@ storm() {
 	for ((i = 0; i < 10; i++)); do
 		burst=()
 		for ((j = 0; j < 10; j++)); do
-			burst+=(resize-window -t e2e -x $((20 + RANDOM % 280)) -y $((5 + RANDOM % 95)) \;)
+			burst+=(resize-window -t "$SESSION" -x $((20 + RANDOM % 280)) -y $((5 + RANDOM % 95)) \;)
 		done
 		T "${burst[@]}"
 		sleep 0.1
@@ -340,24 +199,20 @@ storm() {
 	why="100 resizes took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
 	echo "# $why"
 	kill -0 "$APP" 2>/dev/null || { why+="; the program died"; return 1; }
-	T resize-window -t e2e -x 80 -y 24
+	resize 80 24
 	readable && advancing && wait_for "width 500" 2
 }
 check "a storm of 100 resizes: alive, and right at 80x24 after" storm
 check "after the storm, q restores the terminal" quit
 
 # ---- divergence ----
-start 100 30 "" "$TS/diverge-lr10.ini" "$TS/diverge-some.ini" "$TS/diverge-linear.ini"
+start_at 100 30 "" "$TS/diverge-lr10.ini" "$TS/diverge-some.ini" "$TS/diverge-linear.ini"
+header_diverged() { header | grep -q '^ diverged '; }
 all_diverge() {
 	wait_for "Diverges at lr 10" 10 || return 1
 	# the header's state says so once every series has, and so does
 	# every row of the table
-	local i
-	for ((i = 0; i < 300; i++)); do
-		screen | sed -n 2p | grep -q '^ diverged ' && break
-		sleep 0.05
-	done
-	screen | sed -n 2p | grep -q '^ diverged ' || { why="the header does not say diverged"; return 1; }
+	eventually 15 header_diverged || { why="the header does not say diverged"; return 1; }
 	local rows
 	rows=$(screen | grep -c 'width [0-9]* .*diverged')
 	[ "$rows" -ge 3 ] || { why="$rows table rows say diverged"; return 1; }
@@ -371,12 +226,7 @@ check "lr 10: every series and the header say diverged; no nan/inf on either axi
 one_diverges() {
 	keys Right
 	wait_for "One diverges" 5 || return 1
-	local i
-	for ((i = 0; i < 300; i++)); do
-		screen | grep -q 'width 1000 .*diverged' && break
-		sleep 0.05
-	done
-	screen | grep -q 'width 1000 .*diverged' || { why="width 1000 not marked"; return 1; }
+	wait_match 'width 1000 .*diverged' 15 || { why="width 1000 not marked"; return 1; }
 	if screen | grep -q 'width 10 .*diverged\|width 100 .*diverged'; then
 		why="a healthy series marked diverged"
 		return 1
@@ -392,7 +242,7 @@ check "gradient descent on the linear model diverges: said so, no nan/inf" linea
 check "after divergence, q restores the terminal" quit
 
 # ---- a million epochs ----
-start 100 30 "" "$TS/million.ini"
+start_at 100 30 "" "$TS/million.ini"
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$APP/status" 2>/dev/null; }
 # latency: seconds from pressing y to the axis kind changing on screen
 latency() {
@@ -461,7 +311,7 @@ check "after a million epochs, q restores the terminal" quit
 
 # ---- export into a directory that is not there (or read-only) ----
 mkdir "$WORK/out"
-start 250 30 "" --pace 50 --export-dir "$WORK/out" "$S1"
+start_at 250 30 "" --pace 50 --export-dir "$WORK/out" "$S1"
 export_gone() {
 	readable || return 1
 	rmdir "$WORK/out"
@@ -495,7 +345,7 @@ if [ ! -x "$ASAN_BIN" ] && [ -z "${OVERPARAM_ASAN_BIN:-}" ]; then
 	make -s -C "$ROOT" BUILD=build/asan SAN=address,undefined build/asan/overparam >/dev/null 2>&1
 fi
 if [ -x "$ASAN_BIN" ]; then
-	PROG=$ASAN_BIN start 80 24 "ASAN_OPTIONS=log_path=$WORK/asan:detect_leaks=1 UBSAN_OPTIONS=log_path=$WORK/ubsan" \
+	PROG=$ASAN_BIN start_at 80 24 "ASAN_OPTIONS=log_path=$WORK/asan:detect_leaks=1 UBSAN_OPTIONS=log_path=$WORK/ubsan" \
 		--pace 50 "$S1"
 	asan_int() {
 		readable || return 1
@@ -519,7 +369,7 @@ if [ ! -x "$TSAN_BIN" ] && [ -z "${OVERPARAM_TSAN_BIN:-}" ]; then
 	make -s -C "$ROOT" BUILD=build/tsan SAN=thread build/tsan/overparam >/dev/null 2>&1
 fi
 if [ -x "$TSAN_BIN" ]; then
-	PROG=$TSAN_BIN start 80 24 "TSAN_OPTIONS=log_path=$WORK/tsan:halt_on_error=0" "$ROOT"/scenarios/*.ini
+	PROG=$TSAN_BIN start_at 80 24 "TSAN_OPTIONS=log_path=$WORK/tsan:halt_on_error=0" "$ROOT"/scenarios/*.ini
 	tsan_live() {
 		readable || return 1
 		local k
@@ -527,11 +377,11 @@ if [ -x "$TSAN_BIN" ]; then
 			keys "$k"
 			sleep 0.15
 		done
-		T resize-window -t e2e -x 120 -y 40
+		resize 120 40
 		sleep 0.3
-		T resize-window -t e2e -x 30 -y 8
+		resize 30 8
 		sleep 0.3
-		T resize-window -t e2e -x 80 -y 24
+		resize 80 24
 		keys Right Right Right
 		sleep 0.5
 		keys 1
@@ -546,7 +396,7 @@ if [ -x "$TSAN_BIN" ]; then
 	}
 	check "ThreadSanitizer build, live with keys and resizes: no report" tsan_live
 	# A thread left running at exit is a "thread leak" report.
-	PROG=$TSAN_BIN start 80 24 "TSAN_OPTIONS=log_path=$WORK/tsan:halt_on_error=0" --pace 50 "$S1"
+	PROG=$TSAN_BIN start_at 80 24 "TSAN_OPTIONS=log_path=$WORK/tsan:halt_on_error=0" --pace 50 "$S1"
 	tsan_term() {
 		readable && kill -s TERM "$APP" && exited_clean || return 1
 		if ls "$WORK"/tsan* >/dev/null 2>&1; then
@@ -561,5 +411,4 @@ else
 	not_ok "the ThreadSanitizer build exists"
 fi
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_summary
