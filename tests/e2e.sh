@@ -6,6 +6,7 @@
 # failure. Waits poll the screen up to a timeout; no fixed sleeps except the
 # 0.5 s between two captures that must be equal.
 set -u
+# shellcheck source-path=SCRIPTDIR source=tmux_harness.sh
 . "$(dirname "$0")/tmux_harness.sh"
 # start_all [ENV=VALUE ...]: every shipped scenario in a fresh 80x24 session.
 start_all() { start_at 80 24 "$*" "$ROOT"/scenarios/*.ini; }
@@ -79,7 +80,7 @@ resume() {
 check "Space again resumes" resume
 
 help() {
-	keys ?
+	keys '?'
 	wait_for "any key closes" 5 && wait_for "one epoch" 1 && wait_for "log / linear" 1 || return 1
 	keys x
 	wait_gone "any key closes" 5 && wait_for "Training loss" 1

@@ -14,6 +14,7 @@
 # command-line mistakes, unusable TERM).
 # Prints "ok N - name" / "not ok N - name" and "e2e: N passed, M failed".
 set -u
+# shellcheck source-path=SCRIPTDIR source=tmux_harness.sh
 . "$(dirname "$0")/tmux_harness.sh"
 cd "$ROOT" || exit 1
 

@@ -8,6 +8,7 @@
 # name" (screen on failure), then "e2e: N passed, M failed"; exit 1 on any
 # failure; waits poll the screen.
 set -u
+# shellcheck source-path=SCRIPTDIR source=tmux_harness.sh
 . "$(dirname "$0")/tmux_harness.sh"
 
 need_bin

@@ -26,6 +26,7 @@
 # Prints "ok N - name" / "not ok N - name" (with the screen on failure) and
 # last "e2e: N passed, M failed"; exits 1 on any failure.
 set -u
+# shellcheck source-path=SCRIPTDIR source=tmux_harness.sh
 . "$(dirname "$0")/tmux_harness.sh"
 TSAN_BIN=${OVERPARAM_TSAN_BIN:-$ROOT/build/tsan/overparam}
 S1=$ROOT/scenarios/01-optimization-ease.ini

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tmux_harness.sh: what every tests/e2e*.sh shares. Source it after `set -u`.
 # (Its name does not match tests/e2e*.sh, so tests/run does not run it.)
 #
@@ -106,6 +107,7 @@ wait_header() { eventually "${2:-10}" header_shows "$1"; }       # TEXT [SECONDS
 wait_epoch_above() { eventually "${2:-10}" epoch_above "$1"; }   # N [SECONDS]
 wait_epoch_below() { eventually "${2:-5}" epoch_below "$1"; }    # N [SECONDS]: the counter started over
 gone() { eventually "${2:-5}" ended "$1"; }                      # PID [SECONDS]: the process has ended
+# shellcheck disable=SC2120 # SECONDS is optional
 advancing() { # [SECONDS]: the epoch counter moves, and again within SECONDS
 	wait_epoch_above 0 10 || return 1
 	local e
@@ -186,20 +188,20 @@ pty_run() {
 	shift
 	rm -rf "$d"
 	mkdir -p "$d"
+	# shellcheck disable=SC2016 # $1 and $? are run.sh's, not ours
 	{
-		# shellcheck disable=SC2016 # expanded by the script, not here
 		echo 'stty -g >"$1/before"'
 		printf 'env'
 		printf ' %q' "${envs[@]}" "${PROG:-$BIN}" "$@"
-		# shellcheck disable=SC2016
 		echo ' 2>"$1/err"; echo $? >"$1/rc"'
-		# shellcheck disable=SC2016
 		echo 'stty -g >"$1/after"'
 	} >"$d/run.sh"
 	local t0=$SECONDS
 	script -q -e -c "bash '$d/run.sh' '$d'" "$d/typescript" </dev/null >/dev/null 2>&1
+	# shellcheck disable=SC2034 # PTY_SECS and PTY_BYTES are for the caller
 	PTY_SECS=$((SECONDS - t0))
 	# The typescript is a header line, what the terminal received, a
 	# newline and a footer line.
+	# shellcheck disable=SC2034
 	PTY_BYTES=$(($(sed '1d;$d' "$d/typescript" | wc -c) - 1))
 }
