@@ -10,24 +10,11 @@
 
 #define MAX_TICKS 16
 
+/* A curve's metric in its legend: the metric table's label. */
 static const char *metric_short(enum metric m)
 {
-	switch (m) {
-	case MET_TRAIN_LOSS: return "train";
-	case MET_TEST_LOSS: return "test";
-	case MET_BARRIER: return "barrier";
-	case MET_NORM_SIGNAL: return "signal";
-	case MET_NORM_NOISE: return "noise";
-	case MET_MN_TRAIN: return "min-norm train";
-	case MET_MN_TEST: return "min-norm test";
-	case MET_MN_SIGNAL: return "min-norm signal";
-	case MET_MN_NOISE: return "min-norm noise";
-	case MET_MN_DISTANCE: return "to min-norm";
-	case MET_DD_TRAIN: return "train";
-	case MET_DD_TEST: return "test";
-	case MET_DD_NORM: return "||theta||";
-	default: return metric_name(m);
-	}
+	const struct metric_info *mi = metric_info(m);
+	return mi ? mi->label : metric_name(m);
 }
 
 /* The labels' common start up to a space ("width " of "width 10",
