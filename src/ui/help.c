@@ -1,6 +1,6 @@
 /* help.c: the key list (keys.c's table), as an overlay window over the
- * panels, with the current scenario's knobs. The app closes it on any key and redraws what
- * it covered. */
+ * panels, with the current scenario's knobs. The app closes it on any key
+ * and redraws what it covered. */
 #include <stdio.h>
 #include <string.h>
 
