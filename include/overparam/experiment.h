@@ -113,7 +113,14 @@ struct experiment_ops {
 	void (*describe)(const struct scenario *sc, struct run_desc *d);
 	/* The seed-style result table of a finished run, from its records. */
 	void (*report)(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out);
+	/* Every metric step() may emit (record.h's table says what each is);
+	 * tests/test_metrics.c holds each run to it. Fill with
+	 * EXPERIMENT_METRICS(array). */
+	const enum metric *metrics; /* (n_metrics) */
+	int n_metrics;
 };
+
+#define EXPERIMENT_METRICS(array) .metrics = (array), .n_metrics = (int)(sizeof(array) / sizeof((array)[0]))
 
 const struct experiment_ops *experiment_ops_for(enum scenario_kind kind);
 

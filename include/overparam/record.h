@@ -81,6 +81,28 @@ struct op_command {
 	double value;
 };
 
+/* How a metric's records add up. */
+enum metric_shape {
+	METRIC_CURVE,  /* one value an epoch: every point is kept for the line charts */
+	METRIC_GRID,   /* `index` is a grid position: the latest value per position (history_grid) */
+	METRIC_SCALAR, /* one number the run keeps updating: only the latest counts */
+	METRIC_EVENT,  /* something that happened at `epoch` (converged, diverged, the trainer's marks) */
+};
+
+/* One row of the metric table (record.c): everything the rest of the
+ * program says about a metric. */
+struct metric_info {
+	const char *name;  /* as in CSV exports and reports: fixed, files depend on it */
+	const char *label; /* short, for chart legends ("min-norm test") */
+	const char *unit;  /* "" when a plain number */
+	enum metric_shape shape;
+	const char *const *words; /* (n_words) what values 0 .. n_words-1 stand for; NULL: a number */
+	int n_words;
+};
+
+/* The table row of m, NULL when m is no metric. */
+const struct metric_info *metric_info(enum metric m);
+/* Its name, "unknown" when m is no metric. */
 const char *metric_name(enum metric m);
 /* Grid metrics carry a grid position in `index` and are kept as the latest
  * value per position (history_grid), not as a curve over epochs. */

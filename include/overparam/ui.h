@@ -6,6 +6,7 @@
 #define OVERPARAM_UI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "overparam/scenario.h"
 
@@ -21,5 +22,9 @@ struct ui_options {
 /* Runs until the user quits. Returns the process exit status (0 on a normal
  * quit, 1 when the terminal failed or vanished). */
 int ui_run(const struct scenario *scenarios /* (n) */, int n, int initial, const struct ui_options *opt);
+
+/* The keys of the live UI, one a line under "Keys in the live UI:", as
+ * --help shows them (from the same table as the key handler and the help). */
+void ui_print_keys(FILE *f);
 
 #endif

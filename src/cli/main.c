@@ -52,10 +52,8 @@ static void usage(FILE *f)
 		"  --export-dir DIR    where the e key writes CSV files (default: the current directory)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
-		"\n"
-		"Keys in the live UI: Left/Right scenario, Space pause, . step, r/R restart,\n"
-		"+/- pace, [/] pick a knob, </> turn it, y log/linear, i explanation,\n"
-		"e export CSV, ? help, q quit.\n");
+		"\n");
+	ui_print_keys(f);
 }
 
 /* Strict unsigned parse: digits only, no sign, no trailing text. */
@@ -163,158 +161,170 @@ static int default_scenarios(glob_t *g)
 	return -1;
 }
 
-int main(int argc, char **argv)
+struct cli {
+	bool headless, list, have_seed;
+	const char *csv_path;
+	uint64_t seed;
+	struct ui_options uo;
+	const char *sets[MAX_SETS]; /* (n_sets) --set overrides, as given */
+	int n_sets;
+};
+
+enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
+       OPT_EXPORT_DIR, OPT_SET };
+
+static const struct option longopts[] = {
+	{"headless", no_argument, NULL, OPT_HEADLESS},
+	{"csv", required_argument, NULL, OPT_CSV},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"list", no_argument, NULL, OPT_LIST},
+	{"pace", required_argument, NULL, OPT_PACE},
+	{"paused", no_argument, NULL, OPT_PAUSED},
+	{"fps", required_argument, NULL, OPT_FPS},
+	{"ascii", no_argument, NULL, OPT_ASCII},
+	{"no-color", no_argument, NULL, OPT_NOCOLOR},
+	{"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
+	{"set", required_argument, NULL, OPT_SET},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{0, 0, 0, 0},
+};
+
+/* One option with its argument (optarg) into o. Returns -1 to go on, else
+ * the exit status. */
+static int take_option(int c, char **argv, struct cli *o)
 {
-	enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
-	       OPT_EXPORT_DIR, OPT_SET };
-	static const struct option longopts[] = {
-		{"headless", no_argument, NULL, OPT_HEADLESS},
-		{"csv", required_argument, NULL, OPT_CSV},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{"list", no_argument, NULL, OPT_LIST},
-		{"pace", required_argument, NULL, OPT_PACE},
-		{"paused", no_argument, NULL, OPT_PAUSED},
-		{"fps", required_argument, NULL, OPT_FPS},
-		{"ascii", no_argument, NULL, OPT_ASCII},
-		{"no-color", no_argument, NULL, OPT_NOCOLOR},
-		{"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
-		{"set", required_argument, NULL, OPT_SET},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0, 0, 0, 0},
-	};
-	bool headless = false, list = false, have_seed = false;
-	const char *csv_path = NULL;
-	uint64_t seed = 0;
-	struct ui_options uo = {.fps = 20, .pace_override = -1};
-	static const char *sets[MAX_SETS];
-	int n_sets = 0;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
-		uint64_t v;
-		switch (c) {
-		case OPT_HEADLESS: headless = true; break;
-		case OPT_CSV: csv_path = optarg; break;
-		case OPT_SEED:
-			if (parse_u64(optarg, SEED_MAX, &seed) != 0) {
-				fprintf(stderr, "overparam: --seed: '%s' is not a whole number in 0..%llu\n", optarg,
-					(unsigned long long)SEED_MAX);
-				return 2;
-			}
-			have_seed = true;
-			break;
-		case OPT_LIST: list = true; break;
-		case OPT_PACE:
-			if (parse_pace(optarg, &uo.pace_override) != 0) {
-				fprintf(stderr, "overparam: --pace: '%s' is not 'max' or a number in 0.1..100000\n", optarg);
-				return 2;
-			}
-			break;
-		case OPT_PAUSED: uo.start_paused = true; break;
-		case OPT_FPS:
-			if (parse_u64(optarg, 60, &v) != 0 || v < 1) {
-				fprintf(stderr, "overparam: --fps: '%s' is not a whole number in 1..60\n", optarg);
-				return 2;
-			}
-			uo.fps = (int)v;
-			break;
-		case OPT_ASCII: uo.ascii = true; break;
-		case OPT_NOCOLOR: uo.no_color = true; break;
-		case OPT_EXPORT_DIR: uo.export_dir = optarg; break;
-		case OPT_SET:
-			if (n_sets == MAX_SETS) {
-				fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);
-				return 2;
-			}
-			sets[n_sets++] = optarg;
-			break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return 0;
-		default:
-			bad_option(longopts, argv, c);
+	uint64_t v;
+	switch (c) {
+	case OPT_HEADLESS: o->headless = true; break;
+	case OPT_CSV: o->csv_path = optarg; break;
+	case OPT_SEED:
+		if (parse_u64(optarg, SEED_MAX, &o->seed) != 0) {
+			fprintf(stderr, "overparam: --seed: '%s' is not a whole number in 0..%llu\n", optarg,
+				(unsigned long long)SEED_MAX);
 			return 2;
 		}
+		o->have_seed = true;
+		break;
+	case OPT_LIST: o->list = true; break;
+	case OPT_PACE:
+		if (parse_pace(optarg, &o->uo.pace_override) != 0) {
+			fprintf(stderr, "overparam: --pace: '%s' is not 'max' or a number in 0.1..100000\n", optarg);
+			return 2;
+		}
+		break;
+	case OPT_PAUSED: o->uo.start_paused = true; break;
+	case OPT_FPS:
+		if (parse_u64(optarg, 60, &v) != 0 || v < 1) {
+			fprintf(stderr, "overparam: --fps: '%s' is not a whole number in 1..60\n", optarg);
+			return 2;
+		}
+		o->uo.fps = (int)v;
+		break;
+	case OPT_ASCII: o->uo.ascii = true; break;
+	case OPT_NOCOLOR: o->uo.no_color = true; break;
+	case OPT_EXPORT_DIR: o->uo.export_dir = optarg; break;
+	case OPT_SET:
+		if (o->n_sets == MAX_SETS) {
+			fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);
+			return 2;
+		}
+		o->sets[o->n_sets++] = optarg;
+		break;
+	case 'h': usage(stdout); return 0;
+	case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return 0;
+	default:
+		bad_option(longopts, argv, c);
+		return 2;
 	}
-	if (csv_path && !headless) {
+	return -1;
+}
+
+/* The options that only make sense together, and --export-dir's
+ * directory, checked now so a typo is not found only when e is pressed.
+ * Returns -1 to go on, else the exit status. */
+static int check_options(const struct cli *o)
+{
+	if (o->csv_path && !o->headless) {
 		fprintf(stderr, "overparam: --csv needs --headless (in the live UI, press e)\n");
 		return 2;
 	}
-	if (uo.export_dir) {
-		/* Checked now, so a typo is not found only when e is pressed. */
-		struct stat st;
-		if (headless) {
-			fprintf(stderr, "overparam: --export-dir is for the live UI (with --headless, use --csv FILE)\n");
-			return 2;
-		}
-		if (stat(uo.export_dir, &st) != 0) {
-			fprintf(stderr, "overparam: --export-dir: %s: %s\n", uo.export_dir, strerror(errno));
-			return 2;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "overparam: --export-dir: %s: not a directory\n", uo.export_dir);
-			return 2;
-		}
+	const char *dir = o->uo.export_dir;
+	if (!dir)
+		return -1;
+	struct stat st;
+	if (o->headless) {
+		fprintf(stderr, "overparam: --export-dir is for the live UI (with --headless, use --csv FILE)\n");
+		return 2;
 	}
+	if (stat(dir, &st) != 0) {
+		fprintf(stderr, "overparam: --export-dir: %s: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "overparam: --export-dir: %s: not a directory\n", dir);
+		return 2;
+	}
+	return -1;
+}
 
+/* Loads and checks every file given (or the default ones) into sc.
+ * Returns how many, or -1 after saying why. */
+static int load_scenarios(char **files, int n_files, const struct cli *o, struct scenario *sc /* (MAX_SCENARIOS) */)
+{
 	glob_t g = {0};
-	char **files = argv + optind;
-	int n_files = argc - optind;
 	if (n_files == 0) {
 		if (default_scenarios(&g) != 0) {
 			fprintf(stderr, "overparam: no scenario files given and none in ./scenarios or %s/scenarios\n",
 				OVERPARAM_DATADIR);
-			return 2;
+			return -1;
 		}
 		files = g.gl_pathv;
 		n_files = (int)g.gl_pathc;
 	}
 	if (n_files > MAX_SCENARIOS) {
 		fprintf(stderr, "overparam: %d scenario files given; at most %d\n", n_files, MAX_SCENARIOS);
-		return 2;
+		return -1;
 	}
-	static struct scenario scenarios[MAX_SCENARIOS];
 	for (int i = 0; i < n_files; i++) {
 		char err[SCENARIO_ERR_LEN];
-		if (scenario_load_sets(files[i], sets, n_sets, &scenarios[i], err, sizeof err) != 0) {
+		if (scenario_load_sets(files[i], o->sets, o->n_sets, &sc[i], err, sizeof err) != 0) {
 			fprintf(stderr, "%s\n", err);
 			globfree(&g);
-			return 2;
+			return -1;
 		}
-		if (have_seed)
-			scenarios[i].seed = seed;
+		if (o->have_seed)
+			sc[i].seed = o->seed;
 	}
 	globfree(&g);
-	/* Our matrices are small (n = 100 rows): OpenBLAS's own threads cost
-	 * more in hand-offs than they win, and the UI needs the other core. */
-	linalg_set_threads(1);
+	return n_files;
+}
 
-	if (list) {
-		for (int i = 0; i < n_files; i++)
-			printf("%d  %-28s %s\n", i + 1, scenarios[i].title, scenarios[i].path);
-		return 0;
-	}
-
-	if (headless) {
-		FILE *csv = NULL;
-		if (csv_path) {
-			csv = fopen(csv_path, "w");
-			if (!csv) {
-				fprintf(stderr, "overparam: --csv: cannot write %s: %s\n", csv_path, strerror(errno));
-				return 2;
-			}
-			fprintf(csv, "scenario,series,metric,epoch,index,value\n");
+static int run_headless(const struct scenario *sc /* (n) */, int n, const char *csv_path)
+{
+	FILE *csv = NULL;
+	if (csv_path) {
+		csv = fopen(csv_path, "w");
+		if (!csv) {
+			fprintf(stderr, "overparam: --csv: cannot write %s: %s\n", csv_path, strerror(errno));
+			return 2;
 		}
-		int rc = 0;
-		for (int i = 0; i < n_files && rc == 0; i++)
-			rc = headless_run(&scenarios[i], scenarios[i].seed, stdout, csv);
-		if (csv && fclose(csv) != 0) {
-			fprintf(stderr, "overparam: --csv: error writing %s: %s\n", csv_path, strerror(errno));
-			rc = 2;
-		}
-		return rc;
+		fprintf(csv, "scenario,series,metric,epoch,index,value\n");
 	}
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = headless_run(&sc[i], sc[i].seed, stdout, csv);
+	if (csv && fclose(csv) != 0) {
+		fprintf(stderr, "overparam: --csv: error writing %s: %s\n", csv_path, strerror(errno));
+		rc = 2;
+	}
+	return rc;
+}
 
+/* The live UI needs a terminal that can address the cursor. Returns 0, or
+ * 2 after saying what is wrong. */
+static int check_terminal(void)
+{
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		fprintf(stderr, "overparam: not a terminal; use --headless to run without one\n");
 		return 2;
@@ -345,8 +355,43 @@ int main(int argc, char **argv)
 			term);
 		return 2;
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct cli o = {.uo = {.fps = 20, .pace_override = -1}};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+		int rc = take_option(c, argv, &o);
+		if (rc >= 0)
+			return rc;
+	}
+	int rc = check_options(&o);
+	if (rc >= 0)
+		return rc;
+
+	static struct scenario scenarios[MAX_SCENARIOS];
+	int n = load_scenarios(argv + optind, argc - optind, &o, scenarios);
+	if (n < 0)
+		return 2;
+	/* Our matrices are small (n = 100 rows): OpenBLAS's own threads cost
+	 * more in hand-offs than they win, and the UI needs the other core. */
+	linalg_set_threads(1);
+
+	if (o.list) {
+		for (int i = 0; i < n; i++)
+			printf("%d  %-28s %s\n", i + 1, scenarios[i].title, scenarios[i].path);
+		return 0;
+	}
+	if (o.headless)
+		return run_headless(scenarios, n, o.csv_path);
+	rc = check_terminal();
+	if (rc != 0)
+		return rc;
 	const char *no_color = getenv("NO_COLOR");
 	if (no_color && *no_color)
-		uo.no_color = true;
-	return ui_run(scenarios, n_files, 0, &uo);
+		o.uo.no_color = true;
+	return ui_run(scenarios, n, 0, &o.uo);
 }

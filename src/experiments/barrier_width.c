@@ -184,6 +184,8 @@ static void bw_report(const struct scenario *sc, const struct run_desc *d, const
 			first, sc->model.widths[0], end, sc->model.widths[last > 0 ? last : 0]);
 }
 
+static const enum metric emitted[] = {MET_PAIR_BARRIER, MET_PAIR_REACHED};
+
 const struct experiment_ops barrier_width_ops = {
 	.kind = "barrier_width",
 	.create = bw_create,
@@ -191,4 +193,5 @@ const struct experiment_ops barrier_width_ops = {
 	.destroy = bw_destroy,
 	.describe = bw_describe,
 	.report = bw_report,
+	EXPERIMENT_METRICS(emitted),
 };

@@ -483,6 +483,12 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 	}
 }
 
+static const enum metric emitted[] = {
+	MET_TRAIN_LOSS, MET_TEST_LOSS, MET_DIVERGED, MET_VERDICT, MET_NORM_SIGNAL, MET_NORM_NOISE,
+	MET_MN_TRAIN, MET_MN_TEST, MET_MN_SIGNAL, MET_MN_NOISE, MET_MN_DISTANCE, MET_R0_OVER_N,
+	MET_KSTAR_OVER_N, MET_N_OVER_RKSTAR,
+};
+
 const struct experiment_ops benign_overfitting_ops = {
 	.kind = "benign_overfitting",
 	.create = benign_create,
@@ -490,4 +496,5 @@ const struct experiment_ops benign_overfitting_ops = {
 	.destroy = benign_destroy,
 	.describe = benign_describe,
 	.report = benign_report,
+	EXPERIMENT_METRICS(emitted),
 };

@@ -249,6 +249,8 @@ static void cp_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: the bend did not find a low-loss curve\n");
 }
 
+static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};
+
 const struct experiment_ops curved_path_ops = {
 	.kind = "curved_path",
 	.create = cp_create,
@@ -256,4 +258,5 @@ const struct experiment_ops curved_path_ops = {
 	.destroy = cp_destroy,
 	.describe = cp_describe,
 	.report = cp_report,
+	EXPERIMENT_METRICS(emitted),
 };

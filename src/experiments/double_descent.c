@@ -314,6 +314,11 @@ static void dd_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: no peak at the interpolation threshold (ridge or little noise flattens it)\n");
 }
 
+static const enum metric emitted[] = {
+	MET_DD_TRAIN, MET_DD_TEST, MET_DD_NORM, MET_DD_FEATURES,
+	MET_DD_PEAK, MET_DD_PEAK_AT,
+};
+
 const struct experiment_ops double_descent_ops = {
 	.kind = "double_descent",
 	.create = dd_create,
@@ -321,4 +326,5 @@ const struct experiment_ops double_descent_ops = {
 	.destroy = dd_destroy,
 	.describe = dd_describe,
 	.report = dd_report,
+	EXPERIMENT_METRICS(emitted),
 };

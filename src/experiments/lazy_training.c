@@ -320,6 +320,11 @@ static void lazy_report(const struct scenario *sc, const struct run_desc *d, con
 		fprintf(out, "RESULT: the movement does not fall like 1/sqrt(width) here (slope %.3f)\n", sm);
 }
 
+static const enum metric emitted[] = {
+	MET_LAZY_MOVEMENT, MET_LAZY_DRIFT, MET_LAZY_STEPS, MET_LAZY_END_LOSS, MET_LAZY_SLOPE,
+	MET_LAZY_WIDTH, MET_TRAIN_LOSS, MET_DIVERGED,
+};
+
 const struct experiment_ops lazy_training_ops = {
 	.kind = "lazy_training",
 	.create = lazy_create,
@@ -327,4 +332,5 @@ const struct experiment_ops lazy_training_ops = {
 	.destroy = lazy_destroy,
 	.describe = lazy_describe,
 	.report = lazy_report,
+	EXPERIMENT_METRICS(emitted),
 };

@@ -417,6 +417,11 @@ static void lt_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: no winning ticket here: the re-initialised mask does as well\n");
 }
 
+static const enum metric emitted[] = {
+	MET_TRAIN_LOSS, MET_TEST_LOSS, MET_DIVERGED, MET_LT_TEST,
+	MET_LT_REMAINING, MET_LT_ROUND,
+};
+
 const struct experiment_ops lottery_ticket_ops = {
 	.kind = "lottery_ticket",
 	.create = lt_create,
@@ -424,6 +429,7 @@ const struct experiment_ops lottery_ticket_ops = {
 	.destroy = lt_destroy,
 	.describe = lt_describe,
 	.report = lt_report,
+	EXPERIMENT_METRICS(emitted),
 };
 
 const struct mlp *lottery_net(const struct experiment *x, int series)

@@ -284,6 +284,8 @@ static void mc_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: the two solutions are approximately linearly connected\n");
 }
 
+static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};
+
 const struct experiment_ops mode_connectivity_ops = {
 	.kind = "mode_connectivity",
 	.create = mc_create,
@@ -291,4 +293,5 @@ const struct experiment_ops mode_connectivity_ops = {
 	.destroy = mc_destroy,
 	.describe = mc_describe,
 	.report = mc_report,
+	EXPERIMENT_METRICS(emitted),
 };

@@ -181,6 +181,8 @@ static void pa_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: matching hidden units leaves most of the barrier in place\n");
 }
 
+static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};
+
 const struct experiment_ops permutation_alignment_ops = {
 	.kind = "permutation_alignment",
 	.create = pa_create,
@@ -188,4 +190,5 @@ const struct experiment_ops permutation_alignment_ops = {
 	.destroy = pa_destroy,
 	.describe = pa_describe,
 	.report = pa_report,
+	EXPERIMENT_METRICS(emitted),
 };

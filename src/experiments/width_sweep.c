@@ -647,6 +647,8 @@ static void sweep_report(const struct scenario *sc, const struct run_desc *d, co
 		sc->train.threshold, d->noise_floor);
 }
 
+static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_TEST_LOSS, MET_CONVERGED, MET_DIVERGED};
+
 const struct experiment_ops width_sweep_ops = {
 	.kind = "width_sweep",
 	.create = sweep_create,
@@ -654,4 +656,5 @@ const struct experiment_ops width_sweep_ops = {
 	.destroy = sweep_destroy,
 	.describe = sweep_describe,
 	.report = sweep_report,
+	EXPERIMENT_METRICS(emitted),
 };

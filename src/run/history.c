@@ -7,25 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Metrics drawn over epochs keep every point; events and the grid keep only
- * their latest value. */
+/* Curves (record.h's metric table) keep every point; events, scalars and
+ * the grid keep only their latest value. */
 static bool is_curve_metric(enum metric m)
 {
-	switch (m) {
-	case MET_TRAIN_LOSS:
-	case MET_TEST_LOSS:
-	case MET_BARRIER:
-	case MET_NORM_SIGNAL:
-	case MET_NORM_NOISE:
-	case MET_MN_TRAIN:
-	case MET_MN_TEST:
-	case MET_MN_SIGNAL:
-	case MET_MN_NOISE:
-	case MET_MN_DISTANCE:
-		return true;
-	default:
-		return false;
-	}
+	const struct metric_info *mi = metric_info(m);
+	return mi && mi->shape == METRIC_CURVE;
 }
 
 static void grid_clear(double *g /* (RUN_MAX_GRID) */)

@@ -107,7 +107,6 @@ void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struc
 	       const struct history *h, const struct theme *t)
 {
 	int rows = getmaxy(w), cols = getmaxx(w);
-	werase(w);
 	panel_frame(w, v->title, t);
 	int title_end = 4 + text_width(v->title ? v->title : "");
 
@@ -162,36 +161,13 @@ static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const
 		axis_clear(&b->y, false);
 	axis_cover(&b->y, 0, hi);
 
-	double ticks[MAX_TICKS];
-	int max_ticks = (plot_h + 1) / 2;
-	max_ticks = max_ticks < 2 ? 2 : (max_ticks > MAX_TICKS ? MAX_TICKS : max_ticks);
-	int nt = axis_ticks(&b->y, max_ticks, ticks);
-	char labels[MAX_TICKS][24];
-	int gw = 1;
-	for (int i = 0; i < nt; i++) {
-		fmt_tick(labels[i], sizeof labels[i], ticks[i], false);
-		int l = (int)strlen(labels[i]);
-		gw = l > gw ? l : gw;
-	}
-	int axis_x = 1 + gw, px = axis_x + 1, pw = cols - 2 - px;
+	struct yaxis ya;
+	yaxis_ticks(&ya, &b->y, plot_h, MAX_TICKS);
+	int axis_x = 1 + ya.width, px = axis_x + 1, pw = cols - 2 - px;
 	if (pw < 2)
 		return;
 	attr_t dim = theme_attr(t, ROLE_DIM);
-	wattrset(w, dim);
-	mvwvline(w, plot_top, axis_x, ACS_VLINE, plot_h);
-	wattrset(w, A_NORMAL);
-	int used = -1;
-	for (int i = 0; i < nt; i++) {
-		int r = axis_dot(&b->y, ticks[i], plot_h);
-		if (r < 0 || r == used)
-			continue;
-		used = r;
-		int l = (int)strlen(labels[i]);
-		text_put(w, plot_top + r, axis_x - l, labels[i], l, dim);
-		wattrset(w, dim);
-		mvwaddch(w, plot_top + r, axis_x, ACS_RTEE);
-		wattrset(w, A_NORMAL);
-	}
+	yaxis_draw(w, &ya, &b->y, plot_top, axis_x, plot_h, 1, t);
 	if (d->grid_name && strcmp(d->grid_name, "alpha") == 0)
 		text_put_wch(w, label_row, axis_x, theme_glyph(t, L'\x03b1', 'a'), dim);
 

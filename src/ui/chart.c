@@ -8,26 +8,11 @@
 
 #include "ui/widgets.h"
 
-#define MAX_TICKS 16
-
+/* A curve's metric in its legend: the metric table's label. */
 static const char *metric_short(enum metric m)
 {
-	switch (m) {
-	case MET_TRAIN_LOSS: return "train";
-	case MET_TEST_LOSS: return "test";
-	case MET_BARRIER: return "barrier";
-	case MET_NORM_SIGNAL: return "signal";
-	case MET_NORM_NOISE: return "noise";
-	case MET_MN_TRAIN: return "min-norm train";
-	case MET_MN_TEST: return "min-norm test";
-	case MET_MN_SIGNAL: return "min-norm signal";
-	case MET_MN_NOISE: return "min-norm noise";
-	case MET_MN_DISTANCE: return "to min-norm";
-	case MET_DD_TRAIN: return "train";
-	case MET_DD_TEST: return "test";
-	case MET_DD_NORM: return "||theta||";
-	default: return metric_name(m);
-	}
+	const struct metric_info *mi = metric_info(m);
+	return mi ? mi->label : metric_name(m);
 }
 
 /* The labels' common start up to a space ("width " of "width 10",
@@ -65,13 +50,11 @@ void chart_init(struct chart *c, const struct view_spec *v, const struct run_des
 	c->view = v;
 	c->desc = d;
 	c->glyphs = glyphs;
-	int nseries = 0;
-	for (int s = 0; s < d->n_series && s < RUN_MAX_SERIES; s++)
-		nseries += (v->series_mask >> s) & 1u;
+	int series[RUN_MAX_SERIES];
+	int nseries = view_list_series(v, d->n_series, series);
 	for (int mi = 0; mi < v->n_metrics && mi < VIEW_MAX_METRICS; mi++) {
-		for (int s = 0; s < d->n_series && s < RUN_MAX_SERIES; s++) {
-			if (!((v->series_mask >> s) & 1u) || c->ncurves >= CHART_MAX_CURVES)
-				continue;
+		for (int i = 0; i < nseries && c->ncurves < CHART_MAX_CURVES; i++) {
+			int s = series[i];
 			struct chart_curve *cv = &c->curve[c->ncurves++];
 			cv->series = s;
 			cv->metric = v->metrics[mi];
@@ -357,31 +340,17 @@ static void hline_label(WINDOW *w, const struct chart *c, const struct theme *t,
 	}
 }
 
-void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struct theme *t)
+/* Where the plot sits in the window: rows top .. top + rows - 1, columns
+ * x .. x + w - 1, sy dots a row. */
+struct plot_area {
+	int top, rows, x, w, sy;
+};
+
+/* Folds new points into the summaries, grows the y axis, picks its ticks
+ * and fits the plot beside them; false when no plot fits. */
+static bool chart_fit(struct chart *c, const struct history *h, int cols, struct plot_area *p, struct yaxis *ya)
 {
-	int rows = getmaxy(w), cols = getmaxx(w);
-	c->diverged = diverged_mask(c, h);
-	werase(w);
-	char title[160];
-	chart_title(c, title, sizeof title);
-	panel_frame(w, title, t);
-	if (rows < 4 || cols < 12)
-		return;
-
-	/* The legend rides in the top border when it fits after the title,
-	 * else it takes the first row; one curve needs none. */
-	int top = 1;
-	bool legend = c->ncurves > 1;
-	int lw = legend ? legend_width(c, h) : 0;
-	int title_end = 4 + text_width(title);
-	bool legend_in_border = legend && title_end + 2 + lw + 2 <= cols;
-	if (legend && !legend_in_border && rows >= 5)
-		top = 2;
-	int plot_h = rows - 1 - top;
-	if (plot_h < 1)
-		return;
-
-	int sx = c->glyphs ? 1 : 2, sy = c->glyphs ? 1 : 4;
+	int sx = c->glyphs ? 1 : 2;
 	/* Fold new points with the geometry we have; a guess on the first
 	 * draw (the extent does not depend on the column count). */
 	int guess_w = c->plot_w > 0 ? c->plot_w : cols - 8;
@@ -393,114 +362,141 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 		fold_curve(c, k, h);
 	}
 	chart_fit_axis(c);
-
-	double ticks[MAX_TICKS];
-	int max_ticks = (plot_h + 1) / 2;
-	if (max_ticks < 2)
-		max_ticks = 2;
-	if (max_ticks > MAX_TICKS)
-		max_ticks = MAX_TICKS;
-	int nt = axis_ticks(&c->y, max_ticks, ticks);
-	char labels[MAX_TICKS][24];
-	int gw = 1;
-	for (int i = 0; i < nt; i++) {
-		fmt_tick(labels[i], sizeof labels[i], ticks[i], c->y.log);
-		int lwid = (int)strlen(labels[i]);
-		gw = lwid > gw ? lwid : gw;
-	}
-	int axis_x = 1 + gw;
-	int px = axis_x + 1;
-	int pw = cols - 1 - px;
-	if (pw < 2)
-		return;
-	if (pw != c->plot_w || plot_h != c->plot_h || c->cv.sx != sx) {
-		c->plot_w = pw;
-		c->plot_h = plot_h;
-		canvas_resize(&c->cv, pw, plot_h, !c->glyphs);
+	yaxis_ticks(ya, &c->y, p->rows, YAXIS_MAX_TICKS);
+	p->x = 1 + ya->width + 1;
+	p->w = cols - 1 - p->x;
+	if (p->w < 2)
+		return false;
+	if (p->w != c->plot_w || p->rows != c->plot_h || c->cv.sx != sx) {
+		c->plot_w = p->w;
+		c->plot_h = p->rows;
+		canvas_resize(&c->cv, p->w, p->rows, !c->glyphs);
 		for (int k = 0; k < c->ncurves; k++) {
-			colsum_reset(&c->curve[k].cs, pw * sx, chart_span(c));
+			colsum_reset(&c->curve[k].cs, p->w * sx, chart_span(c));
 			fold_curve(c, k, h);
 		}
 	}
-	canvas_clear(&c->cv);
-	for (int k = 0; k < c->ncurves; k++)
-		canvas_plot(&c->cv, &c->curve[k].cs, &c->y, k);
+	return true;
+}
 
-	/* y axis with its ticks */
-	attr_t dim = theme_attr(t, ROLE_DIM);
-	wattrset(w, dim);
-	mvwvline(w, top, axis_x, ACS_VLINE, plot_h);
-	wattrset(w, A_NORMAL);
-	int used_row = -1;
-	for (int i = 0; i < nt; i++) {
-		int r = axis_dot(&c->y, ticks[i], plot_h * sy) / sy;
-		if (r < 0 || r == used_row)
-			continue;
-		used_row = r;
-		int lwid = (int)strlen(labels[i]);
-		text_put(w, top + r, axis_x - lwid, labels[i], lwid, dim);
-		wattrset(w, dim);
-		mvwaddch(w, top + r, axis_x, ACS_RTEE);
-		wattrset(w, A_NORMAL);
-	}
+static bool cell_free(const struct chart *c, int row, int x)
+{
+	return !c->cv.bits[(size_t)row * (size_t)c->cv.w + (size_t)x];
+}
 
-	/* reference line under the curves */
-	int hrow = -1;
-	if (isfinite(c->view->hline)) {
-		hrow = axis_dot(&c->y, c->view->hline, plot_h * sy);
-		if (hrow >= 0) {
-			hrow /= sy;
-			wchar_t dash = theme_glyph(t, L'\x254c', '-');
-			for (int x = 0; x < pw; x++)
-				if (!c->cv.bits[(size_t)hrow * (size_t)pw + (size_t)x])
-					text_put_wch(w, top + hrow, px + x, dash, theme_attr(t, ROLE_HLINE));
-		}
-	}
+/* The reference line, under the curves; returns its row (-1: none). */
+static int draw_hline(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
+{
+	if (!isfinite(c->view->hline))
+		return -1;
+	int hrow = axis_dot(&c->y, c->view->hline, p->rows * p->sy);
+	if (hrow < 0)
+		return hrow;
+	hrow /= p->sy;
+	wchar_t dash = theme_glyph(t, L'\x254c', '-');
+	for (int x = 0; x < p->w; x++)
+		if (cell_free(c, hrow, x))
+			text_put_wch(w, p->top + hrow, p->x + x, dash, theme_attr(t, ROLE_HLINE));
+	return hrow;
+}
 
-	/* vertical marker (x_grid views), under the curves */
-	if (c->view->x_grid && isfinite(c->view->vline) && c->view->vline != 0) {
-		int vx = grid_value_col(c, c->view->vline, pw);
-		if (vx >= 0) {
-			wchar_t bar = theme_glyph(t, L'\x2506', ':');
-			for (int r = 0; r < plot_h; r++)
-				if (!c->cv.bits[(size_t)r * (size_t)pw + (size_t)vx])
-					text_put_wch(w, top + r, px + vx, bar, theme_attr(t, ROLE_HLINE));
-			char lb[48];
-			char val[24];
-			fmt_short(val, sizeof val, c->view->vline);
-			snprintf(lb, sizeof lb, "%s%s%s", c->view->vline_label ? c->view->vline_label : "",
-				 c->view->vline_label ? " " : "", val);
-			int lw2 = text_width(lb);
-			int lx = vx + 1 + lw2 <= pw ? px + vx + 1 : px + vx - lw2;
-			if (lx >= px)
-				text_put(w, top, lx, lb, lw2, theme_attr(t, ROLE_HLINE));
-		}
-	}
+/* The vertical marker of an x_grid view, under the curves, with its label. */
+static void draw_vline(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
+{
+	const struct view_spec *v = c->view;
+	if (!v->x_grid || !isfinite(v->vline) || v->vline == 0)
+		return;
+	int vx = grid_value_col(c, v->vline, p->w);
+	if (vx < 0)
+		return;
+	wchar_t bar = theme_glyph(t, L'\x2506', ':');
+	for (int r = 0; r < p->rows; r++)
+		if (cell_free(c, r, vx))
+			text_put_wch(w, p->top + r, p->x + vx, bar, theme_attr(t, ROLE_HLINE));
+	char lb[48];
+	char val[24];
+	fmt_short(val, sizeof val, v->vline);
+	snprintf(lb, sizeof lb, "%s%s%s", v->vline_label ? v->vline_label : "", v->vline_label ? " " : "", val);
+	int lw = text_width(lb);
+	int lx = vx + 1 + lw <= p->w ? p->x + vx + 1 : p->x + vx - lw;
+	if (lx >= p->x)
+		text_put(w, p->top, lx, lb, lw, theme_attr(t, ROLE_HLINE));
+}
 
-	/* the curves */
-	for (int r = 0; r < plot_h; r++) {
-		for (int x = 0; x < pw; x++) {
-			size_t cell = (size_t)r * (size_t)pw + (size_t)x;
+static void draw_curves(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
+{
+	for (int r = 0; r < p->rows; r++) {
+		for (int x = 0; x < p->w; x++) {
+			size_t cell = (size_t)r * (size_t)p->w + (size_t)x;
 			unsigned bits = c->cv.bits[cell];
 			if (!bits)
 				continue;
 			int k = (int)c->cv.owner[cell];
 			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : braille_char(bits);
-			text_put_wch(w, top + r, px + x, ch, theme_curve_attr(t, k));
+			text_put_wch(w, p->top + r, p->x + x, ch, theme_curve_attr(t, k));
 		}
 	}
-	if (hrow >= 0)
-		hline_label(w, c, t, hrow, top + hrow, px, pw);
+}
 
-	if (legend) {
-		if (legend_in_border)
-			legend_draw(w, c, h, t, 0, cols - 2 - lw, cols - 2);
+/* Where the legend goes: in the top border when it fits after the title,
+ * else on the first row; one curve needs none. */
+struct legend_spot {
+	bool shown, in_border;
+	int width, title_end;
+};
+
+static struct legend_spot legend_spot(const struct chart *c, const struct history *h, const char *title, int cols)
+{
+	struct legend_spot l = {.shown = c->ncurves > 1, .title_end = 4 + text_width(title)};
+	l.width = l.shown ? legend_width(c, h) : 0;
+	l.in_border = l.shown && l.title_end + 2 + l.width + 2 <= cols;
+	return l;
+}
+
+/* The legend where legend_spot put it, or a lone curve's "diverged" in
+ * the top border. */
+static void legend_put(WINDOW *w, const struct chart *c, const struct history *h, const struct theme *t,
+		       const struct legend_spot *l, int top, int cols)
+{
+	if (l->shown) {
+		if (l->in_border)
+			legend_draw(w, c, h, t, 0, cols - 2 - l->width, cols - 2);
 		else if (top == 2)
 			legend_draw(w, c, h, t, 1, 2, cols - 1); /* the gutter is free on this row */
 	} else if (c->ncurves == 1 && curve_diverged(&c->curve[0], h)) {
 		int x = cols - 2 - 10;
-		if (x > title_end)
+		if (x > l->title_end)
 			text_put(w, 0, x, " diverged ", 10, theme_attr(t, ROLE_BAD));
 	}
-	x_labels(w, c, t, rows - 1, px, pw);
+}
+
+void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struct theme *t)
+{
+	int rows = getmaxy(w), cols = getmaxx(w);
+	c->diverged = diverged_mask(c, h);
+	char title[160];
+	chart_title(c, title, sizeof title);
+	panel_frame(w, title, t);
+	if (rows < 4 || cols < 12)
+		return;
+	struct legend_spot legend = legend_spot(c, h, title, cols);
+	int top = legend.shown && !legend.in_border && rows >= 5 ? 2 : 1;
+	struct plot_area p = {.top = top, .rows = rows - 1 - top, .sy = c->glyphs ? 1 : 4};
+	if (p.rows < 1)
+		return;
+	struct yaxis ya;
+	if (!chart_fit(c, h, cols, &p, &ya))
+		return;
+	canvas_clear(&c->cv);
+	for (int k = 0; k < c->ncurves; k++)
+		canvas_plot(&c->cv, &c->curve[k].cs, &c->y, k);
+
+	yaxis_draw(w, &ya, &c->y, p.top, p.x - 1, p.rows, p.sy, t);
+	int hrow = draw_hline(w, c, t, &p);
+	draw_vline(w, c, t, &p);
+	draw_curves(w, c, t, &p);
+	if (hrow >= 0)
+		hline_label(w, c, t, hrow, top + hrow, p.x, p.w);
+	legend_put(w, c, h, t, &legend, top, cols);
+	x_labels(w, c, t, rows - 1, p.x, p.w);
 }

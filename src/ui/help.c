@@ -1,34 +1,13 @@
-/* help.c: the key list, as an overlay window over the panels, with the
- * current scenario's knobs. The app closes it on any key and redraws what
- * it covered. */
+/* help.c: the key list (keys.c's table), as an overlay window over the
+ * panels, with the current scenario's knobs. The app closes it on any key
+ * and redraws what it covered. */
 #include <stdio.h>
 #include <string.h>
 
+#include "ui/keys.h"
 #include "ui/widgets.h"
 
 static WINDOW *help_win;
-
-static const struct {
-	const char *key;
-	const char *what;
-} keys[] = {
-	{"Left/Right", "previous / next scenario"},
-	{"Tab/S-Tab", "next / previous scenario"},
-	{"1-9", "jump to scenario N"},
-	{"Space", "pause / resume training"},
-	{".", "one epoch (while paused)"},
-	{"r", "restart with the same seed"},
-	{"R", "restart with a new seed"},
-	{"+ / -", "faster / slower pace (up to max)"},
-	{"[ / ]", "pick a knob (in the header)"},
-	{"< / >", "turn it down / up: restarts"},
-	{"y", "log / linear y axis"},
-	{"i", "show / hide the explanation"},
-	{"e", "export this run's metrics as CSV"},
-	{"Ctrl-L", "redraw the screen"},
-	{"?", "this help"},
-	{"q, Ctrl-C", "quit"},
-};
 
 void help_close(void)
 {
@@ -75,12 +54,14 @@ void help_draw(const struct theme *t)
 
 void help_draw_knobs(const struct theme *t, const struct scenario *sc)
 {
-	int n = (int)(sizeof keys / sizeof keys[0]);
-	int kw = 0, ww = 0;
-	for (int i = 0; i < n; i++) {
-		int a = text_width(keys[i].key), b = text_width(keys[i].what);
+	int n = 0, kw = 0, ww = 0;
+	for (int i = 0; i < keys_count; i++) {
+		if (!keys_table[i].help_key)
+			continue;
+		int a = text_width(keys_table[i].help_key), b = text_width(keys_table[i].help_text);
 		kw = a > kw ? a : kw;
 		ww = b > ww ? b : ww;
+		n++;
 	}
 	int h = n + 4, w = kw + ww + 7;
 	/* Knobs: a heading and two lines each, beside the keys if the screen
@@ -108,11 +89,14 @@ void help_draw_knobs(const struct theme *t, const struct scenario *sc)
 	help_win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
 	if (!help_win)
 		return;
-	werase(help_win);
 	panel_frame(help_win, "Keys", t);
-	for (int i = 0; i < n && 1 + i < h - 2; i++) {
-		text_put(help_win, 1 + i, 2, keys[i].key, kw, theme_attr(t, ROLE_KEY));
-		text_put(help_win, 1 + i, 2 + kw + 2, keys[i].what, ww + 1, A_NORMAL);
+	for (int i = 0, y = 1; i < keys_count && y < h - 2; i++) {
+		const struct ui_key *k = &keys_table[i];
+		if (!k->help_key)
+			continue;
+		text_put(help_win, y, 2, k->help_key, kw, theme_attr(t, ROLE_KEY));
+		text_put(help_win, y, 2 + kw + 2, k->help_text, ww + 1, A_NORMAL);
+		y++;
 	}
 	if (nk) {
 		int cw = w - kx - 2;

@@ -15,6 +15,15 @@
 #define SCREEN_MIN_W 50     /* the header's status and the footer's keys need this much */
 #define SCREEN_MIN_H 10
 
+int view_list_series(const struct view_spec *v, int n_series, int *series /* (RUN_MAX_SERIES) */)
+{
+	int n = 0;
+	for (int s = 0; s < n_series && s < RUN_MAX_SERIES; s++)
+		if ((v->series_mask >> s) & 1u)
+			series[n++] = s;
+	return n;
+}
+
 struct placed {
 	int views[RUN_MAX_VIEWS];
 	int n;

@@ -17,12 +17,10 @@ int split_min_width(void)
 	return 40;
 }
 
+/* The view's series; none set means series 0. */
 static int split_series(const struct view_spec *v, int *series /* (RUN_MAX_SERIES) */)
 {
-	int n = 0;
-	for (int s = 0; s < RUN_MAX_SERIES; s++)
-		if ((v->series_mask >> s) & 1u)
-			series[n++] = s;
+	int n = view_list_series(v, RUN_MAX_SERIES, series);
 	if (n == 0)
 		series[n++] = 0;
 	return n;
@@ -91,16 +89,9 @@ static void compact_rows(WINDOW *w, const struct theme *t, int y, int x, int end
 	}
 }
 
-void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
-		const struct theme *t)
+/* One scale for every bar: the largest total, measured or closed-form. */
+static double common_scale(const struct history *h, const struct view_spec *v, const int *series /* (ns) */, int ns)
 {
-	int rows = getmaxy(w), cols = getmaxx(w);
-	werase(w);
-	panel_frame(w, v->title, t);
-	int series[RUN_MAX_SERIES];
-	int ns = split_series(v, series);
-
-	/* One scale for every bar: the largest total, measured or closed-form. */
 	double scale = 0;
 	for (int i = 0; i < ns; i++) {
 		double sig = value_of(h, series[i], v, 0), noi = value_of(h, series[i], v, 1);
@@ -110,72 +101,97 @@ void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 		if (isfinite(msig) && isfinite(mnoi))
 			scale = fmax(scale, msig + mnoi);
 	}
-	int label_w = 0;
-	if (ns > 1)
-		for (int i = 0; i < ns; i++) {
-			int lw = text_width(d->series_label[series[i]]);
-			label_w = lw > label_w ? lw : label_w;
+	return scale;
+}
+
+/* Where the bars go, how they look, and their common scale. */
+struct split_geom {
+	int bx, bw, rps, cols;
+	double scale;
+	attr_t sig_a, noi_a, mark_a;
+	wchar_t sig_g, noi_g, mark_g, on_bar_g;
+};
+
+/* Series s's bar at row y, then its marks and numbers. */
+static void draw_series(WINDOW *w, const struct split_geom *g, const struct view_spec *v, const struct history *h,
+			int s, int y, const struct theme *t)
+{
+	int bx = g->bx, bw = g->bw;
+	double sig = value_of(h, s, v, 0), noi = value_of(h, s, v, 1);
+	double msig = value_of(h, s, v, 2), mnoi = value_of(h, s, v, 3);
+	if (!isfinite(sig) || !isfinite(noi)) {
+		const char *msg = h->diverged[s] ? "diverged" : "waiting for the first epoch";
+		text_put(w, y, bx, msg, bw, theme_attr(t, h->diverged[s] ? ROLE_BAD : ROLE_DIM));
+		return;
+	}
+	int ls = scaled(sig, g->scale, bw), ln = scaled(sig + noi, g->scale, bw) - ls;
+	for (int x = 0; x < ls; x++)
+		text_put_wch(w, y, bx + x, g->sig_g, g->sig_a);
+	for (int x = ls; x < ls + ln; x++)
+		text_put_wch(w, y, bx + x, g->noi_g, g->noi_a);
+	bool mn = isfinite(msig) && isfinite(mnoi);
+	int m1 = scaled(msig, g->scale, bw), m2 = scaled(msig + mnoi, g->scale, bw);
+	int x1 = m1 > 0 ? m1 - 1 : 0, x2 = m2 > 0 ? m2 - 1 : 0;
+	if (g->rps == SPLIT_ROWS_EACH) {
+		compact_rows(w, t, y, bx, g->cols - 2, sig, noi, mn, g->sig_a, g->noi_a);
+		if (mn) {
+			/* The min-norm split and end, on the bar itself. */
+			text_put_wch(w, y, bx + x1, g->on_bar_g, g->mark_a);
+			text_put_wch(w, y, bx + x2, g->on_bar_g, g->mark_a);
 		}
+		return;
+	}
+	if (mn) {
+		/* Marks under the bar: where the min-norm split and end are. */
+		text_put_wch(w, y + 1, bx + x1, g->mark_g, g->mark_a);
+		text_put_wch(w, y + 1, bx + x2, g->mark_g, g->mark_a);
+		const char *cap = "min-norm";
+		int cw = (int)strlen(cap);
+		if (x2 - x1 - 2 >= cw)
+			text_put(w, y + 1, bx + x1 + 1 + (x2 - x1 - 1 - cw) / 2, cap, cw, theme_attr(t, ROLE_DIM));
+		else if (x1 - 1 >= cw)
+			text_put(w, y + 1, bx + x1 - 1 - cw, cap, cw, theme_attr(t, ROLE_DIM));
+	}
+	/* The numbers, coloured like their parts of the bar: now, and the
+	 * closed form the run converges to. */
+	numbers_row(w, t, y + 2, 2, g->cols - 2, "now", sig, noi, g->sig_a, g->noi_a);
+	if (mn)
+		numbers_row(w, t, y + 3, 2, g->cols - 2, "min-norm", msig, mnoi, g->sig_a, g->noi_a);
+}
+
+void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
+		const struct theme *t)
+{
+	int series[RUN_MAX_SERIES];
+	int ns = split_series(v, series);
+	int rows = getmaxy(w);
+	struct split_geom g = {.cols = getmaxx(w), .rps = rows_per_series(ns), .scale = common_scale(h, v, series, ns)};
+	panel_frame(w, v->title, t);
+	/* Several series: their labels in a column before the bars. */
+	int label_w = 0;
+	for (int i = 0; ns > 1 && i < ns; i++) {
+		int lw = text_width(d->series_label[series[i]]);
+		label_w = lw > label_w ? lw : label_w;
+	}
 	if (label_w > 14)
 		label_w = 14;
-	int bx = 2 + (label_w ? label_w + 1 : 0);
-	int bw = cols - 2 - bx;
-	if (bw < 4)
+	g.bx = 2 + (label_w ? label_w + 1 : 0);
+	g.bw = g.cols - 2 - g.bx;
+	if (g.bw < 4)
 		return;
-	attr_t sig_a = theme_attr(t, ROLE_SIGNAL), noi_a = theme_attr(t, ROLE_NOISE), mark_a = theme_attr(t, ROLE_MARK);
-	wchar_t sig_g = theme_glyph(t, L'\x2588', '#');
-	wchar_t noi_g = t->color ? sig_g : theme_glyph(t, L'\x2591', '=');
-	wchar_t mark_g = theme_glyph(t, L'\x25b2', '^');
-	wchar_t on_bar_g = theme_glyph(t, L'\x2503', '|');
-	int rps = rows_per_series(ns);
-
+	g.sig_a = theme_attr(t, ROLE_SIGNAL);
+	g.noi_a = theme_attr(t, ROLE_NOISE);
+	g.mark_a = theme_attr(t, ROLE_MARK);
+	g.sig_g = theme_glyph(t, L'\x2588', '#');
+	g.noi_g = t->color ? g.sig_g : theme_glyph(t, L'\x2591', '=');
+	g.mark_g = theme_glyph(t, L'\x25b2', '^');
+	g.on_bar_g = theme_glyph(t, L'\x2503', '|');
 	for (int i = 0; i < ns; i++) {
-		int s = series[i];
-		int y = 1 + i * rps;
-		if (y + rps - 1 > rows - 2)
+		int y = 1 + i * g.rps;
+		if (y + g.rps - 1 > rows - 2)
 			break;
 		if (label_w)
-			text_put(w, y, 2, d->series_label[s], label_w, theme_curve_attr(t, i));
-		double sig = value_of(h, s, v, 0), noi = value_of(h, s, v, 1);
-		double msig = value_of(h, s, v, 2), mnoi = value_of(h, s, v, 3);
-		if (!isfinite(sig) || !isfinite(noi)) {
-			const char *msg = h->diverged[s] ? "diverged" : "waiting for the first epoch";
-			text_put(w, y, bx, msg, bw, theme_attr(t, h->diverged[s] ? ROLE_BAD : ROLE_DIM));
-			continue;
-		}
-		int ls = scaled(sig, scale, bw), ln = scaled(sig + noi, scale, bw) - ls;
-		for (int x = 0; x < ls; x++)
-			text_put_wch(w, y, bx + x, sig_g, sig_a);
-		for (int x = ls; x < ls + ln; x++)
-			text_put_wch(w, y, bx + x, noi_g, noi_a);
-		bool mn = isfinite(msig) && isfinite(mnoi);
-		if (rps == SPLIT_ROWS_EACH) {
-			compact_rows(w, t, y, bx, cols - 2, sig, noi, mn, sig_a, noi_a);
-			if (mn) {
-				/* The min-norm split and end, on the bar itself. */
-				int m1 = scaled(msig, scale, bw), m2 = scaled(msig + mnoi, scale, bw);
-				text_put_wch(w, y, bx + (m1 > 0 ? m1 - 1 : 0), on_bar_g, mark_a);
-				text_put_wch(w, y, bx + (m2 > 0 ? m2 - 1 : 0), on_bar_g, mark_a);
-			}
-			continue;
-		}
-		if (mn) {
-			/* Marks under the bar: where the min-norm split and end are. */
-			int m1 = scaled(msig, scale, bw), m2 = scaled(msig + mnoi, scale, bw);
-			int x1 = m1 > 0 ? m1 - 1 : 0, x2 = m2 > 0 ? m2 - 1 : 0;
-			text_put_wch(w, y + 1, bx + x1, mark_g, mark_a);
-			text_put_wch(w, y + 1, bx + x2, mark_g, mark_a);
-			const char *cap = "min-norm";
-			int cw = (int)strlen(cap);
-			if (x2 - x1 - 2 >= cw)
-				text_put(w, y + 1, bx + x1 + 1 + (x2 - x1 - 1 - cw) / 2, cap, cw, theme_attr(t, ROLE_DIM));
-			else if (x1 - 1 >= cw)
-				text_put(w, y + 1, bx + x1 - 1 - cw, cap, cw, theme_attr(t, ROLE_DIM));
-		}
-		/* The numbers, coloured like their parts of the bar: now, and
-		 * the closed form the run converges to. */
-		numbers_row(w, t, y + 2, 2, cols - 2, "now", sig, noi, sig_a, noi_a);
-		if (mn)
-			numbers_row(w, t, y + 3, 2, cols - 2, "min-norm", msig, mnoi, sig_a, noi_a);
+			text_put(w, y, 2, d->series_label[series[i]], label_w, theme_curve_attr(t, i));
+		draw_series(w, &g, v, h, series[i], y, t);
 	}
 }

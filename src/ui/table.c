@@ -9,15 +9,6 @@
 
 #define LOSS_W 8 /* "diverged", "1.23e-10" */
 
-static int table_rows(const struct view_spec *v, const struct run_desc *d, int *series /* (RUN_MAX_SERIES) */)
-{
-	int n = 0;
-	for (int s = 0; s < d->n_series && s < RUN_MAX_SERIES; s++)
-		if ((v->series_mask >> s) & 1u)
-			series[n++] = s;
-	return n;
-}
-
 static int col_width(const struct table_col *c, const struct run_desc *d, const int *series, int n)
 {
 	int w = text_width(c->head ? c->head : "");
@@ -52,7 +43,7 @@ static int col_width(const struct table_col *c, const struct run_desc *d, const 
 void table_size(const struct view_spec *v, const struct run_desc *d, int *width, int *height)
 {
 	int series[RUN_MAX_SERIES];
-	int n = table_rows(v, d, series);
+	int n = view_list_series(v, d->n_series, series);
 	int w = 0;
 	for (int c = 0; c < v->n_cols && c < TABLE_MAX_COLS; c++)
 		w += col_width(&v->cols[c], d, series, n) + (c ? 2 : 0);
@@ -63,7 +54,7 @@ void table_size(const struct view_spec *v, const struct run_desc *d, int *width,
 int table_min_width(const struct view_spec *v, const struct run_desc *d)
 {
 	int series[RUN_MAX_SERIES];
-	int n = table_rows(v, d, series);
+	int n = view_list_series(v, d->n_series, series);
 	int w = 0;
 	for (int c = 0; c < v->n_cols && c < TABLE_MAX_COLS; c++)
 		w += col_width(&v->cols[c], d, series, n) + (c ? 1 : 0);
@@ -109,10 +100,9 @@ void table_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 		const struct theme *t)
 {
 	int rows = getmaxy(w), cols = getmaxx(w);
-	werase(w);
 	panel_frame(w, v->title, t);
 	int series[RUN_MAX_SERIES];
-	int n = table_rows(v, d, series);
+	int n = view_list_series(v, d->n_series, series);
 	int nc = v->n_cols < TABLE_MAX_COLS ? v->n_cols : TABLE_MAX_COLS;
 	if (nc == 0)
 		return;

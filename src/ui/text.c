@@ -89,6 +89,7 @@ int text_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t attr)
 void panel_frame(WINDOW *w, const char *title, const struct theme *t)
 {
 	int cols = getmaxx(w);
+	werase(w);
 	wattrset(w, theme_attr(t, ROLE_BORDER));
 	box(w, 0, 0);
 	wattrset(w, A_NORMAL);
@@ -178,7 +179,6 @@ int text_wrap(const char *s, int width, struct text_line *lines, int max)
 void text_draw(WINDOW *w, const char *title, const char *notes, const struct theme *t)
 {
 	int rows = getmaxy(w), cols = getmaxx(w);
-	werase(w);
 	panel_frame(w, title, t);
 	int iw = cols - 4, ih = rows - 2;
 	if (iw < 1 || ih < 1 || !notes)

@@ -63,7 +63,7 @@ int text_width(const char *s);
  * ellipsis. Returns the columns written. */
 int text_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t attr);
 void text_put_wch(WINDOW *w, int y, int x, wchar_t c, attr_t attr);
-/* Border with the title in the top edge; returns nothing, never fails. */
+/* Clears the window and draws its border with the title in the top edge. */
 void panel_frame(WINDOW *w, const char *title, const struct theme *t);
 
 struct text_line {
@@ -76,6 +76,32 @@ struct text_line {
 int text_wrap(const char *s, int width, struct text_line *lines /* (max) */, int max);
 /* The notes panel; a text longer than the panel ends in an ellipsis. */
 void text_draw(WINDOW *w, const char *title, const char *notes, const struct theme *t);
+
+/* ---- views (layout.c) ---- */
+
+/* The series view v shows, in order, among the first n_series: the set
+ * bits of its series_mask. Returns how many. */
+int view_list_series(const struct view_spec *v, int n_series, int *series /* (RUN_MAX_SERIES) */);
+
+/* ---- a plot's y axis (yaxis.c) ---- */
+
+#define YAXIS_MAX_TICKS 16
+
+struct yaxis {
+	int n;
+	double tick[YAXIS_MAX_TICKS];     /* (n) top first */
+	char label[YAXIS_MAX_TICKS][24];  /* (n) */
+	int width;                        /* of the widest label, at least 1 */
+};
+
+/* The ticks of axis a on a plot `rows` high: one every other row at most,
+ * at least 2, at most max (<= YAXIS_MAX_TICKS), labelled. */
+void yaxis_ticks(struct yaxis *y, const struct axis *a, int rows, int max);
+/* The axis line in column x over rows top .. top + rows - 1, and each tick
+ * as a mark on it with its label right-aligned before it. sy: the plot's
+ * dots a row. */
+void yaxis_draw(WINDOW *w, const struct yaxis *y, const struct axis *a, int top, int x, int rows, int sy,
+		const struct theme *t);
 
 /* ---- line chart (chart.c) ---- */
 

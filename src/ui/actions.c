@@ -1,0 +1,216 @@
+/* actions.c: what the keys do. keys.c's table turns a key into an action;
+ * here an action becomes a trainer command, a change of what is on screen,
+ * or both. */
+#include <stdio.h>
+
+#include "ui/app.h"
+#include "ui/keys.h"
+
+static bool send(struct app *a, enum command_kind k, int arg, double value)
+{
+	struct op_command c = {.kind = (uint32_t)k, .arg = arg, .value = value};
+	if (trainer_command(a->tr, c))
+		return true;
+	status_msg(a, "trainer busy: key dropped", true);
+	return false;
+}
+
+/* The generation the trainer's next run will have: one past the newest the
+ * UI has seen or the trainer has started (its start may still be in the
+ * ring). Switch and restart each start exactly one run. */
+static uint32_t next_generation(struct app *a)
+{
+	uint32_t mine = a->hist.generation + 1, theirs = trainer_generation(a->tr) + 1;
+	return (int32_t)(theirs - mine) > 0 ? theirs : mine;
+}
+
+static void switch_to(struct app *a, int idx)
+{
+	if (idx < 0 || idx >= a->n || idx == a->cur)
+		return;
+	/* Read before sending: once the trainer acts, its count moves on. */
+	uint32_t gen = next_generation(a);
+	if (!send(a, CMD_SWITCH, idx, 0))
+		return;
+	a->pace_asked = -1;
+	/* Records of the old run still in the ring are dropped from here on. */
+	history_reset(&a->hist, gen);
+	panels_show(a, idx);
+}
+
+static void restart(struct app *a, bool new_seed)
+{
+	uint32_t gen = next_generation(a);
+	if (!send(a, CMD_RESTART, new_seed ? 1 : 0, 0))
+		return;
+	history_reset(&a->hist, gen);
+	panels_reset(a);
+}
+
+static const double pace_ladder[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
+#define LADDER_N ((int)(sizeof pace_ladder / sizeof pace_ladder[0]))
+
+static void pace_step(struct app *a, int dir)
+{
+	/* Keys pressed faster than the trainer answers step from what was
+	 * asked, not from the pace it still shows. */
+	double p = trainer_pace(a->tr);
+	if (a->pace_asked >= 0 && p != a->pace_asked)
+		p = a->pace_asked;
+	double next;
+	if (dir > 0) {
+		if (p <= 0)
+			return; /* already max */
+		next = 0;
+		for (int i = 0; i < LADDER_N; i++)
+			if (pace_ladder[i] > p * (1 + 1e-9)) {
+				next = pace_ladder[i];
+				break;
+			}
+	} else {
+		if (p <= 0) {
+			next = pace_ladder[LADDER_N - 1];
+		} else {
+			next = p;
+			for (int i = LADDER_N - 1; i >= 0; i--)
+				if (pace_ladder[i] < p * (1 - 1e-9)) {
+					next = pace_ladder[i];
+					break;
+				}
+		}
+	}
+	if (next != p && send(a, CMD_PACE, 0, next)) {
+		a->pace_asked = next;
+		a->hdr_dirty = true;
+	}
+}
+
+static bool has_knobs(struct app *a)
+{
+	if (a->sc[a->cur].n_knobs > 0)
+		return true;
+	status_msg(a, "this scenario has no knobs ([knobs] in its file)", false);
+	return false;
+}
+
+static void knob_select(struct app *a, int dir)
+{
+	if (!has_knobs(a))
+		return;
+	const struct scenario *sc = &a->sc[a->cur];
+	int k = (a->knob_sel[a->cur] + dir + sc->n_knobs) % sc->n_knobs;
+	a->knob_sel[a->cur] = k;
+	const struct knob *kb = &sc->knobs[k];
+	char lo[40], hi[40], msg[160];
+	scenario_knob_format(kb->values[0], lo, sizeof lo);
+	scenario_knob_format(kb->values[kb->n_values - 1], hi, sizeof hi);
+	snprintf(msg, sizeof msg, "%s: %s, %s .. %s", kb->name, kb->target, lo, hi);
+	status_msg(a, msg, false);
+}
+
+/* One step of the selected knob. The UI's copy takes the change first: a
+ * refused value never reaches the trainer, which applies the same change to
+ * its own copy and restarts (same seed). */
+static void knob_turn(struct app *a, int dir)
+{
+	if (!has_knobs(a))
+		return;
+	struct scenario *sc = &a->own[a->cur];
+	int k = a->knob_sel[a->cur];
+	const struct knob *kb = &sc->knobs[k];
+	int to = kb->current + dir;
+	char msg[SCENARIO_ERR_LEN];
+	if (to < 0 || to >= kb->n_values) {
+		char v[40];
+		scenario_knob_format(kb->values[kb->current], v, sizeof v);
+		snprintf(msg, sizeof msg, "%s is at its %s value (%s)", kb->name, dir < 0 ? "lowest" : "highest", v);
+		status_msg(a, msg, false);
+		return;
+	}
+	double value = kb->values[to];
+	static struct scenario next; /* large; the UI thread only */
+	next = *sc;
+	if (scenario_apply_knob(&next, k, value, msg, sizeof msg) != 0) {
+		status_msg(a, msg, true);
+		return;
+	}
+	uint32_t gen = next_generation(a);
+	if (!send(a, CMD_KNOB, k, value))
+		return;
+	*sc = next;
+	experiment_describe(sc, &a->desc[a->cur]);
+	history_reset(&a->hist, gen);
+	a->msg[0] = 0;
+	panels_show(a, a->cur); /* the run_desc may differ: labels, params, panels */
+}
+
+static void touch_all(struct app *a)
+{
+	touchwin(stdscr);
+	wnoutrefresh(stdscr);
+	a->all_dirty = true;
+}
+
+static void export_run(struct app *a)
+{
+	char msg[600];
+	int rc = export_csv(a->opt.export_dir, &a->sc[a->cur], app_desc(a), &a->hist, msg, sizeof msg);
+	status_msg(a, msg, rc != 0);
+}
+
+static void open_help(struct app *a)
+{
+	if (a->too_small)
+		return;
+	a->help = true;
+	help_draw_knobs(&a->theme, &a->sc[a->cur]);
+	doupdate();
+}
+
+/* Returns false when the action is to quit. */
+static bool act(struct app *a, enum ui_action what, int arg)
+{
+	switch (what) {
+	case ACT_QUIT: return false;
+	case ACT_RESIZE: panels_relayout(a); break;
+	case ACT_SCENARIO: switch_to(a, (a->cur + a->n + arg) % a->n); break;
+	case ACT_JUMP: switch_to(a, arg); break;
+	case ACT_PAUSE: send(a, CMD_PAUSE, 0, 0); break;
+	case ACT_STEP: send(a, CMD_STEP, 0, 0); break;
+	case ACT_RESTART: restart(a, arg != 0); break;
+	case ACT_PACE: pace_step(a, arg); break;
+	case ACT_KNOB_PICK: knob_select(a, arg); break;
+	case ACT_KNOB_TURN: knob_turn(a, arg); break;
+	case ACT_LOG:
+		a->flip_log = !a->flip_log;
+		panels_reset(a);
+		a->ftr_dirty = true;
+		break;
+	case ACT_NOTES:
+		a->show_text = !a->show_text;
+		panels_relayout(a);
+		break;
+	case ACT_EXPORT: export_run(a); break;
+	case ACT_HELP: open_help(a); break;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		touch_all(a);
+		break;
+	}
+	return true;
+}
+
+bool actions_key(struct app *a, int ch)
+{
+	if (a->help) {
+		/* Any key closes the help and does nothing else. */
+		a->help = false;
+		help_close();
+		touch_all(a);
+		if (ch != KEY_RESIZE)
+			return true;
+	}
+	int arg = 0;
+	const struct ui_key *k = keys_find(ch, &arg);
+	return k ? act(a, k->action, arg) : true;
+}
