@@ -125,6 +125,29 @@ double netpair_curve(struct netpair *p, const struct netpair_grid *g, const floa
 void netpair_emit_path(const struct netpair *p, const struct netpair_grid *g, struct emitter *em, uint32_t e,
 		       int series, double barrier);
 
+/* ---- a run of one pair, measured as it trains --------------------------- */
+
+/* Mode connectivity and permutation alignment: one pair of the scenario's
+ * width (nets A and B, series 0 and 1) trains to the end; its paths are
+ * measured every eval_every epochs and at the end. */
+struct netpair_run {
+	struct scenario sc;
+	struct netpair p;
+	struct netpair_grid grid;
+};
+
+/* experiment_ops.create of such a run (with the weight matching when
+ * `matching`); the error says "out of memory building the two networks". */
+int netpair_run_create(const struct scenario *sc, uint64_t seed, bool matching, enum netpair_rounding rounding,
+		       struct experiment **out, char *err, size_t errlen);
+void netpair_run_destroy(struct experiment *x);
+/* experiment_ops.step of such a run: one epoch of training, then, when
+ * due, measure(r, epoch, em) emits the paths. */
+bool netpair_run_step(struct experiment *x, struct emitter *em,
+		      void (*measure)(struct netpair_run *r, uint32_t epoch, struct emitter *em));
+
+/* ---- what the family shows ------------------------------------------------ */
+
 /* The start of a run_desc for n_series series over the scenario's epochs,
  * the first two the nets A and B (labels with their seeds, parameter
  * counts), with the path grid named grid_name, the target loss and the

@@ -4,61 +4,28 @@
  * so the class sees the barrier form while the two runs converge. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"
 
-struct connectivity {
-	struct scenario sc;
-	struct netpair p; /* net A is series 0, net B series 1 */
-	struct netpair_grid alpha;
-};
-
-static void connectivity_destroy(struct experiment *x)
+/* Net A is series 0, net B series 1; alpha 0 is B and alpha 1 is A. */
+static void connectivity_measure(struct netpair_run *r, uint32_t epoch, struct emitter *em)
 {
-	struct connectivity *m = (struct connectivity *)x;
-	if (!m)
-		return;
-	netpair_destroy(&m->p);
-	free(m);
+	double barrier = netpair_line(&r->p, &r->grid, r->p.net[1].net.params, r->p.net[0].net.params);
+	netpair_emit_path(&r->p, &r->grid, em, epoch, 0, barrier);
 }
 
 static int connectivity_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err,
 			       size_t errlen)
 {
-	struct connectivity *m = calloc(1, sizeof *m);
-	if (!m)
-		goto oom;
-	m->sc = *sc;
-	if (netpair_create(&m->p, sc, sc->model.widths[0], seed, sc->model.init_seeds[0], sc->model.init_seeds[1]) != 0)
-		goto oom;
-	netpair_grid(&m->alpha, sc->train.alpha_points, NETPAIR_ROUND_T_FIRST);
-	*out = (struct experiment *)m;
-	return 0;
-oom:
-	snprintf(err, errlen, "%s: out of memory building the two networks", sc->path);
-	connectivity_destroy((struct experiment *)m);
-	return -1;
+	return netpair_run_create(sc, seed, false, NETPAIR_ROUND_T_FIRST, out, err, errlen);
 }
 
-/* Every eval_every epochs and at the end: the loss along the line and its
- * barrier, alpha 0 at B and alpha 1 at A. */
 static bool connectivity_step(struct experiment *x, struct emitter *em)
 {
-	struct connectivity *m = (struct connectivity *)x;
-	int epoch = m->p.epoch;
-	if (epoch >= m->sc.train.epochs)
-		return false;
-	bool done = netpair_train(&m->p, em, 0);
-	bool over = done || epoch + 1 >= m->sc.train.epochs;
-	if (epoch % m->sc.train.eval_every == 0 || over) {
-		double barrier = netpair_line(&m->p, &m->alpha, m->p.net[1].net.params, m->p.net[0].net.params);
-		netpair_emit_path(&m->p, &m->alpha, em, (uint32_t)epoch, 0, barrier);
-	}
-	return !over;
+	return netpair_run_step(x, em, connectivity_measure);
 }
 
 static void connectivity_describe(const struct scenario *sc, struct run_desc *d)
@@ -128,7 +95,7 @@ const struct experiment_ops mode_connectivity_ops = {
 	.kind = "mode_connectivity",
 	.create = connectivity_create,
 	.step = connectivity_step,
-	.destroy = connectivity_destroy,
+	.destroy = netpair_run_destroy,
 	.describe = connectivity_describe,
 	.report = connectivity_report,
 };

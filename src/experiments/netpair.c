@@ -240,6 +240,51 @@ void netpair_emit_path(const struct netpair *p, const struct netpair_grid *g, st
 	emitter_put(em, e, series, MET_BARRIER, 0, barrier);
 }
 
+/* ---- a run of one pair, measured as it trains --------------------------- */
+
+void netpair_run_destroy(struct experiment *x)
+{
+	struct netpair_run *r = (struct netpair_run *)x;
+	if (!r)
+		return;
+	netpair_destroy(&r->p);
+	free(r);
+}
+
+int netpair_run_create(const struct scenario *sc, uint64_t seed, bool matching, enum netpair_rounding rounding,
+		       struct experiment **out, char *err, size_t errlen)
+{
+	struct netpair_run *r = calloc(1, sizeof *r);
+	if (!r)
+		goto oom;
+	r->sc = *sc;
+	if (netpair_create(&r->p, sc, sc->model.widths[0], seed, sc->model.init_seeds[0], sc->model.init_seeds[1]) != 0)
+		goto oom;
+	if (matching && netpair_create_matching(&r->p) != 0)
+		goto oom;
+	netpair_grid(&r->grid, sc->train.alpha_points, rounding);
+	*out = (struct experiment *)r;
+	return 0;
+oom:
+	snprintf(err, errlen, "%s: out of memory building the two networks", sc->path);
+	netpair_run_destroy((struct experiment *)r);
+	return -1;
+}
+
+bool netpair_run_step(struct experiment *x, struct emitter *em,
+		      void (*measure)(struct netpair_run *r, uint32_t epoch, struct emitter *em))
+{
+	struct netpair_run *r = (struct netpair_run *)x;
+	int epoch = r->p.epoch;
+	if (epoch >= r->sc.train.epochs)
+		return false;
+	bool done = netpair_train(&r->p, em, 0);
+	bool over = done || epoch + 1 >= r->sc.train.epochs;
+	if (epoch % r->sc.train.eval_every == 0 || over)
+		measure(r, (uint32_t)epoch, em);
+	return !over;
+}
+
 /* ---- what the family shows ------------------------------------------------ */
 
 void netpair_describe(const struct scenario *sc, struct run_desc *d, int n_series, const char *grid_name)

@@ -7,7 +7,6 @@
  * numbered. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "overparam/experiment.h"
@@ -16,66 +15,32 @@
 
 enum { SER_A, SER_B, SER_PLAIN, SER_ALIGNED, N_SERIES };
 
-struct alignment {
-	struct scenario sc;
-	struct netpair p; /* with matching */
-	struct netpair_grid alpha;
-};
-
-static void alignment_destroy(struct experiment *x)
+/* The line from b (alpha 0) to A (alpha 1), as in mode_connectivity, as
+ * `series`. */
+static void alignment_line(struct netpair_run *r, const float *b /* (n_params) */, int series, uint32_t epoch,
+			   struct emitter *em)
 {
-	struct alignment *m = (struct alignment *)x;
-	if (!m)
-		return;
-	netpair_destroy(&m->p);
-	free(m);
+	double barrier = netpair_line(&r->p, &r->grid, b, r->p.net[SER_A].net.params);
+	netpair_emit_path(&r->p, &r->grid, em, epoch, series, barrier);
+}
+
+static void alignment_measure(struct netpair_run *r, uint32_t epoch, struct emitter *em)
+{
+	alignment_line(r, r->p.net[SER_B].net.params, SER_PLAIN, epoch, em);
+	/* Matched afresh each time from the identity: the order that fits the
+	 * nets of this epoch, not a tracked one. */
+	alignment_line(r, netpair_match(&r->p), SER_ALIGNED, epoch, em);
 }
 
 static int alignment_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err,
 			    size_t errlen)
 {
-	struct alignment *m = calloc(1, sizeof *m);
-	if (!m)
-		goto oom;
-	m->sc = *sc;
-	if (netpair_create(&m->p, sc, sc->model.widths[0], seed, sc->model.init_seeds[0], sc->model.init_seeds[1]) !=
-		    0 ||
-	    netpair_create_matching(&m->p) != 0)
-		goto oom;
-	netpair_grid(&m->alpha, sc->train.alpha_points, NETPAIR_ROUND_EACH);
-	*out = (struct experiment *)m;
-	return 0;
-oom:
-	snprintf(err, errlen, "%s: out of memory building the two networks", sc->path);
-	alignment_destroy((struct experiment *)m);
-	return -1;
-}
-
-/* The line from b (alpha 0) to A (alpha 1), as in mode_connectivity, as
- * `series`. */
-static void alignment_line(struct alignment *m, const float *b /* (n_params) */, int series, uint32_t e,
-			   struct emitter *em)
-{
-	double barrier = netpair_line(&m->p, &m->alpha, b, m->p.net[SER_A].net.params);
-	netpair_emit_path(&m->p, &m->alpha, em, e, series, barrier);
+	return netpair_run_create(sc, seed, true, NETPAIR_ROUND_EACH, out, err, errlen);
 }
 
 static bool alignment_step(struct experiment *x, struct emitter *em)
 {
-	struct alignment *m = (struct alignment *)x;
-	int epoch = m->p.epoch;
-	if (epoch >= m->sc.train.epochs)
-		return false;
-	bool done = netpair_train(&m->p, em, SER_A);
-	bool over = done || epoch + 1 >= m->sc.train.epochs;
-	if (epoch % m->sc.train.eval_every == 0 || over) {
-		uint32_t e = (uint32_t)epoch;
-		alignment_line(m, m->p.net[SER_B].net.params, SER_PLAIN, e, em);
-		/* Matched afresh each time from the identity: the order that
-		 * fits the nets of this epoch, not a tracked one. */
-		alignment_line(m, netpair_match(&m->p), SER_ALIGNED, e, em);
-	}
-	return !over;
+	return netpair_run_step(x, em, alignment_measure);
 }
 
 static void alignment_describe(const struct scenario *sc, struct run_desc *d)
@@ -129,7 +94,7 @@ const struct experiment_ops permutation_alignment_ops = {
 	.kind = "permutation_alignment",
 	.create = alignment_create,
 	.step = alignment_step,
-	.destroy = alignment_destroy,
+	.destroy = netpair_run_destroy,
 	.describe = alignment_describe,
 	.report = alignment_report,
 };
