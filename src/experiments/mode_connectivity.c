@@ -4,7 +4,6 @@
  * so the class sees the barrier form while the two runs converge. */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "overparam/experiment.h"
 #include "overparam/history.h"

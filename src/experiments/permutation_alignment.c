@@ -7,7 +7,6 @@
  * numbered. */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "overparam/experiment.h"
 #include "overparam/history.h"
