@@ -130,21 +130,31 @@ void netpair_emit_path(const struct netpair *p, const struct netpair_grid *g, st
 /* Mode connectivity and permutation alignment: one pair of the scenario's
  * width (nets A and B, series 0 and 1) trains to the end; its paths are
  * measured every eval_every epochs and at the end. */
+struct netpair_run;
+
+/* What tells such runs apart. */
+struct netpair_measure {
+	bool matching; /* build the weight matching (netpair_match) */
+	enum netpair_rounding rounding;
+	/* emits the paths at this epoch */
+	void (*measure)(struct netpair_run *r, uint32_t epoch, struct emitter *em);
+};
+
 struct netpair_run {
 	struct scenario sc;
 	struct netpair p;
 	struct netpair_grid grid;
+	const struct netpair_measure *how;
 };
 
-/* experiment_ops.create of such a run (with the weight matching when
- * `matching`); the error says "out of memory building the two networks". */
-int netpair_run_create(const struct scenario *sc, uint64_t seed, bool matching, enum netpair_rounding rounding,
+/* experiment_ops.create of such a run; the error says "out of memory
+ * building the two networks". */
+int netpair_run_create(const struct scenario *sc, uint64_t seed, const struct netpair_measure *how,
 		       struct experiment **out, char *err, size_t errlen);
 void netpair_run_destroy(struct experiment *x);
 /* experiment_ops.step of such a run: one epoch of training, then, when
- * due, measure(r, epoch, em) emits the paths. */
-bool netpair_run_step(struct experiment *x, struct emitter *em,
-		      void (*measure)(struct netpair_run *r, uint32_t epoch, struct emitter *em));
+ * due, the measurement. */
+bool netpair_run_step(struct experiment *x, struct emitter *em);
 
 /* ---- what the family shows ------------------------------------------------ */
 

@@ -108,11 +108,13 @@ static void barrier_width_describe(const struct scenario *sc, struct run_desc *d
 		.hline = NAN,
 		.weight = 3,
 	};
-	d->views[d->n_views++] = netpair_bars_view("Barrier after matching", MET_PAIR_BARRIER, MET_COUNT, 1u << SER_ALIGNED);
+	d->views[d->n_views++] =
+		netpair_bars_view("Barrier after matching", MET_PAIR_BARRIER, MET_COUNT, 1u << SER_ALIGNED);
 	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
 }
 
-static void barrier_width_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+static void barrier_width_report(const struct scenario *sc, const struct run_desc *d, const struct history *h,
+				 FILE *out)
 {
 	int repeats = sc->train.repeats > 0 ? sc->train.repeats : 1;
 	netpair_report_head(sc, out);

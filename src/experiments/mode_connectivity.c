@@ -19,12 +19,11 @@ static void connectivity_measure(struct netpair_run *r, uint32_t epoch, struct e
 static int connectivity_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err,
 			       size_t errlen)
 {
-	return netpair_run_create(sc, seed, false, NETPAIR_ROUND_T_FIRST, out, err, errlen);
-}
-
-static bool connectivity_step(struct experiment *x, struct emitter *em)
-{
-	return netpair_run_step(x, em, connectivity_measure);
+	static const struct netpair_measure how = {
+		.rounding = NETPAIR_ROUND_T_FIRST,
+		.measure = connectivity_measure,
+	};
+	return netpair_run_create(sc, seed, &how, out, err, errlen);
 }
 
 static void connectivity_describe(const struct scenario *sc, struct run_desc *d)
@@ -93,7 +92,7 @@ static void connectivity_report(const struct scenario *sc, const struct run_desc
 const struct experiment_ops mode_connectivity_ops = {
 	.kind = "mode_connectivity",
 	.create = connectivity_create,
-	.step = connectivity_step,
+	.step = netpair_run_step,
 	.destroy = netpair_run_destroy,
 	.describe = connectivity_describe,
 	.report = connectivity_report,

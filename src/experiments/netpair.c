@@ -251,18 +251,19 @@ void netpair_run_destroy(struct experiment *x)
 	free(r);
 }
 
-int netpair_run_create(const struct scenario *sc, uint64_t seed, bool matching, enum netpair_rounding rounding,
+int netpair_run_create(const struct scenario *sc, uint64_t seed, const struct netpair_measure *how,
 		       struct experiment **out, char *err, size_t errlen)
 {
 	struct netpair_run *r = calloc(1, sizeof *r);
 	if (!r)
 		goto oom;
 	r->sc = *sc;
+	r->how = how;
 	if (netpair_create(&r->p, sc, sc->model.widths[0], seed, sc->model.init_seeds[0], sc->model.init_seeds[1]) != 0)
 		goto oom;
-	if (matching && netpair_create_matching(&r->p) != 0)
+	if (how->matching && netpair_create_matching(&r->p) != 0)
 		goto oom;
-	netpair_grid(&r->grid, sc->train.alpha_points, rounding);
+	netpair_grid(&r->grid, sc->train.alpha_points, how->rounding);
 	*out = (struct experiment *)r;
 	return 0;
 oom:
@@ -271,8 +272,7 @@ oom:
 	return -1;
 }
 
-bool netpair_run_step(struct experiment *x, struct emitter *em,
-		      void (*measure)(struct netpair_run *r, uint32_t epoch, struct emitter *em))
+bool netpair_run_step(struct experiment *x, struct emitter *em)
 {
 	struct netpair_run *r = (struct netpair_run *)x;
 	int epoch = r->p.epoch;
@@ -281,7 +281,7 @@ bool netpair_run_step(struct experiment *x, struct emitter *em,
 	bool done = netpair_train(&r->p, em, 0);
 	bool over = done || epoch + 1 >= r->sc.train.epochs;
 	if (epoch % r->sc.train.eval_every == 0 || over)
-		measure(r, (uint32_t)epoch, em);
+		r->how->measure(r, (uint32_t)epoch, em);
 	return !over;
 }
 

@@ -34,12 +34,12 @@ static void alignment_measure(struct netpair_run *r, uint32_t epoch, struct emit
 static int alignment_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err,
 			    size_t errlen)
 {
-	return netpair_run_create(sc, seed, true, NETPAIR_ROUND_EACH, out, err, errlen);
-}
-
-static bool alignment_step(struct experiment *x, struct emitter *em)
-{
-	return netpair_run_step(x, em, alignment_measure);
+	static const struct netpair_measure how = {
+		.matching = true,
+		.rounding = NETPAIR_ROUND_EACH,
+		.measure = alignment_measure,
+	};
+	return netpair_run_create(sc, seed, &how, out, err, errlen);
 }
 
 static void alignment_describe(const struct scenario *sc, struct run_desc *d)
@@ -92,7 +92,7 @@ static void alignment_report(const struct scenario *sc, const struct run_desc *d
 const struct experiment_ops permutation_alignment_ops = {
 	.kind = "permutation_alignment",
 	.create = alignment_create,
-	.step = alignment_step,
+	.step = netpair_run_step,
 	.destroy = netpair_run_destroy,
 	.describe = alignment_describe,
 	.report = alignment_report,
