@@ -127,12 +127,9 @@ void netpair_emit_path(const struct netpair *p, const struct netpair_grid *g, st
 
 /* ---- a run of one pair, measured as it trains --------------------------- */
 
-/* Mode connectivity and permutation alignment: one pair of the scenario's
- * width (nets A and B, series 0 and 1) trains to the end; its paths are
- * measured every eval_every epochs and at the end. */
 struct netpair_run;
 
-/* What tells such runs apart. */
+/* What tells one run of a pair (below) from another. */
 struct netpair_measure {
 	bool matching; /* build the weight matching (netpair_match) */
 	enum netpair_rounding rounding;
@@ -140,6 +137,9 @@ struct netpair_measure {
 	void (*measure)(struct netpair_run *r, uint32_t epoch, struct emitter *em);
 };
 
+/* Mode connectivity and permutation alignment: one pair of the scenario's
+ * width (nets A and B, series 0 and 1) trains to the end; its paths are
+ * measured every eval_every epochs and at the end. */
 struct netpair_run {
 	struct scenario sc;
 	struct netpair p;
