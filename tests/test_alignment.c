@@ -285,6 +285,51 @@ static void test_barrier_by_hand(void **state)
 	assert_true(isnan(netpair_barrier(t, nan, 3)));
 }
 
+/* One NaN rule for the whole family: a NaN anywhere on the path, the
+ * middle included, leaves it with no barrier height. (mode_connectivity's
+ * own copy returned 0 for {0.1, NaN, 0.1}: the finite excess after the NaN
+ * overwrote it, and a path that was never measured read as flat.) */
+static void test_barrier_nan_in_the_middle(void **state)
+{
+	(void)state;
+	const double t3[3] = {0, 0.5, 1};
+	const double mid[3] = {0.1, NAN, 0.1};
+	assert_true(isnan(netpair_barrier(t3, mid, 3)));
+	const double t5[5] = {0, 0.25, 0.5, 0.75, 1};
+	const double after_peak[5] = {0.1, 5, NAN, 0.2, 0.1};
+	const double before_peak[5] = {0.1, NAN, 5, 0.2, 0.1};
+	assert_true(isnan(netpair_barrier(t5, after_peak, 5)));
+	assert_true(isnan(netpair_barrier(t5, before_peak, 5)));
+	const double first[3] = {NAN, 0.1, 0.1}, last[3] = {0.1, 0.1, NAN};
+	assert_true(isnan(netpair_barrier(t3, first, 3)));
+	assert_true(isnan(netpair_barrier(t3, last, 3)));
+	const double flat[3] = {0.1, 0.1, 0.1};
+	assert_true(netpair_barrier(t3, flat, 3) == 0);
+}
+
+/* One grid: t = i / (n - 1) with exact ends, and the straight line's
+ * weights rounded the way each experiment always has. */
+static void test_grid_and_its_rounding(void **state)
+{
+	(void)state;
+	struct netpair_grid each, t_first;
+	netpair_grid(&each, 21, NETPAIR_ROUND_EACH);
+	netpair_grid(&t_first, 21, NETPAIR_ROUND_T_FIRST);
+	assert_int_equal(each.n, 21);
+	int differ = 0;
+	for (int i = 0; i < 21; i++) {
+		double t = (double)i / 20;
+		assert_true(each.t[i] == t && t_first.t[i] == t);
+		assert_true(each.w_to[i] == (float)t && t_first.w_to[i] == (float)t);
+		assert_true(each.w_from[i] == (float)(1 - t));
+		assert_true(t_first.w_from[i] == 1.0f - (float)t);
+		differ += each.w_from[i] != t_first.w_from[i];
+	}
+	assert_true(each.w_from[0] == 1 && each.w_to[0] == 0 && each.w_from[20] == 0 && each.w_to[20] == 1);
+	/* why the grid carries the rounding: at 21 points they disagree */
+	assert_true(differ > 0);
+}
+
 /* Bezier with the bend at the midpoint is the straight line; its ends are
  * the nets; the bend's gradient 2t(1-t) dL/dphi matches central differences
  * of L(phi(t)) along a random direction of theta_c. */
@@ -444,6 +489,35 @@ static void test_shipped_alignment_lowers_the_barrier(void **state)
 	}
 }
 
+/* Every experiment of the family reports as barrier netpair_barrier of
+ * the path it reports: mode connectivity's line included. */
+static void test_shipped_barriers_follow_the_one_rule(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *path;
+		int series[2];
+	} runs[] = {
+		{"scenarios/02-mode-connectivity.ini", {0, -1}},
+		{"scenarios/07-permutation-alignment.ini", {2, 3}},
+	};
+	for (size_t k = 0; k < sizeof runs / sizeof *runs; k++) {
+		struct scenario sc;
+		load(runs[k].path, &sc);
+		struct run r;
+		run_scenario(&sc, sc.seed, &r);
+		for (int j = 0; j < 2 && runs[k].series[j] >= 0; j++) {
+			int s = runs[k].series[j];
+			const double *g = history_grid(&r.h, s, MET_INTERP_LOSS);
+			assert_non_null(g);
+			double barrier = netpair_barrier(r.d.grid_x, g, r.d.n_grid);
+			assert_true(isfinite(barrier));
+			assert_true(r.h.last[s][MET_BARRIER] == barrier);
+		}
+		history_free(&r.h);
+	}
+}
+
 static void test_shipped_curve_beats_the_line(void **state)
 {
 	(void)state;
@@ -509,9 +583,12 @@ int main(void)
 		cmocka_unit_test(test_align_undoes_a_shuffle),
 		cmocka_unit_test(test_align_keeps_the_function),
 		cmocka_unit_test(test_barrier_by_hand),
+		cmocka_unit_test(test_barrier_nan_in_the_middle),
+		cmocka_unit_test(test_grid_and_its_rounding),
 		cmocka_unit_test(test_paths_and_bend_gradient),
 		cmocka_unit_test(test_shipped_alignment_keeps_the_function),
 		cmocka_unit_test(test_shipped_alignment_lowers_the_barrier),
+		cmocka_unit_test(test_shipped_barriers_follow_the_one_rule),
 		cmocka_unit_test(test_shipped_curve_beats_the_line),
 		cmocka_unit_test(test_shipped_matched_barrier_falls_with_width),
 	};

@@ -80,6 +80,12 @@ struct view_spec {
 	int n_cols;
 	struct table_col cols[TABLE_MAX_COLS];
 	int weight;             /* relative share of the screen (height) */
+	/* BARS: a bar's status, shown by its colour (or its fill without
+	 * colour): low below bar_levels[0], medium below bar_levels[1], else
+	 * high. The legend names the three bar_labels[0..2]; with no labels,
+	 * no legend. */
+	double bar_levels[2];
+	const char *bar_labels[3];
 };
 
 /* What a scenario's run will look like, derived from the scenario alone, so

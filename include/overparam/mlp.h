@@ -43,6 +43,10 @@ int mlp_row_stride(int n);
 
 /* Parameter count of a net with these layer sizes (weights and biases). */
 size_t mlp_count_params(const int *dims /* (n_layers + 1) */, int n_layers);
+/* Layer sizes of a net with `depth` hidden layers of `width` units:
+ * {in, width, ..., width, out}. Returns the number of affine layers,
+ * depth + 1. */
+int mlp_layer_dims(int *dims /* (depth + 2) */, int in, int depth, int width, int out);
 /* Bytes mlp_create would allocate for this shape and batch size. */
 size_t mlp_bytes(const int *dims /* (n_layers + 1) */, int n_layers, int batch_cap);
 

@@ -9,102 +9,71 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "overparam/align.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"
 
 enum { SER_PLAIN, SER_ALIGNED, N_SERIES };
 
-struct width_pair {
-	struct netpair p;
-	struct align al;
-	struct mlp aligned; /* B with its units in A's order */
-};
-
 struct barrier_width {
 	struct scenario sc;
 	uint64_t seed;
-	struct width_pair w[SCENARIO_MAX_WIDTHS];
-	int next; /* the width the next step trains */
-	int n_alpha;
-	double alpha[SCENARIO_MAX_ALPHA];
-	double loss[SCENARIO_MAX_ALPHA];
+	struct netpair pair[SCENARIO_MAX_WIDTHS]; /* one a width, with matching */
+	int next;                                 /* the width the next step trains */
+	struct netpair_grid alpha;
 };
 
-static void bw_alphas(const struct scenario *sc, double *alpha /* (alpha_points) */)
-{
-	int k = sc->train.alpha_points;
-	for (int i = 0; i < k; i++)
-		alpha[i] = (double)i / (k - 1);
-}
-
-static void bw_destroy(struct experiment *x)
+static void barrier_width_destroy(struct experiment *x)
 {
 	struct barrier_width *m = (struct barrier_width *)x;
 	if (!m)
 		return;
-	for (int k = 0; k < SCENARIO_MAX_WIDTHS; k++) {
-		netpair_destroy(&m->w[k].p);
-		align_destroy(&m->w[k].al);
-		mlp_destroy(&m->w[k].aligned);
-	}
+	for (int k = 0; k < SCENARIO_MAX_WIDTHS; k++)
+		netpair_destroy(&m->pair[k]);
 	free(m);
 }
 
-static int bw_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
+static int barrier_width_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err,
+				size_t errlen)
 {
 	struct barrier_width *m = calloc(1, sizeof *m);
 	if (!m)
 		goto oom;
 	m->sc = *sc;
 	m->seed = seed;
-	for (int k = 0; k < sc->model.n_widths; k++) {
-		struct width_pair *w = &m->w[k];
-		if (netpair_create(&w->p, sc, sc->model.widths[k], seed, sc->model.init_seeds[0],
+	for (int k = 0; k < sc->model.n_widths; k++)
+		if (netpair_create(&m->pair[k], sc, sc->model.widths[k], seed, sc->model.init_seeds[0],
 				   sc->model.init_seeds[1]) != 0 ||
-		    align_create(&w->al, &w->p.mix) != 0 ||
-		    mlp_create(&w->aligned, w->p.mix.dims, w->p.mix.n_layers, 1) != 0)
+		    netpair_create_matching(&m->pair[k]) != 0)
 			goto oom;
-	}
-	m->n_alpha = sc->train.alpha_points;
-	bw_alphas(sc, m->alpha);
+	netpair_grid(&m->alpha, sc->train.alpha_points, NETPAIR_ROUND_EACH);
 	*out = (struct experiment *)m;
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory building the networks", sc->path);
-	bw_destroy((struct experiment *)m);
+	barrier_width_destroy((struct experiment *)m);
 	return -1;
 }
 
-/* Barrier on the straight line from b (alpha 0) to a (alpha 1). */
-static double bw_barrier(struct barrier_width *m, struct netpair *p, const float *a, const float *b)
-{
-	for (int i = 0; i < m->n_alpha; i++)
-		m->loss[i] = netpair_line_loss(p, b, a, m->alpha[i]);
-	return netpair_barrier(m->alpha, m->loss, m->n_alpha);
-}
-
-static bool bw_step(struct experiment *x, struct emitter *em)
+static bool barrier_width_step(struct experiment *x, struct emitter *em)
 {
 	struct barrier_width *m = (struct barrier_width *)x;
 	int k = m->next;
 	if (k >= m->sc.model.n_widths)
 		return false;
-	struct width_pair *w = &m->w[k];
+	struct netpair *p = &m->pair[k];
 	int repeats = m->sc.train.repeats > 0 ? m->sc.train.repeats : 1;
 	double plain = 0, aligned = 0, reached = 0;
 	for (int r = 0; r < repeats; r++) {
-		netpair_reset(&w->p, &m->sc, m->seed, m->sc.model.init_seeds[0] + 2 * (uint64_t)r,
+		netpair_reset(p, &m->sc, m->seed, m->sc.model.init_seeds[0] + 2 * (uint64_t)r,
 			      m->sc.model.init_seeds[1] + 2 * (uint64_t)r);
-		while (!netpair_train(&w->p, NULL, 0) && w->p.epoch < m->sc.train.epochs)
+		while (!netpair_train(p, NULL, 0) && p->epoch < m->sc.train.epochs)
 			;
-		const float *a = w->p.net[0].net.params;
-		plain += bw_barrier(m, &w->p, a, w->p.net[1].net.params);
-		align_match(&w->al, &w->p.net[0].net, &w->p.net[1].net);
-		align_apply(&w->al, &w->p.net[1].net, &w->aligned);
-		aligned += bw_barrier(m, &w->p, a, w->aligned.params);
-		reached += w->p.net[0].stopped_at >= 0 && w->p.net[1].stopped_at >= 0;
+		/* the line from B (alpha 0) to A (alpha 1), then from B matched to A */
+		const float *a = p->net[0].net.params;
+		plain += netpair_line(p, &m->alpha, p->net[1].net.params, a);
+		aligned += netpair_line(p, &m->alpha, netpair_match(p), a);
+		reached += p->net[0].stopped_at >= 0 && p->net[1].stopped_at >= 0;
 	}
 	uint32_t e = (uint32_t)k;
 	emitter_put(em, e, SER_PLAIN, MET_PAIR_BARRIER, (uint32_t)k, plain / repeats);
@@ -115,7 +84,7 @@ static bool bw_step(struct experiment *x, struct emitter *em)
 	return m->next < m->sc.model.n_widths;
 }
 
-static void bw_describe(const struct scenario *sc, struct run_desc *d)
+static void barrier_width_describe(const struct scenario *sc, struct run_desc *d)
 {
 	memset(d, 0, sizeof *d);
 	d->planned_epochs = sc->model.n_widths;
@@ -139,23 +108,17 @@ static void bw_describe(const struct scenario *sc, struct run_desc *d)
 		.hline = NAN,
 		.weight = 3,
 	};
-	d->views[d->n_views++] = (struct view_spec){
-		.kind = VIEW_BARS,
-		.title = "Barrier after matching",
-		.n_metrics = 1,
-		.metrics = {MET_PAIR_BARRIER},
-		.series_mask = 1u << SER_ALIGNED,
-		.weight = 2,
-	};
+	d->views[d->n_views++] =
+		netpair_bars_view("Barrier after matching", MET_PAIR_BARRIER, MET_COUNT, 1u << SER_ALIGNED);
 	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
 }
 
-static void bw_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+static void barrier_width_report(const struct scenario *sc, const struct run_desc *d, const struct history *h,
+				 FILE *out)
 {
 	int repeats = sc->train.repeats > 0 ? sc->train.repeats : 1;
-	fprintf(out, "%s\n", sc->title);
-	fprintf(out, "training samples %d, input dim %d, depth %d; %d pair%s of nets per width, trained to loss < %g\n",
-		sc->data.samples, sc->data.dim, sc->model.depth, repeats, repeats == 1 ? "" : "s",
+	netpair_report_head(sc, out);
+	fprintf(out, "; %d pair%s of nets per width, trained to loss < %g\n", repeats, repeats == 1 ? "" : "s",
 		sc->train.target_loss);
 	const double *plain = history_grid(h, SER_PLAIN, MET_PAIR_BARRIER);
 	const double *aligned = history_grid(h, SER_ALIGNED, MET_PAIR_BARRIER);
@@ -188,10 +151,10 @@ static const enum metric emitted[] = {MET_PAIR_BARRIER, MET_PAIR_REACHED};
 
 const struct experiment_ops barrier_width_ops = {
 	.kind = "barrier_width",
-	.create = bw_create,
-	.step = bw_step,
-	.destroy = bw_destroy,
-	.describe = bw_describe,
-	.report = bw_report,
+	.create = barrier_width_create,
+	.step = barrier_width_step,
+	.destroy = barrier_width_destroy,
+	.describe = barrier_width_describe,
+	.report = barrier_width_report,
 	EXPERIMENT_METRICS(emitted),
 };

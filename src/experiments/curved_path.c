@@ -10,7 +10,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <cblas.h>
 
@@ -23,7 +22,7 @@
 enum { SER_A, SER_B, SER_LINE, SER_CURVE, N_SERIES };
 enum { STREAM_T = 2000 }; /* the t draws: apart from data (0) and nets (1000 + seed) */
 
-struct curved {
+struct curved_path {
 	struct scenario sc;
 	struct netpair p;
 	float *bend;      /* (n_params) theta_c */
@@ -32,21 +31,12 @@ struct curved {
 	struct rng r;
 	int bend_from;    /* epoch the bend began training, -1 before */
 	int bend_steps;   /* steps taken on theta_c */
-	int n_t;
-	double t[SCENARIO_MAX_ALPHA];
-	double loss[SCENARIO_MAX_ALPHA];
+	struct netpair_grid t;
 };
 
-static void cp_ts(const struct scenario *sc, double *t /* (alpha_points) */)
+static void curve_destroy(struct experiment *x)
 {
-	int k = sc->train.alpha_points;
-	for (int i = 0; i < k; i++)
-		t[i] = (double)i / (k - 1);
-}
-
-static void cp_destroy(struct experiment *x)
-{
-	struct curved *m = (struct curved *)x;
+	struct curved_path *m = (struct curved_path *)x;
 	if (!m)
 		return;
 	netpair_destroy(&m->p);
@@ -56,9 +46,9 @@ static void cp_destroy(struct experiment *x)
 	free(m);
 }
 
-static int cp_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
+static int curve_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
 {
-	struct curved *m = calloc(1, sizeof *m);
+	struct curved_path *m = calloc(1, sizeof *m);
 	if (!m)
 		goto oom;
 	m->sc = *sc;
@@ -71,18 +61,17 @@ static int cp_create(const struct scenario *sc, uint64_t seed, struct experiment
 		goto oom;
 	rng_seed(&m->r, seed, STREAM_T);
 	m->bend_from = -1;
-	m->n_t = sc->train.alpha_points;
-	cp_ts(sc, m->t);
+	netpair_grid(&m->t, sc->train.alpha_points, NETPAIR_ROUND_EACH);
 	*out = (struct experiment *)m;
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory building the two networks and the bend", sc->path);
-	cp_destroy((struct experiment *)m);
+	curve_destroy((struct experiment *)m);
 	return -1;
 }
 
 /* theta_c = (A + B) / 2: the Bezier curve through it is the straight line. */
-static void cp_bend_midpoint(struct curved *m)
+static void bend_midpoint(struct curved_path *m)
 {
 	int np = (int)m->p.mix.n_params;
 	cblas_scopy(np, m->p.net[SER_A].net.params, 1, m->bend, 1);
@@ -91,7 +80,7 @@ static void cp_bend_midpoint(struct curved *m)
 }
 
 /* One step on theta_c at a random t. */
-static double cp_bend_step(struct curved *m)
+static double bend_step(struct curved_path *m)
 {
 	const float *a = m->p.net[SER_A].net.params, *b = m->p.net[SER_B].net.params;
 	double t = rng_uniform(&m->r);
@@ -105,24 +94,18 @@ static double cp_bend_step(struct curved *m)
 }
 
 /* Loss along both paths at every t, and each path's barrier. */
-static void cp_measure(struct curved *m, uint32_t e, struct emitter *em)
+static void curve_measure(struct curved_path *m, uint32_t e, struct emitter *em)
 {
 	const float *a = m->p.net[SER_A].net.params, *b = m->p.net[SER_B].net.params;
-	for (int i = 0; i < m->n_t; i++) {
-		m->loss[i] = netpair_line_loss(&m->p, a, b, m->t[i]);
-		emitter_put(em, e, SER_LINE, MET_INTERP_LOSS, (uint32_t)i, m->loss[i]);
-	}
-	emitter_put(em, e, SER_LINE, MET_BARRIER, 0, netpair_barrier(m->t, m->loss, m->n_t));
-	for (int i = 0; i < m->n_t; i++) {
-		m->loss[i] = netpair_bezier_loss(&m->p, a, m->bend, b, m->t[i], false);
-		emitter_put(em, e, SER_CURVE, MET_INTERP_LOSS, (uint32_t)i, m->loss[i]);
-	}
-	emitter_put(em, e, SER_CURVE, MET_BARRIER, 0, netpair_barrier(m->t, m->loss, m->n_t));
+	double line = netpair_line(&m->p, &m->t, a, b);
+	netpair_emit_path(&m->p, &m->t, em, e, SER_LINE, line);
+	double curve = netpair_curve(&m->p, &m->t, a, m->bend, b);
+	netpair_emit_path(&m->p, &m->t, em, e, SER_CURVE, curve);
 }
 
-static bool cp_step(struct experiment *x, struct emitter *em)
+static bool curve_step(struct experiment *x, struct emitter *em)
 {
-	struct curved *m = (struct curved *)x;
+	struct curved_path *m = (struct curved_path *)x;
 	int total = m->sc.train.epochs;
 	/* the epochs of both phases count on one axis */
 	int epoch = m->bend_from < 0 ? m->p.epoch : m->bend_from + m->bend_steps;
@@ -133,11 +116,11 @@ static bool cp_step(struct experiment *x, struct emitter *em)
 		/* The bend starts at the trained ends' midpoint (and stays there
 		 * if the ends never both reach the target). */
 		if (done || epoch + 1 >= total)
-			cp_bend_midpoint(m);
+			bend_midpoint(m);
 		if (done)
 			m->bend_from = epoch + 1;
 	} else {
-		double loss = cp_bend_step(m);
+		double loss = bend_step(m);
 		m->bend_steps++;
 		emitter_put(em, (uint32_t)epoch, SER_CURVE, MET_TRAIN_LOSS, 0, loss);
 	}
@@ -146,29 +129,16 @@ static bool cp_step(struct experiment *x, struct emitter *em)
 	 * nets' line would set the chart's scale), then every eval_every. */
 	bool bending = m->bend_from >= 0;
 	if ((bending && (epoch % m->sc.train.eval_every == 0 || epoch + 1 == m->bend_from)) || over)
-		cp_measure(m, (uint32_t)epoch, em);
+		curve_measure(m, (uint32_t)epoch, em);
 	return !over;
 }
 
-static void cp_describe(const struct scenario *sc, struct run_desc *d)
+static void curve_describe(const struct scenario *sc, struct run_desc *d)
 {
-	memset(d, 0, sizeof *d);
-	d->planned_epochs = sc->train.epochs;
-	d->n_series = N_SERIES;
-	long params = netpair_params(sc, sc->model.widths[0]);
-	for (int k = 0; k < 2; k++)
-		snprintf(d->series_label[k], sizeof d->series_label[k], "net %c (seed %llu)", 'A' + k,
-			 (unsigned long long)sc->model.init_seeds[k]);
+	netpair_describe(sc, d, N_SERIES, "t");
 	snprintf(d->series_label[SER_LINE], sizeof d->series_label[SER_LINE], "straight line");
 	snprintf(d->series_label[SER_CURVE], sizeof d->series_label[SER_CURVE], "Bezier curve");
-	d->series_params[SER_A] = d->series_params[SER_B] = params;
-	d->series_params[SER_LINE] = 0;
-	d->series_params[SER_CURVE] = params; /* the bend is one more net's worth */
-	d->n_grid = sc->train.alpha_points;
-	d->grid_name = "t";
-	cp_ts(sc, d->grid_x);
-	d->threshold = sc->train.target_loss > 0 ? sc->train.target_loss : NAN;
-	d->noise_floor = sc->data.noise > 0 ? sc->data.noise * sc->data.noise : NAN;
+	d->series_params[SER_CURVE] = d->series_params[SER_A]; /* the bend is one more net's worth */
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
 		.title = "Loss along each path",
@@ -214,19 +184,9 @@ static double grid_max(const double *g /* (n) */, int n)
 	return g ? mx : NAN;
 }
 
-static void cp_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+static void curve_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
 {
-	fprintf(out, "%s\n", sc->title);
-	fprintf(out, "training samples %d, input dim %d, depth %d, width %d: %ld parameters per net\n", sc->data.samples,
-		sc->data.dim, sc->model.depth, sc->model.widths[0], d->series_params[0]);
-	for (int k = 0; k < 2; k++) {
-		char stop[48] = "did not reach the target";
-		if (h->seen[k][MET_CONVERGED])
-			snprintf(stop, sizeof stop, "stopped at epoch %.0f", h->last[k][MET_CONVERGED]);
-		if (h->diverged[k])
-			snprintf(stop, sizeof stop, "diverged");
-		fprintf(out, "%s final loss %.3e, %s\n", d->series_label[k], h->last[k][MET_TRAIN_LOSS], stop);
-	}
+	netpair_report_nets(sc, d, h, out);
 	const double *line = history_grid(h, SER_LINE, MET_INTERP_LOSS);
 	const double *curve = history_grid(h, SER_CURVE, MET_INTERP_LOSS);
 	bool bent = h->seen[SER_CURVE][MET_TRAIN_LOSS];
@@ -253,10 +213,10 @@ static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGE
 
 const struct experiment_ops curved_path_ops = {
 	.kind = "curved_path",
-	.create = cp_create,
-	.step = cp_step,
-	.destroy = cp_destroy,
-	.describe = cp_describe,
-	.report = cp_report,
+	.create = curve_create,
+	.step = curve_step,
+	.destroy = curve_destroy,
+	.describe = curve_describe,
+	.report = curve_report,
 	EXPERIMENT_METRICS(emitted),
 };

@@ -92,15 +92,6 @@ double lottery_fraction_kept(const int *dims, int n_layers, double frac, int rou
 
 /* ---- the experiment ----------------------------------------------------- */
 
-static int lt_dims(const struct scenario *sc, int *dims /* (depth + 2) */)
-{
-	dims[0] = sc->data.dim;
-	for (int l = 1; l <= sc->model.depth; l++)
-		dims[l] = sc->model.widths[0];
-	dims[sc->model.depth + 1] = 1;
-	return sc->model.depth + 1;
-}
-
 static void lt_destroy(struct experiment *x)
 {
 	struct lottery *t = (struct lottery *)x;
@@ -208,7 +199,7 @@ static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment
 	if (!t->X || !t->y || !t->X_test || !t->y_test || make_data(t, seed) != 0)
 		goto oom;
 	int dims[MLP_MAX_LAYERS + 1];
-	int layers = lt_dims(sc, dims);
+	int layers = mlp_layer_dims(dims, sc->data.dim, sc->model.depth, sc->model.widths[0], 1);
 	int batch = t->n > t->n_test ? t->n : t->n_test;
 	for (int s = 0; s < 2; s++) {
 		if (mlp_create(&t->nets[s].net, dims, layers, batch) != 0 ||
@@ -339,7 +330,7 @@ static void lt_describe(const struct scenario *sc, struct run_desc *d)
 	snprintf(d->series_label[TICKET], sizeof d->series_label[TICKET], "winning ticket");
 	snprintf(d->series_label[REINIT], sizeof d->series_label[REINIT], "random reinit");
 	int dims[MLP_MAX_LAYERS + 1];
-	int layers = lt_dims(sc, dims);
+	int layers = mlp_layer_dims(dims, sc->data.dim, sc->model.depth, sc->model.widths[0], 1);
 	d->series_params[TICKET] = d->series_params[REINIT] = (long)mlp_count_params(dims, layers);
 	d->n_grid = sc->train.rounds + 1 < RUN_MAX_GRID ? sc->train.rounds + 1 : RUN_MAX_GRID;
 	for (int i = 0; i < d->n_grid; i++)

@@ -81,6 +81,15 @@ size_t mlp_count_params(const int *dims /* (n_layers + 1) */, int n_layers)
 	return n;
 }
 
+int mlp_layer_dims(int *dims /* (depth + 2) */, int in, int depth, int width, int out)
+{
+	dims[0] = in;
+	for (int l = 1; l <= depth; l++)
+		dims[l] = width;
+	dims[depth + 1] = out;
+	return depth + 1;
+}
+
 size_t mlp_bytes(const int *dims /* (n_layers + 1) */, int n_layers, int batch_cap)
 {
 	struct mlp_sizes s;

@@ -1,6 +1,6 @@
 /* bars.c: the loss at each point of the interpolation grid as vertical
- * bars, coloured (or, in monochrome, filled) by the seed's status: low loss
- * below 0.01, medium below 0.1, else the barrier. */
+ * bars, coloured (or, in monochrome, filled) by status: low, medium or high
+ * (the barrier) by the levels the view sets (bar_levels, bar_labels). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,13 +14,13 @@ void bars_reset(struct bars *b)
 	axis_clear(&b->y, false);
 }
 
-enum ui_role bars_role(double loss)
+static enum ui_role bar_role(const struct view_spec *v, double loss)
 {
 	if (!isfinite(loss))
 		return ROLE_BAD;
-	if (loss < 0.01)
+	if (loss < v->bar_levels[0])
 		return ROLE_LOW;
-	if (loss < 0.1)
+	if (loss < v->bar_levels[1])
 		return ROLE_MEDIUM;
 	return ROLE_HIGH;
 }
@@ -38,10 +38,9 @@ static wchar_t fill_glyph(const struct theme *t, enum ui_role r)
 	}
 }
 
-static void draw_bar(WINDOW *w, const struct theme *t, double v, const struct axis *a, int x, int bw, int y_bottom,
-		     int plot_h)
+static void draw_bar(WINDOW *w, const struct theme *t, enum ui_role role, double v, const struct axis *a, int x,
+		     int bw, int y_bottom, int plot_h)
 {
-	enum ui_role role = bars_role(v);
 	attr_t attr = theme_attr(t, role);
 	if (!isfinite(v)) {
 		for (int i = 0; i < bw; i++)
@@ -66,15 +65,16 @@ static void draw_bar(WINDOW *w, const struct theme *t, double v, const struct ax
 			text_put_wch(w, y_bottom - full, x + i, (wchar_t)(0x2580 + part), attr);
 }
 
-static void status_legend(WINDOW *w, const struct theme *t, int y, int right, int left_limit)
+static void status_legend(WINDOW *w, const struct theme *t, const struct view_spec *v, int y, int right,
+			  int left_limit)
 {
-	static const struct {
-		enum ui_role role;
-		const char *text;
-	} items[] = {{ROLE_LOW, "<0.01"}, {ROLE_MEDIUM, "<0.1"}, {ROLE_HIGH, "barrier"}};
+	static const enum ui_role roles[3] = {ROLE_LOW, ROLE_MEDIUM, ROLE_HIGH};
+	const char *const *text = v->bar_labels;
+	if (!text[0] || !text[1] || !text[2])
+		return;
 	int width = 0;
 	for (size_t i = 0; i < 3; i++)
-		width += 2 + (int)strlen(items[i].text) + (i ? 2 : 0);
+		width += 2 + (int)strlen(text[i]) + (i ? 2 : 0);
 	int x = right - width - 1;
 	if (x <= left_limit)
 		return;
@@ -84,15 +84,15 @@ static void status_legend(WINDOW *w, const struct theme *t, int y, int right, in
 			mvwaddstr(w, y, x, "  ");
 			x += 2;
 		}
-		text_put_wch(w, y, x++, fill_glyph(t, items[i].role), theme_attr(t, items[i].role));
+		text_put_wch(w, y, x++, fill_glyph(t, roles[i]), theme_attr(t, roles[i]));
 		mvwaddch(w, y, x++, ' ');
-		x += text_put(w, y, x, items[i].text, (int)strlen(items[i].text), A_NORMAL);
+		x += text_put(w, y, x, text[i], (int)strlen(text[i]), A_NORMAL);
 	}
 	mvwaddch(w, y, x, ' ');
 }
 
-static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const double *grid /* (n_grid) */,
-		      const struct theme *t, int rows, int cols);
+static void bars_body(WINDOW *w, struct bars *b, const struct view_spec *v, const struct run_desc *d,
+		      const double *grid /* (n_grid) */, const struct theme *t, int rows, int cols);
 
 /* The series a single-series view shows: the lowest bit of its mask. */
 static int view_series(const struct view_spec *v)
@@ -128,16 +128,16 @@ void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struc
 			barrier_x = cols - 2 - text_width(barrier);
 		}
 	}
-	status_legend(w, t, rows - 1, cols - 2, 1);
+	status_legend(w, t, v, rows - 1, cols - 2, 1);
 	const double *grid = history_grid(h, s, v->n_metrics > 0 ? v->metrics[0] : MET_INTERP_LOSS);
-	bars_body(w, b, d, grid, t, rows, cols);
+	bars_body(w, b, v, d, grid, t, rows, cols);
 	if (barrier[0] && barrier_x > (barrier_row ? 1 : title_end))
 		text_put(w, barrier_row, barrier_x, barrier, cols - 2 - barrier_x,
-			 theme_attr(t, bars_role(h->last[s][bm])) | A_BOLD);
+			 theme_attr(t, bar_role(v, h->last[s][bm])) | A_BOLD);
 }
 
-static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const double *grid /* (n_grid) */,
-		      const struct theme *t, int rows, int cols)
+static void bars_body(WINDOW *w, struct bars *b, const struct view_spec *v, const struct run_desc *d,
+		      const double *grid /* (n_grid) */, const struct theme *t, int rows, int cols)
 {
 	int n = d->n_grid;
 	int plot_top = 1, label_row = rows - 2, plot_h = label_row - plot_top;
@@ -180,7 +180,7 @@ static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const
 				if (!isnan(grid[i]) && (isnan(worst) || !(grid[i] <= worst)))
 					worst = grid[i];
 			if (!isnan(worst))
-				draw_bar(w, t, worst, &b->y, px + x, 1, y_bottom, plot_h);
+				draw_bar(w, t, bar_role(v, worst), worst, &b->y, px + x, 1, y_bottom, plot_h);
 		}
 		return;
 	}
@@ -203,7 +203,7 @@ static void bars_body(WINDOW *w, struct bars *b, const struct run_desc *d, const
 		int bx = x0 + i * sw;
 		double val = grid[i];
 		if (!isnan(val))
-			draw_bar(w, t, val, &b->y, bx, bw, y_bottom, plot_h);
+			draw_bar(w, t, bar_role(v, val), val, &b->y, bx, bw, y_bottom, plot_h);
 		/* the value over the bar when it fits */
 		if (!isnan(val) && isfinite(val)) {
 			char vb[24];

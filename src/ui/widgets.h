@@ -26,9 +26,9 @@ enum ui_role {
 	ROLE_DONE,
 	ROLE_BAD,       /* diverged, failed, errors */
 	ROLE_KEY,       /* key names in the footer and help */
-	ROLE_LOW,       /* bar status: loss < 0.01 */
-	ROLE_MEDIUM,    /* loss < 0.1 */
-	ROLE_HIGH,      /* the barrier */
+	ROLE_LOW,       /* bar status: below the view's bar_levels[0] */
+	ROLE_MEDIUM,    /* below bar_levels[1] */
+	ROLE_HIGH,      /* above: the barrier */
 	ROLE_HLINE,     /* threshold / noise-floor line */
 	ROLE_SIGNAL,    /* split bar: signal part */
 	ROLE_NOISE,     /* split bar: noise part */
@@ -148,8 +148,6 @@ struct bars {
 };
 
 void bars_reset(struct bars *b);
-/* Status thresholds of the seed: low < 0.01, medium < 0.1, else barrier. */
-enum ui_role bars_role(double loss);
 void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struct run_desc *d,
 	       const struct history *h, const struct theme *t);
 
