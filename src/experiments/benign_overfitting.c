@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -53,6 +54,7 @@ struct benign {
 	double *resid;           /* (max(n, n_test)) scratch */
 	struct fit fit[MAX_SERIES];
 	int epoch;
+	struct arrays mem;       /* owns every array above */
 };
 
 static int series_count(const struct scenario *sc)
@@ -100,17 +102,7 @@ static void benign_destroy(struct experiment *x)
 	struct benign *b = (struct benign *)x;
 	if (!b)
 		return;
-	for (int s = 0; s < MAX_SERIES; s++) {
-		free(b->fit[s].X);
-		free(b->fit[s].X_test);
-		free(b->fit[s].theta);
-		free(b->fit[s].theta_mn);
-	}
-	free(b->y);
-	free(b->y_test);
-	free(b->w);
-	free(b->diff);
-	free(b->resid);
+	arrays_free(&b->mem);
 	free(b);
 }
 
@@ -127,24 +119,21 @@ static int benign_create(const struct scenario *sc, uint64_t seed, struct experi
 	b->k = sc->data.signal_dim;
 	b->n_series = series_count(sc);
 	size_t n = (size_t)b->n, nt = (size_t)b->n_test, p = (size_t)b->p;
-	size_t nr = n > nt ? n : nt > 0 ? nt : 1;
-	b->y = malloc(sizeof(double) * n);
-	b->y_test = malloc(sizeof(double) * (nt ? nt : 1));
-	b->w = malloc(sizeof(double) * p);
-	b->diff = malloc(sizeof(double) * p);
-	b->resid = malloc(sizeof(double) * nr);
-	work = malloc(sizeof(double) * (n * n + n));
-	if (!b->y || !b->y_test || !b->w || !b->diff || !b->resid || !work)
-		goto oom;
+	b->y = arrays_alloc(&b->mem, n, sizeof *b->y);
+	b->y_test = arrays_alloc(&b->mem, nt, sizeof *b->y_test);
+	b->w = arrays_alloc(&b->mem, p, sizeof *b->w);
+	b->diff = arrays_alloc(&b->mem, p, sizeof *b->diff);
+	b->resid = arrays_alloc(&b->mem, n > nt ? n : nt, sizeof *b->resid);
 	for (int s = 0; s < b->n_series; s++) {
 		struct fit *f = &b->fit[s];
-		f->X = malloc(sizeof(double) * n * p);
-		f->X_test = malloc(sizeof(double) * (nt ? nt : 1) * p);
-		f->theta = calloc(p, sizeof(double));
-		f->theta_mn = malloc(sizeof(double) * p);
-		if (!f->X || !f->X_test || !f->theta || !f->theta_mn)
-			goto oom;
+		f->X = arrays_alloc(&b->mem, n * p, sizeof *f->X);
+		f->X_test = arrays_alloc(&b->mem, nt * p, sizeof *f->X_test);
+		f->theta = arrays_alloc(&b->mem, p, sizeof *f->theta); /* GD starts from zero */
+		f->theta_mn = arrays_alloc(&b->mem, p, sizeof *f->theta_mn);
 	}
+	work = malloc(sizeof(double) * (n * n + n));
+	if (b->mem.failed || !work)
+		goto oom;
 
 	/* One teacher for train and test (the seed drew a second one for its
 	 * test set, so its test error measured nothing). No standardisation:

@@ -17,6 +17,7 @@
 
 #include <cblas.h>
 
+#include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -49,6 +50,7 @@ struct dd {
 	double *resid;           /* (max(n, n_test)) */
 	double peak, peak_at;
 	int step;
+	struct arrays mem;       /* owns every array above */
 };
 
 /* The log grid of N from features_from * n to features_to * n, the point
@@ -84,19 +86,7 @@ static void dd_destroy(struct experiment *x)
 	struct dd *m = (struct dd *)x;
 	if (!m)
 		return;
-	for (int r = 0; m->draws && r < m->n_draws; r++) {
-		free(m->draws[r].X);
-		free(m->draws[r].y);
-		free(m->draws[r].X_test);
-		free(m->draws[r].y_test);
-		free(m->draws[r].W);
-	}
-	free(m->draws);
-	free(m->phi);
-	free(m->phi_test);
-	free(m->theta);
-	free(m->work);
-	free(m->resid);
+	arrays_free(&m->mem);
 	free(m);
 }
 
@@ -138,25 +128,24 @@ static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment
 	m->peak_at = NAN;
 	size_t n = (size_t)m->n, nt = (size_t)m->n_test, d = (size_t)m->d, nm = (size_t)m->n_max;
 	size_t nr = n > nt ? n : nt;
-	m->draws = calloc((size_t)m->n_draws, sizeof *m->draws);
-	m->phi = malloc(sizeof(double) * n * nm);
-	m->phi_test = malloc(sizeof(double) * nt * nm);
-	m->theta = malloc(sizeof(double) * (nm > d ? nm : d));
-	m->work = malloc(sizeof(double) * (n * n + n));
-	m->resid = malloc(sizeof(double) * nr);
-	if (!m->draws || !m->phi || !m->phi_test || !m->theta || !m->work || !m->resid)
-		goto oom;
-	for (int r = 0; r < m->n_draws; r++) {
+	m->draws = arrays_alloc(&m->mem, (size_t)m->n_draws, sizeof *m->draws);
+	m->phi = arrays_alloc(&m->mem, n * nm, sizeof *m->phi);
+	m->phi_test = arrays_alloc(&m->mem, nt * nm, sizeof *m->phi_test);
+	m->theta = arrays_alloc(&m->mem, nm > d ? nm : d, sizeof *m->theta);
+	m->work = arrays_alloc(&m->mem, n * n + n, sizeof *m->work);
+	m->resid = arrays_alloc(&m->mem, nr, sizeof *m->resid);
+	for (int r = 0; !m->mem.failed && r < m->n_draws; r++) {
 		struct draw *dr = &m->draws[r];
-		dr->X = malloc(sizeof(double) * n * d);
-		dr->y = malloc(sizeof(double) * n);
-		dr->X_test = malloc(sizeof(double) * nt * d);
-		dr->y_test = malloc(sizeof(double) * nt);
-		dr->W = malloc(sizeof(double) * nm * d);
-		if (!dr->X || !dr->y || !dr->X_test || !dr->y_test || !dr->W)
-			goto oom;
-		dd_fill(m, dr, seed, r);
+		dr->X = arrays_alloc(&m->mem, n * d, sizeof *dr->X);
+		dr->y = arrays_alloc(&m->mem, n, sizeof *dr->y);
+		dr->X_test = arrays_alloc(&m->mem, nt * d, sizeof *dr->X_test);
+		dr->y_test = arrays_alloc(&m->mem, nt, sizeof *dr->y_test);
+		dr->W = arrays_alloc(&m->mem, nm * d, sizeof *dr->W);
+		if (!m->mem.failed)
+			dd_fill(m, dr, seed, r);
 	}
+	if (m->mem.failed)
+		goto oom;
 	*out = (struct experiment *)m;
 	return 0;
 oom:

@@ -23,6 +23,7 @@
 
 #include <cblas.h>
 
+#include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -46,6 +47,7 @@ struct lazy {
 	bool fresh;         /* width k still to be initialised */
 	uint32_t epoch;     /* steps over the whole run */
 	double move[SCENARIO_MAX_WIDTHS], drift[SCENARIO_MAX_WIDTHS];
+	struct arrays mem;  /* owns X, y, p0, diff, K0 and K */
 };
 
 static int max_width(const struct scenario *sc)
@@ -62,19 +64,34 @@ static void lazy_destroy(struct experiment *x)
 	if (!z)
 		return;
 	ntk_destroy(&z->net);
-	free(z->X);
-	free(z->y);
-	free(z->p0);
-	free(z->diff);
-	free(z->K0);
-	free(z->K);
+	arrays_free(&z->mem);
 	free(z);
+}
+
+/* The project's float32 data sets, widened: the same draws as the other
+ * network scenarios with this seed. */
+static int load_data(struct lazy *z)
+{
+	size_t n = (size_t)z->n, nd = n * (size_t)z->d;
+	float *Xf = malloc((nd + n) * sizeof *Xf); /* (n, d), then yf */
+	if (!Xf)
+		return -1;
+	float *yf = Xf + nd; /* (n) */
+	struct rng r;
+	rng_seed(&r, z->seed, STREAM_TRAIN);
+	data_gaussian_f32(&r, Xf, z->n, z->d);
+	data_target_f32(&r, z->sc.data.target, Xf, z->n, z->d, z->sc.data.noise, yf);
+	for (size_t i = 0; i < nd; i++)
+		z->X[i] = Xf[i];
+	for (size_t i = 0; i < n; i++)
+		z->y[i] = yf[i];
+	free(Xf);
+	return 0;
 }
 
 static int lazy_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
 {
 	struct lazy *z = calloc(1, sizeof *z);
-	float *Xf = NULL, *yf = NULL;
 	if (!z)
 		goto oom;
 	z->sc = *sc;
@@ -84,35 +101,17 @@ static int lazy_create(const struct scenario *sc, uint64_t seed, struct experime
 	z->n_widths = sc->model.n_widths;
 	z->fresh = true;
 	size_t n = (size_t)z->n, d = (size_t)z->d, p = (size_t)max_width(sc) * (d + 1);
-	z->X = malloc(n * d * sizeof(double));
-	z->y = malloc(n * sizeof(double));
-	z->p0 = malloc(p * sizeof(double));
-	z->diff = malloc(p * sizeof(double));
-	z->K0 = malloc(n * n * sizeof(double));
-	z->K = malloc(n * n * sizeof(double));
-	Xf = malloc(n * d * sizeof(float));
-	yf = malloc(n * sizeof(float));
-	if (!z->X || !z->y || !z->p0 || !z->diff || !z->K0 || !z->K || !Xf || !yf)
+	z->X = arrays_alloc(&z->mem, n * d, sizeof *z->X);
+	z->y = arrays_alloc(&z->mem, n, sizeof *z->y);
+	z->p0 = arrays_alloc(&z->mem, p, sizeof *z->p0);
+	z->diff = arrays_alloc(&z->mem, p, sizeof *z->diff);
+	z->K0 = arrays_alloc(&z->mem, n * n, sizeof *z->K0);
+	z->K = arrays_alloc(&z->mem, n * n, sizeof *z->K);
+	if (z->mem.failed || ntk_create(&z->net, z->n, z->d, max_width(sc)) != 0 || load_data(z) != 0)
 		goto oom;
-	if (ntk_create(&z->net, z->n, z->d, max_width(sc)) != 0)
-		goto oom;
-	/* The project's float32 data sets, widened: the same draws as the
-	 * other network scenarios with this seed. */
-	struct rng r;
-	rng_seed(&r, seed, STREAM_TRAIN);
-	data_gaussian_f32(&r, Xf, z->n, z->d);
-	data_target_f32(&r, sc->data.target, Xf, z->n, z->d, sc->data.noise, yf);
-	for (size_t i = 0; i < n * d; i++)
-		z->X[i] = Xf[i];
-	for (size_t i = 0; i < n; i++)
-		z->y[i] = yf[i];
-	free(Xf);
-	free(yf);
 	*out = (struct experiment *)z;
 	return 0;
 oom:
-	free(Xf);
-	free(yf);
 	snprintf(err, errlen, "%s: out of memory building the lazy-training nets", sc->path);
 	lazy_destroy((struct experiment *)z);
 	return -1;

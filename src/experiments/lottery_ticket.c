@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -46,6 +47,7 @@ struct lottery {
 	int round;                 /* 0 = dense */
 	int e;                     /* epochs done in this round */
 	uint32_t epoch;            /* epochs over the run */
+	struct arrays mem;         /* owns the data, mask, rewind and items */
 };
 
 /* ---- pruning arithmetic ------------------------------------------------ */
@@ -110,13 +112,7 @@ static void lt_destroy(struct experiment *x)
 		mlp_destroy(&t->nets[s].net);
 		optim_destroy(&t->nets[s].opt);
 	}
-	free(t->X);
-	free(t->y);
-	free(t->X_test);
-	free(t->y_test);
-	free(t->mask);
-	free(t->rewind);
-	free(t->items);
+	arrays_free(&t->mem);
 	free(t);
 }
 
@@ -201,11 +197,11 @@ static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment
 	t->n_test = sc->data.test_samples;
 	t->d = sc->data.dim;
 	size_t n = (size_t)t->n, nt = (size_t)t->n_test, d = (size_t)t->d;
-	t->X = malloc(sizeof(float) * n * d);
-	t->y = malloc(sizeof(float) * n);
-	t->X_test = malloc(sizeof(float) * (nt ? nt : 1) * d);
-	t->y_test = malloc(sizeof(float) * (nt ? nt : 1));
-	if (!t->X || !t->y || !t->X_test || !t->y_test || make_data(t, seed) != 0)
+	t->X = arrays_alloc(&t->mem, n * d, sizeof *t->X);
+	t->y = arrays_alloc(&t->mem, n, sizeof *t->y);
+	t->X_test = arrays_alloc(&t->mem, nt * d, sizeof *t->X_test);
+	t->y_test = arrays_alloc(&t->mem, nt, sizeof *t->y_test);
+	if (t->mem.failed || make_data(t, seed) != 0)
 		goto oom;
 	int dims[MLP_MAX_LAYERS + 1];
 	int layers = lt_dims(sc, dims);
@@ -219,10 +215,10 @@ static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment
 	for (int l = 0; l < layers; l++)
 		if ((size_t)dims[l] * (size_t)dims[l + 1] > widest)
 			widest = (size_t)dims[l] * (size_t)dims[l + 1];
-	t->mask = malloc(sizeof(float) * np);
-	t->rewind = malloc(sizeof(float) * np);
-	t->items = malloc(sizeof(struct lottery_item) * widest);
-	if (!t->mask || !t->rewind || !t->items)
+	t->mask = arrays_alloc(&t->mem, np, sizeof *t->mask);
+	t->rewind = arrays_alloc(&t->mem, np, sizeof *t->rewind);
+	t->items = arrays_alloc(&t->mem, widest, sizeof *t->items);
+	if (t->mem.failed)
 		goto oom;
 	for (size_t i = 0; i < np; i++)
 		t->mask[i] = 1;
