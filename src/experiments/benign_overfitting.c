@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/report.h"
 #include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
@@ -285,9 +286,23 @@ static bool benign_step(struct experiment *x, struct emitter *em)
 	return true;
 }
 
+/* The split bar of ||theta||: GD's signal and noise coordinates, with the
+ * min-norm interpolant's as marks. */
+static struct view_spec norm_split(const char *title, uint32_t mask)
+{
+	return (struct view_spec){
+		.kind = VIEW_SPLIT,
+		.title = title,
+		.n_metrics = 4,
+		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE},
+		.series_mask = mask,
+		.weight = 1,
+	};
+}
+
 static void describe_one(const struct scenario *sc, struct run_desc *d)
 {
-	snprintf(d->series_label[0], sizeof d->series_label[0], "GD from zero");
+	report_label(d, 0, "GD from zero");
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
 		.title = "Train and test MSE of gradient descent",
@@ -299,23 +314,17 @@ static void describe_one(const struct scenario *sc, struct run_desc *d)
 		.hline_label = "noise sigma^2",
 		.weight = 3,
 	};
-	d->views[d->n_views++] = (struct view_spec){
-		.kind = VIEW_SPLIT,
-		.title = "||theta||: signal vs noise coordinates",
-		.n_metrics = 4,
-		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE},
-		.series_mask = 1,
-		.weight = 1,
+	d->views[d->n_views++] = norm_split("||theta||: signal vs noise coordinates", 1);
+	struct table_col cols[TABLE_MAX_COLS] = {
+		{"", MET_TRAIN_LOSS, CELL_LABEL}, {"train MSE", MET_TRAIN_LOSS, CELL_LOSS},
 	};
-	struct view_spec table = {.kind = VIEW_TABLE, .title = "Fit", .series_mask = 1, .weight = 1};
-	table.cols[table.n_cols++] = (struct table_col){"", MET_TRAIN_LOSS, CELL_LABEL};
-	table.cols[table.n_cols++] = (struct table_col){"train MSE", MET_TRAIN_LOSS, CELL_LOSS};
+	int n = 2;
 	if (sc->data.test_samples > 0) {
-		table.cols[table.n_cols++] = (struct table_col){"test MSE", MET_TEST_LOSS, CELL_LOSS};
-		table.cols[table.n_cols++] = (struct table_col){"min-norm test", MET_MN_TEST, CELL_LOSS};
+		cols[n++] = (struct table_col){"test MSE", MET_TEST_LOSS, CELL_LOSS};
+		cols[n++] = (struct table_col){"min-norm test", MET_MN_TEST, CELL_LOSS};
 	}
-	table.cols[table.n_cols++] = (struct table_col){"to min-norm", MET_MN_DISTANCE, CELL_LOSS};
-	d->views[d->n_views++] = table;
+	cols[n++] = (struct table_col){"to min-norm", MET_MN_DISTANCE, CELL_LOSS};
+	report_table(d, "Fit", 1, cols, n);
 }
 
 /* Spiked and isotropic side by side: their test MSE against the noise
@@ -333,23 +342,13 @@ static void describe_pair(struct run_desc *d)
 		.hline_label = "noise sigma^2",
 		.weight = 3,
 	};
-	d->views[d->n_views++] = (struct view_spec){
-		.kind = VIEW_SPLIT,
-		.title = "||theta||: signal vs noise coords",
-		.n_metrics = 4,
-		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE},
-		.series_mask = 3,
-		.weight = 1,
+	d->views[d->n_views++] = norm_split("||theta||: signal vs noise coords", 3);
+	static const struct table_col cols[] = {
+		{"", MET_TEST_LOSS, CELL_LABEL},       {"test MSE", MET_TEST_LOSS, CELL_LOSS},
+		{"verdict", MET_VERDICT, CELL_WORD},   {"r0/n", MET_R0_OVER_N, CELL_LOSS},
+		{"k*/n", MET_KSTAR_OVER_N, CELL_LOSS}, {"n/Rk*", MET_N_OVER_RKSTAR, CELL_LOSS},
 	};
-	struct view_spec table = {
-		.kind = VIEW_TABLE, .title = "Verdict (test < 2 sigma^2) and ranks (b = 1)", .series_mask = 3, .weight = 1};
-	table.cols[table.n_cols++] = (struct table_col){"", MET_TEST_LOSS, CELL_LABEL};
-	table.cols[table.n_cols++] = (struct table_col){"test MSE", MET_TEST_LOSS, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"verdict", MET_VERDICT, CELL_WORD};
-	table.cols[table.n_cols++] = (struct table_col){"r0/n", MET_R0_OVER_N, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"k*/n", MET_KSTAR_OVER_N, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"n/Rk*", MET_N_OVER_RKSTAR, CELL_LOSS};
-	d->views[d->n_views++] = table;
+	report_table(d, "Verdict (test < 2 sigma^2) and ranks (b = 1)", 3, cols, 6);
 }
 
 static void benign_describe(const struct scenario *sc, struct run_desc *d)
@@ -358,7 +357,7 @@ static void benign_describe(const struct scenario *sc, struct run_desc *d)
 	d->planned_epochs = sc->train.epochs;
 	d->n_series = series_count(sc);
 	for (int s = 0; s < d->n_series; s++) {
-		snprintf(d->series_label[s], sizeof d->series_label[s], "%s", series_name(sc, s));
+		report_label(d, s, "%s", series_name(sc, s));
 		d->series_params[s] = sc->data.dim;
 	}
 	d->threshold = NAN;
@@ -367,7 +366,7 @@ static void benign_describe(const struct scenario *sc, struct run_desc *d)
 		describe_pair(d);
 	else
 		describe_one(sc, d);
-	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+	report_notes(d);
 }
 
 static void report_row(FILE *out, const char *what, const double *v /* (cols) */, int cols)
@@ -376,16 +375,6 @@ static void report_row(FILE *out, const char *what, const double *v /* (cols) */
 	for (int c = 0; c < cols; c++)
 		fprintf(out, " %14.6g", v[c]);
 	fprintf(out, "\n");
-}
-
-static const char *verdict_text(const struct history *h, int s, double s2)
-{
-	double test = h->last[s][MET_TEST_LOSS];
-	if (h->diverged[s])
-		return "gradient descent diverged (step size too large)";
-	if (isfinite(test) && test < 2 * s2)
-		return "benign overfitting: the noise is fitted, yet test MSE";
-	return "harmful overfitting: test MSE";
 }
 
 static void benign_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
@@ -459,16 +448,18 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 		fprintf(out, "; %s GD is %.3g (relative) from its min-norm", d->series_label[s], h->last[s][MET_MN_DISTANCE]);
 	fprintf(out, "\n");
 	for (int s = 0; s < ns; s++) {
+		const char *who = ns == 2 ? d->series_label[s] : NULL;
 		double test = h->last[s][MET_TEST_LOSS];
-		fprintf(out, "RESULT%s%s: ", ns == 2 ? " " : "", ns == 2 ? d->series_label[s] : "");
-		if (!(s2 > 0) && !h->diverged[s]) {
-			fprintf(out, "no label noise, so nothing to overfit (test MSE %.3g)\n", test);
-			continue;
-		}
-		fprintf(out, "%s", verdict_text(h, s, s2));
-		if (!h->diverged[s])
-			fprintf(out, " %.3g %s 2 sigma^2 = %.3g", test, isfinite(test) && test < 2 * s2 ? "<" : ">=", 2 * s2);
-		fprintf(out, "\n");
+		bool benign = isfinite(test) && test < 2 * s2;
+		if (h->diverged[s])
+			report_result(out, who, "gradient descent diverged (step size too large)");
+		else if (!(s2 > 0))
+			report_result(out, who, "no label noise, so nothing to overfit (test MSE %.3g)", test);
+		else if (benign)
+			report_result(out, who, "benign overfitting: the noise is fitted, yet test MSE %.3g < 2 sigma^2 = %.3g",
+				      test, 2 * s2);
+		else
+			report_result(out, who, "harmful overfitting: test MSE %.3g >= 2 sigma^2 = %.3g", test, 2 * s2);
 	}
 }
 

@@ -16,11 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/lottery.h"
+#include "experiments/report.h"
 #include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
-#include "experiments/lottery.h"
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"
@@ -332,8 +333,8 @@ static void lt_describe(const struct scenario *sc, struct run_desc *d)
 	memset(d, 0, sizeof *d);
 	d->planned_epochs = (sc->train.rounds + 1) * sc->train.epochs;
 	d->n_series = 2;
-	snprintf(d->series_label[TICKET], sizeof d->series_label[TICKET], "winning ticket");
-	snprintf(d->series_label[REINIT], sizeof d->series_label[REINIT], "random reinit");
+	report_label(d, TICKET, "winning ticket");
+	report_label(d, REINIT, "random reinit");
 	int dims[MLP_MAX_LAYERS + 1];
 	int layers = lt_dims(sc, dims);
 	d->series_params[TICKET] = d->series_params[REINIT] = (long)mlp_count_params(dims, layers);
@@ -367,19 +368,20 @@ static void lt_describe(const struct scenario *sc, struct run_desc *d)
 		.vline = NAN,
 		.weight = 2,
 	};
-	struct view_spec table = {.kind = VIEW_TABLE, .title = "This round", .series_mask = 3, .weight = 1};
-	table.cols[table.n_cols++] = (struct table_col){"net", MET_TRAIN_LOSS, CELL_LABEL};
-	table.cols[table.n_cols++] = (struct table_col){"round", MET_LT_ROUND, CELL_EPOCH};
-	table.cols[table.n_cols++] = (struct table_col){"% kept", MET_LT_REMAINING, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"train", MET_TRAIN_LOSS, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"test", MET_TEST_LOSS, CELL_LOSS};
-	d->views[d->n_views++] = table;
-	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+	static const struct table_col cols[] = {
+		{"net", MET_TRAIN_LOSS, CELL_LABEL},     {"round", MET_LT_ROUND, CELL_EPOCH},
+		{"% kept", MET_LT_REMAINING, CELL_LOSS}, {"train", MET_TRAIN_LOSS, CELL_LOSS},
+		{"test", MET_TEST_LOSS, CELL_LOSS},
+	};
+	report_table(d, "This round", 3, cols, 5);
+	report_notes(d);
 }
 
 static void lt_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
 {
-	const double *tk = history_grid(h, TICKET, MET_LT_TEST), *rn = history_grid(h, REINIT, MET_LT_TEST);
+	double tk[RUN_MAX_GRID], rn[RUN_MAX_GRID];
+	report_grid(h, TICKET, MET_LT_TEST, tk);
+	report_grid(h, REINIT, MET_LT_TEST, rn);
 	fprintf(out, "%s\n", sc->title);
 	fprintf(out, "student: depth %d, width %d, %ld parameters; %s lr %g, %d epochs a round; training samples %d, test "
 		     "samples %d\n",
@@ -394,23 +396,22 @@ static void lt_report(const struct scenario *sc, const struct run_desc *d, const
 	fprintf(out, "%6s %10s %16s %16s %8s\n", "round", "% kept", "ticket test", "reinit test", "ratio");
 	int last = -1;
 	for (int i = 0; i < d->n_grid; i++) {
-		double a = tk ? tk[i] : NAN, b = rn ? rn[i] : NAN;
-		if (isnan(a) && isnan(b))
+		if (isnan(tk[i]) && isnan(rn[i]))
 			continue;
-		fprintf(out, "%6d %10.2f %16.5g %16.5g %8.3f\n", i, d->grid_x[i], a, b, b / a);
+		fprintf(out, "%6d %10.2f %16.5g %16.5g %8.3f\n", i, d->grid_x[i], tk[i], rn[i], rn[i] / tk[i]);
 		last = i;
 	}
+	fprintf(out, "\n");
 	if (last < 0) {
-		fprintf(out, "\nRESULT: no round finished\n");
+		report_result(out, NULL, "no round finished");
 		return;
 	}
-	double a = tk ? tk[last] : NAN, b = rn ? rn[last] : NAN;
-	fprintf(out, "\nat %.1f%% of the weights: winning ticket %.4g, same mask re-initialised %.4g\n", d->grid_x[last],
-		a, b);
-	if (a < b)
-		fprintf(out, "RESULT: the winning ticket beats its own mask with fresh weights: the initial values matter\n");
+	fprintf(out, "at %.1f%% of the weights: winning ticket %.4g, same mask re-initialised %.4g\n", d->grid_x[last],
+		tk[last], rn[last]);
+	if (tk[last] < rn[last])
+		report_result(out, NULL, "the winning ticket beats its own mask with fresh weights: the initial values matter");
 	else
-		fprintf(out, "RESULT: no winning ticket here: the re-initialised mask does as well\n");
+		report_result(out, NULL, "no winning ticket here: the re-initialised mask does as well");
 }
 
 const struct experiment_ops lottery_ticket_ops = {
