@@ -369,12 +369,34 @@ static void benign_describe(const struct scenario *sc, struct run_desc *d)
 	report_notes(d);
 }
 
-static void report_row(FILE *out, const char *what, const double *v /* (cols) */, int cols)
+static void print_row(FILE *out, const char *what, const double *v /* (cols) */, int cols)
 {
 	fprintf(out, "%-28s", what);
 	for (int c = 0; c < cols; c++)
 		fprintf(out, " %14.6g", v[c]);
 	fprintf(out, "\n");
+}
+
+/* The theory's side of the verdict: the effective ranks of each series'
+ * population covariance (b = 1). */
+static void print_ranks(const struct scenario *sc, int ns, FILE *out)
+{
+	fprintf(out, "\neffective ranks of the covariance (Bartlett, Long, Lugosi, Tsigler 2020; b = 1):\n");
+	fprintf(out, "%-12s %10s %8s %10s %10s %8s %8s %8s\n", "", "r_0", "k*", "r_k*", "R_k*", "r_0/n", "k*/n",
+		"n/R_k*");
+	double n = sc->data.samples;
+	for (int s = 0; s < ns; s++) {
+		struct eff_ranks er;
+		if (population_ranks(sc, s, &er) != 0)
+			continue;
+		if (er.kstar >= 0)
+			fprintf(out, "%-12s %10.4g %8d %10.4g %10.4g %8.3g %8.3g %8.3g\n", series_name(sc, s), er.r0,
+				er.kstar, er.r_kstar, er.R_kstar, er.r0 / n, er.kstar / n, n / er.R_kstar);
+		else
+			fprintf(out, "%-12s %10.4g %8s %10s %10s %8.3g %8s %8s\n", series_name(sc, s), er.r0, "none", "-",
+				"-", er.r0 / n, "-", "-");
+	}
+	fprintf(out, "benign needs all three ratios small: r_0/n (bias), k*/n and n/R_k* (variance)\n");
 }
 
 static void benign_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
@@ -420,26 +442,10 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 			v[2 * s] = h->last[s][rows[r].gd];
 			v[2 * s + 1] = h->last[s][rows[r].mn];
 		}
-		report_row(out, rows[r].what, v, 2 * ns);
+		print_row(out, rows[r].what, v, 2 * ns);
 	}
 
-	/* The theory's side, from the population covariance (b = 1). */
-	fprintf(out, "\neffective ranks of the covariance (Bartlett, Long, Lugosi, Tsigler 2020; b = 1):\n");
-	fprintf(out, "%-12s %10s %8s %10s %10s %8s %8s %8s\n", "", "r_0", "k*", "r_k*", "R_k*", "r_0/n", "k*/n",
-		"n/R_k*");
-	double n = sc->data.samples;
-	for (int s = 0; s < ns; s++) {
-		struct eff_ranks er;
-		if (population_ranks(sc, s, &er) != 0)
-			continue;
-		if (er.kstar >= 0)
-			fprintf(out, "%-12s %10.4g %8d %10.4g %10.4g %8.3g %8.3g %8.3g\n", series_name(sc, s), er.r0,
-				er.kstar, er.r_kstar, er.R_kstar, er.r0 / n, er.kstar / n, n / er.R_kstar);
-		else
-			fprintf(out, "%-12s %10.4g %8s %10s %10s %8.3g %8s %8s\n", series_name(sc, s), er.r0, "none", "-",
-				"-", er.r0 / n, "-", "-");
-	}
-	fprintf(out, "benign needs all three ratios small: r_0/n (bias), k*/n and n/R_k* (variance)\n");
+	print_ranks(sc, ns, out);
 
 	fprintf(out, "\nnoise floor sigma^2 %.4g", s2);
 	if (ns == 1)
