@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "overparam/arrays.h"
 #include "overparam/rng.h"
 
 struct ntk {
@@ -21,6 +22,7 @@ struct ntk {
 	double *f;            /* (n) outputs of the latest forward */
 	double *r;            /* (n) residual scratch */
 	double *KK;           /* (n_cap, n_cap) scratch for the kernel */
+	struct arrays mem;    /* owns every array above */
 };
 
 /* Allocates for up to n_cap samples and m_cap hidden units; nothing is

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/report.h"
+#include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -53,6 +55,7 @@ struct benign {
 	double *resid;           /* (max(n, n_test)) scratch */
 	struct fit fit[MAX_SERIES];
 	int epoch;
+	struct arrays mem;       /* owns every array above */
 };
 
 static int series_count(const struct scenario *sc)
@@ -100,17 +103,7 @@ static void benign_destroy(struct experiment *x)
 	struct benign *b = (struct benign *)x;
 	if (!b)
 		return;
-	for (int s = 0; s < MAX_SERIES; s++) {
-		free(b->fit[s].X);
-		free(b->fit[s].X_test);
-		free(b->fit[s].theta);
-		free(b->fit[s].theta_mn);
-	}
-	free(b->y);
-	free(b->y_test);
-	free(b->w);
-	free(b->diff);
-	free(b->resid);
+	arrays_free(&b->mem);
 	free(b);
 }
 
@@ -127,24 +120,21 @@ static int benign_create(const struct scenario *sc, uint64_t seed, struct experi
 	b->k = sc->data.signal_dim;
 	b->n_series = series_count(sc);
 	size_t n = (size_t)b->n, nt = (size_t)b->n_test, p = (size_t)b->p;
-	size_t nr = n > nt ? n : nt > 0 ? nt : 1;
-	b->y = malloc(sizeof(double) * n);
-	b->y_test = malloc(sizeof(double) * (nt ? nt : 1));
-	b->w = malloc(sizeof(double) * p);
-	b->diff = malloc(sizeof(double) * p);
-	b->resid = malloc(sizeof(double) * nr);
-	work = malloc(sizeof(double) * (n * n + n));
-	if (!b->y || !b->y_test || !b->w || !b->diff || !b->resid || !work)
-		goto oom;
+	b->y = arrays_alloc(&b->mem, n, sizeof *b->y);
+	b->y_test = arrays_alloc(&b->mem, nt, sizeof *b->y_test);
+	b->w = arrays_alloc(&b->mem, p, sizeof *b->w);
+	b->diff = arrays_alloc(&b->mem, p, sizeof *b->diff);
+	b->resid = arrays_alloc(&b->mem, n > nt ? n : nt, sizeof *b->resid);
 	for (int s = 0; s < b->n_series; s++) {
 		struct fit *f = &b->fit[s];
-		f->X = malloc(sizeof(double) * n * p);
-		f->X_test = malloc(sizeof(double) * (nt ? nt : 1) * p);
-		f->theta = calloc(p, sizeof(double));
-		f->theta_mn = malloc(sizeof(double) * p);
-		if (!f->X || !f->X_test || !f->theta || !f->theta_mn)
-			goto oom;
+		f->X = arrays_alloc(&b->mem, n * p, sizeof *f->X);
+		f->X_test = arrays_alloc(&b->mem, nt * p, sizeof *f->X_test);
+		f->theta = arrays_alloc(&b->mem, p, sizeof *f->theta); /* GD starts from zero */
+		f->theta_mn = arrays_alloc(&b->mem, p, sizeof *f->theta_mn);
 	}
+	work = malloc(sizeof(double) * (n * n + n));
+	if (b->mem.failed || !work)
+		goto oom;
 
 	/* One teacher for train and test (the seed drew a second one for its
 	 * test set, so its test error measured nothing). No standardisation:
@@ -296,9 +286,23 @@ static bool benign_step(struct experiment *x, struct emitter *em)
 	return true;
 }
 
+/* The split bar of ||theta||: GD's signal and noise coordinates, with the
+ * min-norm interpolant's as marks. */
+static struct view_spec norm_split(const char *title, uint32_t mask)
+{
+	return (struct view_spec){
+		.kind = VIEW_SPLIT,
+		.title = title,
+		.n_metrics = 4,
+		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE},
+		.series_mask = mask,
+		.weight = 1,
+	};
+}
+
 static void describe_one(const struct scenario *sc, struct run_desc *d)
 {
-	snprintf(d->series_label[0], sizeof d->series_label[0], "GD from zero");
+	report_label(d, 0, "GD from zero");
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
 		.title = "Train and test MSE of gradient descent",
@@ -310,23 +314,17 @@ static void describe_one(const struct scenario *sc, struct run_desc *d)
 		.hline_label = "noise sigma^2",
 		.weight = 3,
 	};
-	d->views[d->n_views++] = (struct view_spec){
-		.kind = VIEW_SPLIT,
-		.title = "||theta||: signal vs noise coordinates",
-		.n_metrics = 4,
-		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE},
-		.series_mask = 1,
-		.weight = 1,
+	d->views[d->n_views++] = norm_split("||theta||: signal vs noise coordinates", 1);
+	struct table_col cols[TABLE_MAX_COLS] = {
+		{"", MET_TRAIN_LOSS, CELL_LABEL}, {"train MSE", MET_TRAIN_LOSS, CELL_LOSS},
 	};
-	struct view_spec table = {.kind = VIEW_TABLE, .title = "Fit", .series_mask = 1, .weight = 1};
-	table.cols[table.n_cols++] = (struct table_col){"", MET_TRAIN_LOSS, CELL_LABEL};
-	table.cols[table.n_cols++] = (struct table_col){"train MSE", MET_TRAIN_LOSS, CELL_LOSS};
+	int n = 2;
 	if (sc->data.test_samples > 0) {
-		table.cols[table.n_cols++] = (struct table_col){"test MSE", MET_TEST_LOSS, CELL_LOSS};
-		table.cols[table.n_cols++] = (struct table_col){"min-norm test", MET_MN_TEST, CELL_LOSS};
+		cols[n++] = (struct table_col){"test MSE", MET_TEST_LOSS, CELL_LOSS};
+		cols[n++] = (struct table_col){"min-norm test", MET_MN_TEST, CELL_LOSS};
 	}
-	table.cols[table.n_cols++] = (struct table_col){"to min-norm", MET_MN_DISTANCE, CELL_LOSS};
-	d->views[d->n_views++] = table;
+	cols[n++] = (struct table_col){"to min-norm", MET_MN_DISTANCE, CELL_LOSS};
+	report_table(d, "Fit", 1, cols, n);
 }
 
 /* Spiked and isotropic side by side: their test MSE against the noise
@@ -344,23 +342,13 @@ static void describe_pair(struct run_desc *d)
 		.hline_label = "noise sigma^2",
 		.weight = 3,
 	};
-	d->views[d->n_views++] = (struct view_spec){
-		.kind = VIEW_SPLIT,
-		.title = "||theta||: signal vs noise coords",
-		.n_metrics = 4,
-		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE},
-		.series_mask = 3,
-		.weight = 1,
+	d->views[d->n_views++] = norm_split("||theta||: signal vs noise coords", 3);
+	static const struct table_col cols[] = {
+		{"", MET_TEST_LOSS, CELL_LABEL},       {"test MSE", MET_TEST_LOSS, CELL_LOSS},
+		{"verdict", MET_VERDICT, CELL_WORD},   {"r0/n", MET_R0_OVER_N, CELL_LOSS},
+		{"k*/n", MET_KSTAR_OVER_N, CELL_LOSS}, {"n/Rk*", MET_N_OVER_RKSTAR, CELL_LOSS},
 	};
-	struct view_spec table = {
-		.kind = VIEW_TABLE, .title = "Verdict (test < 2 sigma^2) and ranks (b = 1)", .series_mask = 3, .weight = 1};
-	table.cols[table.n_cols++] = (struct table_col){"", MET_TEST_LOSS, CELL_LABEL};
-	table.cols[table.n_cols++] = (struct table_col){"test MSE", MET_TEST_LOSS, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"verdict", MET_VERDICT, CELL_WORD};
-	table.cols[table.n_cols++] = (struct table_col){"r0/n", MET_R0_OVER_N, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"k*/n", MET_KSTAR_OVER_N, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"n/Rk*", MET_N_OVER_RKSTAR, CELL_LOSS};
-	d->views[d->n_views++] = table;
+	report_table(d, "Verdict (test < 2 sigma^2) and ranks (b = 1)", 3, cols, 6);
 }
 
 static void benign_describe(const struct scenario *sc, struct run_desc *d)
@@ -369,7 +357,7 @@ static void benign_describe(const struct scenario *sc, struct run_desc *d)
 	d->planned_epochs = sc->train.epochs;
 	d->n_series = series_count(sc);
 	for (int s = 0; s < d->n_series; s++) {
-		snprintf(d->series_label[s], sizeof d->series_label[s], "%s", series_name(sc, s));
+		report_label(d, s, "%s", series_name(sc, s));
 		d->series_params[s] = sc->data.dim;
 	}
 	d->threshold = NAN;
@@ -378,10 +366,10 @@ static void benign_describe(const struct scenario *sc, struct run_desc *d)
 		describe_pair(d);
 	else
 		describe_one(sc, d);
-	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+	report_notes(d);
 }
 
-static void report_row(FILE *out, const char *what, const double *v /* (cols) */, int cols)
+static void print_row(FILE *out, const char *what, const double *v /* (cols) */, int cols)
 {
 	fprintf(out, "%-28s", what);
 	for (int c = 0; c < cols; c++)
@@ -389,14 +377,26 @@ static void report_row(FILE *out, const char *what, const double *v /* (cols) */
 	fprintf(out, "\n");
 }
 
-static const char *verdict_text(const struct history *h, int s, double s2)
+/* The theory's side of the verdict: the effective ranks of each series'
+ * population covariance (b = 1). */
+static void print_ranks(const struct scenario *sc, int ns, FILE *out)
 {
-	double test = h->last[s][MET_TEST_LOSS];
-	if (h->diverged[s])
-		return "gradient descent diverged (step size too large)";
-	if (isfinite(test) && test < 2 * s2)
-		return "benign overfitting: the noise is fitted, yet test MSE";
-	return "harmful overfitting: test MSE";
+	fprintf(out, "\neffective ranks of the covariance (Bartlett, Long, Lugosi, Tsigler 2020; b = 1):\n");
+	fprintf(out, "%-12s %10s %8s %10s %10s %8s %8s %8s\n", "", "r_0", "k*", "r_k*", "R_k*", "r_0/n", "k*/n",
+		"n/R_k*");
+	double n = sc->data.samples;
+	for (int s = 0; s < ns; s++) {
+		struct eff_ranks er;
+		if (population_ranks(sc, s, &er) != 0)
+			continue;
+		if (er.kstar >= 0)
+			fprintf(out, "%-12s %10.4g %8d %10.4g %10.4g %8.3g %8.3g %8.3g\n", series_name(sc, s), er.r0,
+				er.kstar, er.r_kstar, er.R_kstar, er.r0 / n, er.kstar / n, n / er.R_kstar);
+		else
+			fprintf(out, "%-12s %10.4g %8s %10s %10s %8.3g %8s %8s\n", series_name(sc, s), er.r0, "none", "-",
+				"-", er.r0 / n, "-", "-");
+	}
+	fprintf(out, "benign needs all three ratios small: r_0/n (bias), k*/n and n/R_k* (variance)\n");
 }
 
 static void benign_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
@@ -442,26 +442,10 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 			v[2 * s] = h->last[s][rows[r].gd];
 			v[2 * s + 1] = h->last[s][rows[r].mn];
 		}
-		report_row(out, rows[r].what, v, 2 * ns);
+		print_row(out, rows[r].what, v, 2 * ns);
 	}
 
-	/* The theory's side, from the population covariance (b = 1). */
-	fprintf(out, "\neffective ranks of the covariance (Bartlett, Long, Lugosi, Tsigler 2020; b = 1):\n");
-	fprintf(out, "%-12s %10s %8s %10s %10s %8s %8s %8s\n", "", "r_0", "k*", "r_k*", "R_k*", "r_0/n", "k*/n",
-		"n/R_k*");
-	double n = sc->data.samples;
-	for (int s = 0; s < ns; s++) {
-		struct eff_ranks er;
-		if (population_ranks(sc, s, &er) != 0)
-			continue;
-		if (er.kstar >= 0)
-			fprintf(out, "%-12s %10.4g %8d %10.4g %10.4g %8.3g %8.3g %8.3g\n", series_name(sc, s), er.r0,
-				er.kstar, er.r_kstar, er.R_kstar, er.r0 / n, er.kstar / n, n / er.R_kstar);
-		else
-			fprintf(out, "%-12s %10.4g %8s %10s %10s %8.3g %8s %8s\n", series_name(sc, s), er.r0, "none", "-",
-				"-", er.r0 / n, "-", "-");
-	}
-	fprintf(out, "benign needs all three ratios small: r_0/n (bias), k*/n and n/R_k* (variance)\n");
+	print_ranks(sc, ns, out);
 
 	fprintf(out, "\nnoise floor sigma^2 %.4g", s2);
 	if (ns == 1)
@@ -470,16 +454,18 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 		fprintf(out, "; %s GD is %.3g (relative) from its min-norm", d->series_label[s], h->last[s][MET_MN_DISTANCE]);
 	fprintf(out, "\n");
 	for (int s = 0; s < ns; s++) {
+		const char *who = ns == 2 ? d->series_label[s] : NULL;
 		double test = h->last[s][MET_TEST_LOSS];
-		fprintf(out, "RESULT%s%s: ", ns == 2 ? " " : "", ns == 2 ? d->series_label[s] : "");
-		if (!(s2 > 0) && !h->diverged[s]) {
-			fprintf(out, "no label noise, so nothing to overfit (test MSE %.3g)\n", test);
-			continue;
-		}
-		fprintf(out, "%s", verdict_text(h, s, s2));
-		if (!h->diverged[s])
-			fprintf(out, " %.3g %s 2 sigma^2 = %.3g", test, isfinite(test) && test < 2 * s2 ? "<" : ">=", 2 * s2);
-		fprintf(out, "\n");
+		bool benign = isfinite(test) && test < 2 * s2;
+		if (h->diverged[s])
+			report_result(out, who, "gradient descent diverged (step size too large)");
+		else if (!(s2 > 0))
+			report_result(out, who, "no label noise, so nothing to overfit (test MSE %.3g)", test);
+		else if (benign)
+			report_result(out, who, "benign overfitting: the noise is fitted, yet test MSE %.3g < 2 sigma^2 = %.3g",
+				      test, 2 * s2);
+		else
+			report_result(out, who, "harmful overfitting: test MSE %.3g >= 2 sigma^2 = %.3g", test, 2 * s2);
 	}
 }
 

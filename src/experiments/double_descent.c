@@ -17,6 +17,8 @@
 
 #include <cblas.h>
 
+#include "experiments/report.h"
+#include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -49,6 +51,7 @@ struct dd {
 	double *resid;           /* (max(n, n_test)) */
 	double peak, peak_at;
 	int step;
+	struct arrays mem;       /* owns every array above */
 };
 
 /* The log grid of N from features_from * n to features_to * n, the point
@@ -84,19 +87,7 @@ static void dd_destroy(struct experiment *x)
 	struct dd *m = (struct dd *)x;
 	if (!m)
 		return;
-	for (int r = 0; m->draws && r < m->n_draws; r++) {
-		free(m->draws[r].X);
-		free(m->draws[r].y);
-		free(m->draws[r].X_test);
-		free(m->draws[r].y_test);
-		free(m->draws[r].W);
-	}
-	free(m->draws);
-	free(m->phi);
-	free(m->phi_test);
-	free(m->theta);
-	free(m->work);
-	free(m->resid);
+	arrays_free(&m->mem);
 	free(m);
 }
 
@@ -138,25 +129,24 @@ static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment
 	m->peak_at = NAN;
 	size_t n = (size_t)m->n, nt = (size_t)m->n_test, d = (size_t)m->d, nm = (size_t)m->n_max;
 	size_t nr = n > nt ? n : nt;
-	m->draws = calloc((size_t)m->n_draws, sizeof *m->draws);
-	m->phi = malloc(sizeof(double) * n * nm);
-	m->phi_test = malloc(sizeof(double) * nt * nm);
-	m->theta = malloc(sizeof(double) * (nm > d ? nm : d));
-	m->work = malloc(sizeof(double) * (n * n + n));
-	m->resid = malloc(sizeof(double) * nr);
-	if (!m->draws || !m->phi || !m->phi_test || !m->theta || !m->work || !m->resid)
-		goto oom;
-	for (int r = 0; r < m->n_draws; r++) {
+	m->draws = arrays_alloc(&m->mem, (size_t)m->n_draws, sizeof *m->draws);
+	m->phi = arrays_alloc(&m->mem, n * nm, sizeof *m->phi);
+	m->phi_test = arrays_alloc(&m->mem, nt * nm, sizeof *m->phi_test);
+	m->theta = arrays_alloc(&m->mem, nm > d ? nm : d, sizeof *m->theta);
+	m->work = arrays_alloc(&m->mem, n * n + n, sizeof *m->work);
+	m->resid = arrays_alloc(&m->mem, nr, sizeof *m->resid);
+	for (int r = 0; !m->mem.failed && r < m->n_draws; r++) {
 		struct draw *dr = &m->draws[r];
-		dr->X = malloc(sizeof(double) * n * d);
-		dr->y = malloc(sizeof(double) * n);
-		dr->X_test = malloc(sizeof(double) * nt * d);
-		dr->y_test = malloc(sizeof(double) * nt);
-		dr->W = malloc(sizeof(double) * nm * d);
-		if (!dr->X || !dr->y || !dr->X_test || !dr->y_test || !dr->W)
-			goto oom;
-		dd_fill(m, dr, seed, r);
+		dr->X = arrays_alloc(&m->mem, n * d, sizeof *dr->X);
+		dr->y = arrays_alloc(&m->mem, n, sizeof *dr->y);
+		dr->X_test = arrays_alloc(&m->mem, nt * d, sizeof *dr->X_test);
+		dr->y_test = arrays_alloc(&m->mem, nt, sizeof *dr->y_test);
+		dr->W = arrays_alloc(&m->mem, nm * d, sizeof *dr->W);
+		if (!m->mem.failed)
+			dd_fill(m, dr, seed, r);
 	}
+	if (m->mem.failed)
+		goto oom;
 	*out = (struct experiment *)m;
 	return 0;
 oom:
@@ -237,9 +227,9 @@ static void dd_describe(const struct scenario *sc, struct run_desc *d)
 	d->planned_epochs = d->n_grid;
 	d->n_series = 1;
 	if (sc->train.ridge > 0)
-		snprintf(d->series_label[0], sizeof d->series_label[0], "ridge %g", sc->train.ridge);
+		report_label(d, 0, "ridge %g", sc->train.ridge);
 	else
-		snprintf(d->series_label[0], sizeof d->series_label[0], "min-norm");
+		report_label(d, 0, "min-norm");
 	d->series_params[0] = N[d->n_grid - 1];
 	d->threshold = NAN;
 	d->noise_floor = sc->data.noise * sc->data.noise;
@@ -271,15 +261,13 @@ static void dd_describe(const struct scenario *sc, struct run_desc *d)
 		.vline_label = "N = n =",
 		.weight = 2,
 	};
-	struct view_spec table = {.kind = VIEW_TABLE, .title = "Sweep", .series_mask = 1, .weight = 1};
-	table.cols[table.n_cols++] = (struct table_col){"", MET_DD_TEST, CELL_LABEL};
-	table.cols[table.n_cols++] = (struct table_col){"features", MET_DD_FEATURES, CELL_EPOCH};
-	table.cols[table.n_cols++] = (struct table_col){"train MSE", MET_DD_TRAIN, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"test MSE", MET_DD_TEST, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"peak test", MET_DD_PEAK, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"peak at N", MET_DD_PEAK_AT, CELL_EPOCH};
-	d->views[d->n_views++] = table;
-	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+	static const struct table_col cols[] = {
+		{"", MET_DD_TEST, CELL_LABEL},          {"features", MET_DD_FEATURES, CELL_EPOCH},
+		{"train MSE", MET_DD_TRAIN, CELL_LOSS}, {"test MSE", MET_DD_TEST, CELL_LOSS},
+		{"peak test", MET_DD_PEAK, CELL_LOSS},  {"peak at N", MET_DD_PEAK_AT, CELL_EPOCH},
+	};
+	report_table(d, "Sweep", 1, cols, 6);
+	report_notes(d);
 }
 
 static void dd_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
@@ -292,11 +280,12 @@ static void dd_report(const struct scenario *sc, const struct run_desc *d, const
 		sc->train.ridge > 0 ? "ridge" : "min-norm least squares (ridge 0)", sc->train.repeats);
 	if (sc->train.ridge > 0)
 		fprintf(out, "ridge lambda %g\n", sc->train.ridge);
-	const double *tr = history_grid(h, 0, MET_DD_TRAIN);
-	const double *te = history_grid(h, 0, MET_DD_TEST);
-	const double *no = history_grid(h, 0, MET_DD_NORM);
+	double tr[RUN_MAX_GRID], te[RUN_MAX_GRID], no[RUN_MAX_GRID];
+	report_grid(h, 0, MET_DD_TRAIN, tr);
+	report_grid(h, 0, MET_DD_TEST, te);
+	report_grid(h, 0, MET_DD_NORM, no);
 	fprintf(out, "%8s %8s %14s %14s %14s\n", "N", "N/n", "train MSE", "test MSE", "||theta||");
-	for (int i = 0; tr && te && no && i < d->n_grid; i++) {
+	for (int i = 0; i < d->n_grid; i++) {
 		if (isnan(te[i]))
 			continue;
 		fprintf(out, "%8.0f %8.3g %14.6g %14.6g %14.6g%s\n", d->grid_x[i], d->grid_x[i] / n, tr[i], te[i], no[i],
@@ -309,9 +298,9 @@ static void dd_report(const struct scenario *sc, const struct run_desc *d, const
 	else
 		fprintf(out, "no finite test MSE\n");
 	if (isfinite(peak) && at >= n / 1.5 && at <= n * 1.5)
-		fprintf(out, "RESULT: double descent: test error peaks at the interpolation threshold N = n\n");
+		report_result(out, NULL, "double descent: test error peaks at the interpolation threshold N = n");
 	else
-		fprintf(out, "RESULT: no peak at the interpolation threshold (ridge or little noise flattens it)\n");
+		report_result(out, NULL, "no peak at the interpolation threshold (ridge or little noise flattens it)");
 }
 
 static const enum metric emitted[] = {

@@ -23,6 +23,8 @@
 
 #include <cblas.h>
 
+#include "experiments/report.h"
+#include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -46,6 +48,7 @@ struct lazy {
 	bool fresh;         /* width k still to be initialised */
 	uint32_t epoch;     /* steps over the whole run */
 	double move[SCENARIO_MAX_WIDTHS], drift[SCENARIO_MAX_WIDTHS];
+	struct arrays mem;  /* owns X, y, p0, diff, K0 and K */
 };
 
 static int max_width(const struct scenario *sc)
@@ -62,19 +65,34 @@ static void lazy_destroy(struct experiment *x)
 	if (!z)
 		return;
 	ntk_destroy(&z->net);
-	free(z->X);
-	free(z->y);
-	free(z->p0);
-	free(z->diff);
-	free(z->K0);
-	free(z->K);
+	arrays_free(&z->mem);
 	free(z);
+}
+
+/* The project's float32 data sets, widened: the same draws as the other
+ * network scenarios with this seed. */
+static int load_data(struct lazy *z)
+{
+	size_t n = (size_t)z->n, nd = n * (size_t)z->d;
+	float *Xf = malloc((nd + n) * sizeof *Xf); /* (n, d), then yf */
+	if (!Xf)
+		return -1;
+	float *yf = Xf + nd; /* (n) */
+	struct rng r;
+	rng_seed(&r, z->seed, STREAM_TRAIN);
+	data_gaussian_f32(&r, Xf, z->n, z->d);
+	data_target_f32(&r, z->sc.data.target, Xf, z->n, z->d, z->sc.data.noise, yf);
+	for (size_t i = 0; i < nd; i++)
+		z->X[i] = Xf[i];
+	for (size_t i = 0; i < n; i++)
+		z->y[i] = yf[i];
+	free(Xf);
+	return 0;
 }
 
 static int lazy_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
 {
 	struct lazy *z = calloc(1, sizeof *z);
-	float *Xf = NULL, *yf = NULL;
 	if (!z)
 		goto oom;
 	z->sc = *sc;
@@ -84,35 +102,17 @@ static int lazy_create(const struct scenario *sc, uint64_t seed, struct experime
 	z->n_widths = sc->model.n_widths;
 	z->fresh = true;
 	size_t n = (size_t)z->n, d = (size_t)z->d, p = (size_t)max_width(sc) * (d + 1);
-	z->X = malloc(n * d * sizeof(double));
-	z->y = malloc(n * sizeof(double));
-	z->p0 = malloc(p * sizeof(double));
-	z->diff = malloc(p * sizeof(double));
-	z->K0 = malloc(n * n * sizeof(double));
-	z->K = malloc(n * n * sizeof(double));
-	Xf = malloc(n * d * sizeof(float));
-	yf = malloc(n * sizeof(float));
-	if (!z->X || !z->y || !z->p0 || !z->diff || !z->K0 || !z->K || !Xf || !yf)
+	z->X = arrays_alloc(&z->mem, n * d, sizeof *z->X);
+	z->y = arrays_alloc(&z->mem, n, sizeof *z->y);
+	z->p0 = arrays_alloc(&z->mem, p, sizeof *z->p0);
+	z->diff = arrays_alloc(&z->mem, p, sizeof *z->diff);
+	z->K0 = arrays_alloc(&z->mem, n * n, sizeof *z->K0);
+	z->K = arrays_alloc(&z->mem, n * n, sizeof *z->K);
+	if (z->mem.failed || ntk_create(&z->net, z->n, z->d, max_width(sc)) != 0 || load_data(z) != 0)
 		goto oom;
-	if (ntk_create(&z->net, z->n, z->d, max_width(sc)) != 0)
-		goto oom;
-	/* The project's float32 data sets, widened: the same draws as the
-	 * other network scenarios with this seed. */
-	struct rng r;
-	rng_seed(&r, seed, STREAM_TRAIN);
-	data_gaussian_f32(&r, Xf, z->n, z->d);
-	data_target_f32(&r, sc->data.target, Xf, z->n, z->d, sc->data.noise, yf);
-	for (size_t i = 0; i < n * d; i++)
-		z->X[i] = Xf[i];
-	for (size_t i = 0; i < n; i++)
-		z->y[i] = yf[i];
-	free(Xf);
-	free(yf);
 	*out = (struct experiment *)z;
 	return 0;
 oom:
-	free(Xf);
-	free(yf);
 	snprintf(err, errlen, "%s: out of memory building the lazy-training nets", sc->path);
 	lazy_destroy((struct experiment *)z);
 	return -1;
@@ -230,15 +230,32 @@ static bool lazy_step(struct experiment *x, struct emitter *em)
 	return z->k < z->n_widths;
 }
 
+/* One measurement against width, log-log, as the widths finish. */
+static struct view_spec width_chart(const char *title, enum metric m, uint32_t mask)
+{
+	return (struct view_spec){
+		.kind = VIEW_LINES,
+		.title = title,
+		.n_metrics = 1,
+		.metrics = {m},
+		.series_mask = mask,
+		.log_y = true,
+		.x_grid = true,
+		.hline = NAN,
+		.vline = NAN,
+		.weight = 2,
+	};
+}
+
 static void lazy_describe(const struct scenario *sc, struct run_desc *d)
 {
 	memset(d, 0, sizeof *d);
 	/* Each width: at most `epochs` updates and the step that finds it done. */
 	d->planned_epochs = sc->model.n_widths * (sc->train.epochs + 1);
 	d->n_series = 3;
-	snprintf(d->series_label[0], sizeof d->series_label[0], "measured");
-	snprintf(d->series_label[1], sizeof d->series_label[1], "slope -1/2");
-	snprintf(d->series_label[2], sizeof d->series_label[2], "slope -1");
+	report_label(d, 0, "measured");
+	report_label(d, 1, "slope -1/2");
+	report_label(d, 2, "slope -1");
 	d->series_params[0] = (long)max_width(sc) * (sc->data.dim + 1);
 	d->n_grid = sc->model.n_widths;
 	for (int i = 0; i < d->n_grid; i++)
@@ -246,45 +263,24 @@ static void lazy_describe(const struct scenario *sc, struct run_desc *d)
 	d->grid_name = "m";
 	d->threshold = sc->train.target_loss > 0 ? sc->train.target_loss : NAN;
 	d->noise_floor = sc->data.noise > 0 ? sc->data.noise * sc->data.noise : NAN;
-	d->views[d->n_views++] = (struct view_spec){
-		.kind = VIEW_LINES,
-		.title = "Weight movement |W-W0|/|W0|",
-		.n_metrics = 1,
-		.metrics = {MET_LAZY_MOVEMENT},
-		.series_mask = 3,
-		.log_y = true,
-		.x_grid = true,
-		.hline = NAN,
-		.vline = NAN,
-		.weight = 2,
+	/* Each chart: the measurement (series 0) and its reference slope. */
+	d->views[d->n_views++] = width_chart("Weight movement |W-W0|/|W0|", MET_LAZY_MOVEMENT, 1u | 1u << 1);
+	d->views[d->n_views++] = width_chart("Kernel drift |K-K0|/|K0|", MET_LAZY_DRIFT, 1u | 1u << 2);
+	static const struct table_col cols[] = {
+		{"width m", MET_LAZY_WIDTH, CELL_EPOCH}, {"step", MET_LAZY_STEPS, CELL_EPOCH},
+		{"loss", MET_TRAIN_LOSS, CELL_LOSS},     {"slope", MET_LAZY_SLOPE, CELL_LOSS},
 	};
-	d->views[d->n_views++] = (struct view_spec){
-		.kind = VIEW_LINES,
-		.title = "Kernel drift |K-K0|/|K0|",
-		.n_metrics = 1,
-		.metrics = {MET_LAZY_DRIFT},
-		.series_mask = 5,
-		.log_y = true,
-		.x_grid = true,
-		.hline = NAN,
-		.vline = NAN,
-		.weight = 2,
-	};
-	struct view_spec table = {.kind = VIEW_TABLE, .title = "Training now", .series_mask = 1, .weight = 1};
-	table.cols[table.n_cols++] = (struct table_col){"width m", MET_LAZY_WIDTH, CELL_EPOCH};
-	table.cols[table.n_cols++] = (struct table_col){"step", MET_LAZY_STEPS, CELL_EPOCH};
-	table.cols[table.n_cols++] = (struct table_col){"loss", MET_TRAIN_LOSS, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"slope", MET_LAZY_SLOPE, CELL_LOSS};
-	d->views[d->n_views++] = table;
-	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+	report_table(d, "Training now", 1, cols, 4);
+	report_notes(d);
 }
 
 static void lazy_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
 {
-	const double *move = history_grid(h, 0, MET_LAZY_MOVEMENT);
-	const double *drift = history_grid(h, 0, MET_LAZY_DRIFT);
-	const double *steps = history_grid(h, 0, MET_LAZY_STEPS);
-	const double *end = history_grid(h, 0, MET_LAZY_END_LOSS);
+	double move[RUN_MAX_GRID], drift[RUN_MAX_GRID], steps[RUN_MAX_GRID], end[RUN_MAX_GRID];
+	report_grid(h, 0, MET_LAZY_MOVEMENT, move);
+	report_grid(h, 0, MET_LAZY_DRIFT, drift);
+	report_grid(h, 0, MET_LAZY_STEPS, steps);
+	report_grid(h, 0, MET_LAZY_END_LOSS, end);
 	fprintf(out, "%s\n", sc->title);
 	fprintf(out,
 		"two-layer ReLU nets f(x) = a . relu(W x / sqrt(d)) / sqrt(width), N(0, 1) init; training samples %d, "
@@ -293,31 +289,28 @@ static void lazy_report(const struct scenario *sc, const struct run_desc *d, con
 		sc->data.samples, sc->data.dim, sc->train.lr, sc->train.target_loss, sc->train.epochs);
 	fprintf(out, "%8s %10s %8s %12s %16s %16s\n", "width", "params", "steps", "final loss", "|W_T-W_0|/|W_0|",
 		"|K_T-K_0|/|K_0|");
-	double mv[RUN_MAX_GRID], dr[RUN_MAX_GRID];
 	int w[RUN_MAX_GRID];
 	for (int i = 0; i < d->n_grid; i++) {
 		w[i] = (int)d->grid_x[i];
-		mv[i] = move ? move[i] : NAN;
-		dr[i] = drift ? drift[i] : NAN;
-		if (!end || isnan(end[i])) {
+		if (isnan(end[i])) {
 			fprintf(out, "%8d %10ld %8s %12s %16s %16s\n", w[i], (long)w[i] * (sc->data.dim + 1), "-", "-",
 				"-", "-");
 			continue;
 		}
 		fprintf(out, "%8d %10ld %8.0f %12.4g %16.4g %16.4g\n", w[i], (long)w[i] * (sc->data.dim + 1), steps[i],
-			end[i], mv[i], dr[i]);
+			end[i], move[i], drift[i]);
 	}
-	double sm = loglog_slope(w, mv, d->n_grid), sk = loglog_slope(w, dr, d->n_grid);
+	double sm = loglog_slope(w, move, d->n_grid), sk = loglog_slope(w, drift, d->n_grid);
 	fprintf(out,
 		"\nlog-log slope against width: weight movement %.3f (theory -1/2), kernel drift %.3f (between -3/4 and "
 		"-1)\n",
 		sm, sk);
 	if (h->seen[0][MET_DIVERGED])
-		fprintf(out, "RESULT: gradient descent diverged (learning rate too large)\n");
+		report_result(out, NULL, "gradient descent diverged (learning rate too large)");
 	else if (sm > -0.7 && sm < -0.3)
-		fprintf(out, "RESULT: lazy training: the wider the net, the less its weights move to fit the same data\n");
+		report_result(out, NULL, "lazy training: the wider the net, the less its weights move to fit the same data");
 	else
-		fprintf(out, "RESULT: the movement does not fall like 1/sqrt(width) here (slope %.3f)\n", sm);
+		report_result(out, NULL, "the movement does not fall like 1/sqrt(width) here (slope %.3f)", sm);
 }
 
 static const enum metric emitted[] = {

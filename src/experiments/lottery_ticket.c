@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/lottery.h"
+#include "experiments/report.h"
+#include "overparam/arrays.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
-#include "experiments/lottery.h"
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"
@@ -46,6 +48,7 @@ struct lottery {
 	int round;                 /* 0 = dense */
 	int e;                     /* epochs done in this round */
 	uint32_t epoch;            /* epochs over the run */
+	struct arrays mem;         /* owns the data, mask, rewind and items */
 };
 
 /* ---- pruning arithmetic ------------------------------------------------ */
@@ -101,13 +104,7 @@ static void lt_destroy(struct experiment *x)
 		mlp_destroy(&t->nets[s].net);
 		optim_destroy(&t->nets[s].opt);
 	}
-	free(t->X);
-	free(t->y);
-	free(t->X_test);
-	free(t->y_test);
-	free(t->mask);
-	free(t->rewind);
-	free(t->items);
+	arrays_free(&t->mem);
 	free(t);
 }
 
@@ -192,11 +189,11 @@ static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment
 	t->n_test = sc->data.test_samples;
 	t->d = sc->data.dim;
 	size_t n = (size_t)t->n, nt = (size_t)t->n_test, d = (size_t)t->d;
-	t->X = malloc(sizeof(float) * n * d);
-	t->y = malloc(sizeof(float) * n);
-	t->X_test = malloc(sizeof(float) * (nt ? nt : 1) * d);
-	t->y_test = malloc(sizeof(float) * (nt ? nt : 1));
-	if (!t->X || !t->y || !t->X_test || !t->y_test || make_data(t, seed) != 0)
+	t->X = arrays_alloc(&t->mem, n * d, sizeof *t->X);
+	t->y = arrays_alloc(&t->mem, n, sizeof *t->y);
+	t->X_test = arrays_alloc(&t->mem, nt * d, sizeof *t->X_test);
+	t->y_test = arrays_alloc(&t->mem, nt, sizeof *t->y_test);
+	if (t->mem.failed || make_data(t, seed) != 0)
 		goto oom;
 	int dims[MLP_MAX_LAYERS + 1];
 	int layers = mlp_layer_dims(dims, sc->data.dim, sc->model.depth, sc->model.widths[0], 1);
@@ -210,10 +207,10 @@ static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment
 	for (int l = 0; l < layers; l++)
 		if ((size_t)dims[l] * (size_t)dims[l + 1] > widest)
 			widest = (size_t)dims[l] * (size_t)dims[l + 1];
-	t->mask = malloc(sizeof(float) * np);
-	t->rewind = malloc(sizeof(float) * np);
-	t->items = malloc(sizeof(struct lottery_item) * widest);
-	if (!t->mask || !t->rewind || !t->items)
+	t->mask = arrays_alloc(&t->mem, np, sizeof *t->mask);
+	t->rewind = arrays_alloc(&t->mem, np, sizeof *t->rewind);
+	t->items = arrays_alloc(&t->mem, widest, sizeof *t->items);
+	if (t->mem.failed)
 		goto oom;
 	for (size_t i = 0; i < np; i++)
 		t->mask[i] = 1;
@@ -327,8 +324,8 @@ static void lt_describe(const struct scenario *sc, struct run_desc *d)
 	memset(d, 0, sizeof *d);
 	d->planned_epochs = (sc->train.rounds + 1) * sc->train.epochs;
 	d->n_series = 2;
-	snprintf(d->series_label[TICKET], sizeof d->series_label[TICKET], "winning ticket");
-	snprintf(d->series_label[REINIT], sizeof d->series_label[REINIT], "random reinit");
+	report_label(d, TICKET, "winning ticket");
+	report_label(d, REINIT, "random reinit");
 	int dims[MLP_MAX_LAYERS + 1];
 	int layers = mlp_layer_dims(dims, sc->data.dim, sc->model.depth, sc->model.widths[0], 1);
 	d->series_params[TICKET] = d->series_params[REINIT] = (long)mlp_count_params(dims, layers);
@@ -362,19 +359,20 @@ static void lt_describe(const struct scenario *sc, struct run_desc *d)
 		.vline = NAN,
 		.weight = 2,
 	};
-	struct view_spec table = {.kind = VIEW_TABLE, .title = "This round", .series_mask = 3, .weight = 1};
-	table.cols[table.n_cols++] = (struct table_col){"net", MET_TRAIN_LOSS, CELL_LABEL};
-	table.cols[table.n_cols++] = (struct table_col){"round", MET_LT_ROUND, CELL_EPOCH};
-	table.cols[table.n_cols++] = (struct table_col){"% kept", MET_LT_REMAINING, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"train", MET_TRAIN_LOSS, CELL_LOSS};
-	table.cols[table.n_cols++] = (struct table_col){"test", MET_TEST_LOSS, CELL_LOSS};
-	d->views[d->n_views++] = table;
-	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
+	static const struct table_col cols[] = {
+		{"net", MET_TRAIN_LOSS, CELL_LABEL},     {"round", MET_LT_ROUND, CELL_EPOCH},
+		{"% kept", MET_LT_REMAINING, CELL_LOSS}, {"train", MET_TRAIN_LOSS, CELL_LOSS},
+		{"test", MET_TEST_LOSS, CELL_LOSS},
+	};
+	report_table(d, "This round", 3, cols, 5);
+	report_notes(d);
 }
 
 static void lt_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
 {
-	const double *tk = history_grid(h, TICKET, MET_LT_TEST), *rn = history_grid(h, REINIT, MET_LT_TEST);
+	double tk[RUN_MAX_GRID], rn[RUN_MAX_GRID];
+	report_grid(h, TICKET, MET_LT_TEST, tk);
+	report_grid(h, REINIT, MET_LT_TEST, rn);
 	fprintf(out, "%s\n", sc->title);
 	fprintf(out, "student: depth %d, width %d, %ld parameters; %s lr %g, %d epochs a round; training samples %d, test "
 		     "samples %d\n",
@@ -389,23 +387,22 @@ static void lt_report(const struct scenario *sc, const struct run_desc *d, const
 	fprintf(out, "%6s %10s %16s %16s %8s\n", "round", "% kept", "ticket test", "reinit test", "ratio");
 	int last = -1;
 	for (int i = 0; i < d->n_grid; i++) {
-		double a = tk ? tk[i] : NAN, b = rn ? rn[i] : NAN;
-		if (isnan(a) && isnan(b))
+		if (isnan(tk[i]) && isnan(rn[i]))
 			continue;
-		fprintf(out, "%6d %10.2f %16.5g %16.5g %8.3f\n", i, d->grid_x[i], a, b, b / a);
+		fprintf(out, "%6d %10.2f %16.5g %16.5g %8.3f\n", i, d->grid_x[i], tk[i], rn[i], rn[i] / tk[i]);
 		last = i;
 	}
+	fprintf(out, "\n");
 	if (last < 0) {
-		fprintf(out, "\nRESULT: no round finished\n");
+		report_result(out, NULL, "no round finished");
 		return;
 	}
-	double a = tk ? tk[last] : NAN, b = rn ? rn[last] : NAN;
-	fprintf(out, "\nat %.1f%% of the weights: winning ticket %.4g, same mask re-initialised %.4g\n", d->grid_x[last],
-		a, b);
-	if (a < b)
-		fprintf(out, "RESULT: the winning ticket beats its own mask with fresh weights: the initial values matter\n");
+	fprintf(out, "at %.1f%% of the weights: winning ticket %.4g, same mask re-initialised %.4g\n", d->grid_x[last],
+		tk[last], rn[last]);
+	if (tk[last] < rn[last])
+		report_result(out, NULL, "the winning ticket beats its own mask with fresh weights: the initial values matter");
 	else
-		fprintf(out, "RESULT: no winning ticket here: the re-initialised mask does as well\n");
+		report_result(out, NULL, "no winning ticket here: the re-initialised mask does as well");
 }
 
 static const enum metric emitted[] = {

@@ -7,7 +7,6 @@
  * are in, the potentials certify optimality (complementary slackness). Index
  * 0 is a virtual column that holds the entering row, so the tree has a root. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "numerics/assign.h"
 
@@ -17,13 +16,13 @@ int assign_create(struct assign *a, int cap)
 	if (cap < 1)
 		return -1;
 	size_t k = (size_t)cap + 1;
-	a->u = calloc(k, sizeof *a->u);
-	a->v = calloc(k, sizeof *a->v);
-	a->slack = calloc(k, sizeof *a->slack);
-	a->row_of = calloc(k, sizeof *a->row_of);
-	a->prev = calloc(k, sizeof *a->prev);
-	a->done = calloc(k, sizeof *a->done);
-	if (!a->u || !a->v || !a->slack || !a->row_of || !a->prev || !a->done) {
+	a->u = arrays_alloc(&a->mem, k, sizeof *a->u);
+	a->v = arrays_alloc(&a->mem, k, sizeof *a->v);
+	a->slack = arrays_alloc(&a->mem, k, sizeof *a->slack);
+	a->row_of = arrays_alloc(&a->mem, k, sizeof *a->row_of);
+	a->prev = arrays_alloc(&a->mem, k, sizeof *a->prev);
+	a->done = arrays_alloc(&a->mem, k, sizeof *a->done);
+	if (a->mem.failed) {
 		assign_destroy(a);
 		return -1;
 	}
@@ -33,12 +32,7 @@ int assign_create(struct assign *a, int cap)
 
 void assign_destroy(struct assign *a)
 {
-	free(a->u);
-	free(a->v);
-	free(a->slack);
-	free(a->row_of);
-	free(a->prev);
-	free(a->done);
+	arrays_free(&a->mem);
 	*a = (struct assign){0};
 }
 

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include "overparam/arrays.h"
+
 /* Workspace for problems up to cap x cap: allocated once, so solving
  * allocates nothing. */
 struct assign {
@@ -18,6 +20,7 @@ struct assign {
 	int *row_of;     /* (cap + 1) row matched to each column, 0 = none (rows count from 1) */
 	int *prev;       /* (cap + 1) the column before each one on the shortest path tree */
 	bool *done;      /* (cap + 1) columns whose distance is final in this search */
+	struct arrays mem; /* owns every array above */
 };
 
 /* Returns 0, or -1 when cap < 1 or out of memory (a is then empty). */

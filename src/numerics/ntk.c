@@ -5,7 +5,6 @@
  * and the tangent kernel is the Gram matrix of the per-sample gradients of
  * f, which the same two factors give in closed form. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cblas.h>
@@ -22,14 +21,14 @@ int ntk_create(struct ntk *t, int n_cap, int d, int m_cap)
 	t->m_cap = m_cap;
 	t->m = m_cap;
 	size_t p = (size_t)m_cap * ((size_t)d + 1), nm = (size_t)n_cap * (size_t)m_cap, nn = (size_t)n_cap * (size_t)n_cap;
-	t->params = malloc(p * sizeof(double));
-	t->grads = malloc(p * sizeof(double));
-	t->U = malloc(nm * sizeof(double));
-	t->S = malloc(nm * sizeof(double));
-	t->f = malloc((size_t)n_cap * sizeof(double));
-	t->r = malloc((size_t)n_cap * sizeof(double));
-	t->KK = malloc(nn * sizeof(double));
-	if (!t->params || !t->grads || !t->U || !t->S || !t->f || !t->r || !t->KK) {
+	t->params = arrays_alloc(&t->mem, p, sizeof *t->params);
+	t->grads = arrays_alloc(&t->mem, p, sizeof *t->grads);
+	t->U = arrays_alloc(&t->mem, nm, sizeof *t->U);
+	t->S = arrays_alloc(&t->mem, nm, sizeof *t->S);
+	t->f = arrays_alloc(&t->mem, (size_t)n_cap, sizeof *t->f);
+	t->r = arrays_alloc(&t->mem, (size_t)n_cap, sizeof *t->r);
+	t->KK = arrays_alloc(&t->mem, nn, sizeof *t->KK);
+	if (t->mem.failed) {
 		ntk_destroy(t);
 		return -1;
 	}
@@ -38,13 +37,7 @@ int ntk_create(struct ntk *t, int n_cap, int d, int m_cap)
 
 void ntk_destroy(struct ntk *t)
 {
-	free(t->params);
-	free(t->grads);
-	free(t->U);
-	free(t->S);
-	free(t->f);
-	free(t->r);
-	free(t->KK);
+	arrays_free(&t->mem);
 	memset(t, 0, sizeof *t);
 }
 
