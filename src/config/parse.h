@@ -1,0 +1,150 @@
+/* parse.h: what the scenario parser's modules share (src/config only).
+ *
+ *   value.c    one key's text into its typed value; error messages
+ *   reader.c   the line reader that feeds libinih, and inih's handler
+ *   keys.c     the key table, defaults and validation
+ *   knobs.c    --set overrides and [knobs]
+ *   scenario.c the entry points (scenario.h)
+ *
+ * One parse is one struct pstate: the scenario being filled, where the
+ * lines come from, and the first error (all later ones are dropped). */
+#ifndef OVERPARAM_CONFIG_PARSE_H
+#define OVERPARAM_CONFIG_PARSE_H
+
+#include <locale.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "overparam/scenario.h"
+
+#define LINE_CAP 1024     /* our own line buffer; inih's buffer is usually smaller */
+#define VALUE_CAP 4096    /* a value with all its continuation lines */
+#define ECHO_MAX 40       /* bytes of a bad value quoted back in a message */
+#define SEED_MAX 9007199254740991LL /* 2^53 - 1: a seed travels in records as a double */
+
+enum section { SEC_SCENARIO, SEC_DATA, SEC_MODEL, SEC_TRAIN, SEC_KNOBS, SEC_COUNT };
+
+extern const char *const section_names[SEC_COUNT];
+
+enum key {
+	K_KIND, K_TITLE, K_SUMMARY, K_NOTES, K_SEED, K_PACE,
+	K_SAMPLES, K_TEST_SAMPLES, K_DIM, K_TARGET, K_NOISE, K_SIGNAL_DIM, K_COVARIANCE, K_LAMBDA_TAIL,
+	K_DEPTH, K_WIDTHS, K_INIT, K_INIT_STD, K_INIT_SEEDS,
+	K_OPTIMIZER, K_LR, K_EPOCHS, K_THRESHOLD, K_TARGET_LOSS, K_EVAL_EVERY, K_ALPHA_POINTS,
+	K_FEATURES_FROM, K_FEATURES_TO, K_FEATURES_POINTS, K_RIDGE, K_REPEATS,
+	K_TEACHER_WIDTH, K_ROUNDS, K_PRUNE, K_REWIND,
+	K_COUNT
+};
+
+enum vtype { V_TEXT, V_INT, V_REAL, V_ENUM, V_INT_LIST };
+
+enum { OPT_WORD_SGD, OPT_WORD_ADAM, OPT_WORD_GD };
+
+struct keyspec {
+	enum section sec;
+	const char *name;
+	enum vtype type;
+	long long imin, imax;      /* V_INT, V_INT_LIST items */
+	double dmin, dmax;         /* V_REAL: dmin < v (open) or dmin <= v, v <= dmax */
+	bool dmin_open;
+	const char *word;          /* V_REAL: a word accepted instead of a number */
+	const char *const *words;  /* V_ENUM */
+	int maxlen;                /* V_TEXT: bytes; V_INT_LIST: items */
+	int minitems;              /* V_INT_LIST */
+};
+
+extern const struct keyspec keys[K_COUNT];
+extern const char *const target_words[];
+
+/* Where lines come from: a buffer in memory or an open file. */
+struct source {
+	const unsigned char *mem;
+	size_t len, pos;
+	FILE *fp;
+};
+
+/* UTF-8 well-formedness, one byte at a time (reader_utf8_step). */
+struct utf8 {
+	int need;
+	unsigned char lo, hi;
+};
+
+struct pstate {
+	struct scenario *sc;
+	const char *name;          /* the file, as named in messages */
+	struct source src;
+	char *err;
+	size_t errlen;
+	bool failed;               /* an error is recorded: feed inih no more lines */
+	int lineno;                /* lines handed to inih so far */
+	int nonblank;              /* lines with anything but whitespace */
+	bool cont;                 /* the current line continues the pending value */
+	bool have_prev_key;        /* inih's "prev_name": indented lines continue it */
+	char line[LINE_CAP + 1];
+	int sec_line[SEC_COUNT];   /* line of each section header, 0 = absent */
+	int key_line[K_COUNT];     /* line where each key was set, 0 = default */
+	int pend;                  /* key whose value is being collected, -1 = none */
+	char pend_val[VALUE_CAP];
+	size_t pend_len;
+	bool pend_overflow;
+	bool lr_auto;              /* lr = auto, or lr left to its default under gd */
+	bool opt_gd;               /* optimizer = gd */
+
+	const char *const *sets;   /* --set overrides (n_sets) */
+	int n_sets;
+	const char *ctx;           /* said before the key in messages ("knobs.lr: "), or NULL */
+	int ctx_line;              /* > 0: the line every message names (a knob's) */
+	bool bare;                 /* messages without file or line (a live knob change) */
+	double num[K_COUNT];       /* the numbers given (file or --set), by key */
+	bool num_set[K_COUNT];
+	int n_knobs;               /* [knobs] lines, kept raw until the file is valid */
+	int knob_pend;             /* knob that indented lines continue, -1 = none */
+	int knob_line[SCENARIO_MAX_KNOBS];
+	char knob_name[SCENARIO_MAX_KNOBS][KNOB_NAME_LEN];
+	char knob_raw[SCENARIO_MAX_KNOBS][VALUE_CAP];
+};
+
+_Static_assert(K_COUNT <= SCENARIO_MAX_KEYS, "struct scenario's origin.key_line needs room for every key");
+
+static inline bool is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* value.c */
+/* Records the first error only: "name[:line]: [section.key: ]message". */
+void parse_fail(struct pstate *ps, int line, int key, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A value quoted back in a message: at most ECHO_MAX bytes. */
+const char *parse_echo(char *buf /* (ECHO_MAX + 4) */, const char *v);
+int value_scan_int(const char *s, long long *out);
+bool value_is_decimal(const char *s);
+bool value_int(struct pstate *ps, int line, int key, const char *text, long long *out);
+bool value_real(struct pstate *ps, int line, int key, const char *text, double *out, bool *is_word);
+/* Parses and stores the pending key's value. */
+void value_flush(struct pstate *ps);
+void value_format_bytes(char *buf /* (len) */, size_t len, size_t bytes, size_t cap);
+
+/* reader.c */
+bool reader_utf8_step(struct utf8 *u, unsigned char c);
+int reader_section(const char *name, size_t n);
+/* Feeds the source through inih, then --set, validation and knobs. */
+int reader_parse(struct pstate *ps);
+
+/* keys.c */
+int keys_find(int sec, const char *name);
+void keys_fail_unknown(struct pstate *ps, int line, int sec, const char *name);
+void keys_set_defaults(struct scenario *sc);
+void keys_validate(struct pstate *ps);
+
+/* knobs.c */
+void knobs_define(struct pstate *ps, int line, const char *name, const char *value);
+void knobs_append(struct pstate *ps, const char *v);
+void knobs_apply_sets(struct pstate *ps);
+void knobs_resolve_all(struct pstate *ps);
+
+/* scenario.c: this thread in the "C" locale, and back. */
+locale_t locale_enter_c(locale_t *old);
+void locale_leave_c(locale_t c, locale_t old);
+
+#endif
