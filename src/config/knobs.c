@@ -133,40 +133,6 @@ void knobs_apply_sets(struct pstate *ps)
 
 /* ---- knobs ---------------------------------------------------------------- */
 
-/* The number a knob turns, as stored, default included. false: not known
- * here; a numeric key not listed can still be a knob when the file (or
- * --set) gives it a value. */
-static bool key_number(const struct scenario *sc, int key, double *v)
-{
-	switch (key) {
-	case K_SAMPLES: *v = sc->data.samples; return true;
-	case K_TEST_SAMPLES: *v = sc->data.test_samples; return true;
-	case K_DIM: *v = sc->data.dim; return true;
-	case K_NOISE: *v = sc->data.noise; return true;
-	case K_SIGNAL_DIM: *v = sc->data.signal_dim; return true;
-	case K_LAMBDA_TAIL: *v = sc->data.lambda_tail; return true;
-	case K_DEPTH: *v = sc->model.depth; return true;
-	case K_WIDTHS: *v = sc->model.widths[0]; return true;
-	case K_INIT_STD: *v = sc->model.init_std; return true;
-	case K_LR: *v = sc->train.lr; return true;
-	case K_EPOCHS: *v = sc->train.epochs; return true;
-	case K_THRESHOLD: *v = sc->train.threshold; return true;
-	case K_TARGET_LOSS: *v = sc->train.target_loss; return true;
-	case K_EVAL_EVERY: *v = sc->train.eval_every; return true;
-	case K_ALPHA_POINTS: *v = sc->train.alpha_points; return true;
-	case K_FEATURES_FROM: *v = sc->model.features_from; return true;
-	case K_FEATURES_TO: *v = sc->model.features_to; return true;
-	case K_FEATURES_POINTS: *v = sc->model.features_points; return true;
-	case K_RIDGE: *v = sc->train.ridge; return true;
-	case K_REPEATS: *v = sc->train.repeats; return true;
-	case K_TEACHER_WIDTH: *v = sc->data.teacher_width; return true;
-	case K_ROUNDS: *v = sc->train.rounds; return true;
-	case K_PRUNE: *v = sc->train.prune; return true;
-	case K_REWIND: *v = sc->train.rewind; return true;
-	default: return false;
-	}
-}
-
 /* Stores v into ps->sc through the same path as a value in the file. */
 static void store_number(struct pstate *ps, int key, double v)
 {
@@ -413,18 +379,10 @@ static void knob_resolve(struct pstate *ps, int i)
 	snprintf(kb->target, sizeof kb->target, "%s.%s", section_names[keys[key].sec], keys[key].name);
 	kb->key = key;
 	double cur;
-	bool numeric = keys[key].sec != SEC_SCENARIO && (keys[key].type == V_INT || keys[key].type == V_REAL);
-	if (!key_number(sc, key, &cur)) {
-		if (!numeric) {
-			parse_fail(ps, line, -1, "%s cannot be a knob (knobs turn the numbers of [data], [model] and [train])",
-				   kb->target);
-			return;
-		}
-		if (!ps->num_set[key]) {
-			parse_fail(ps, line, -1, "set %s in the file (or with --set): the knob starts from its value", kb->target);
-			return;
-		}
-		cur = ps->num[key];
+	if (!keys_number(sc, key, &cur)) {
+		parse_fail(ps, line, -1, "%s cannot be a knob (knobs turn the numbers of [data], [model] and [train])",
+			   kb->target);
+		return;
 	}
 	for (int j = 0; j < i; j++)
 		if (sc->knobs[j].key == key) {
@@ -438,12 +396,12 @@ static void knob_resolve(struct pstate *ps, int i)
 		ps->key_line[key] = line;
 	if (!knob_try(ps, key, NAN, ctx))
 		return;
-	if (key == K_WIDTHS && sc->model.n_widths != 1) {
+	if (key == KEY_WIDTHS && sc->model.n_widths != 1) {
 		parse_fail(ps, line, -1, "model.widths has %d widths; a knob sets the width of a one-width model",
 			   sc->model.n_widths);
 		return;
 	}
-	if (key == K_LR && ps->lr_auto) {
+	if (key == KEY_LR && ps->lr_auto) {
 		parse_fail(ps, line, -1, "train.lr is auto here; give it a number to turn it with a knob");
 		return;
 	}

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "overparam/config.h"
 #include "overparam/scenario.h"
 
 #define LINE_CAP 1024     /* our own line buffer; inih's buffer is usually smaller */
@@ -27,35 +28,48 @@ enum section { SEC_SCENARIO, SEC_DATA, SEC_MODEL, SEC_TRAIN, SEC_KNOBS, SEC_COUN
 
 extern const char *const section_names[SEC_COUNT];
 
-enum key {
-	K_KIND, K_TITLE, K_SUMMARY, K_NOTES, K_SEED, K_PACE,
-	K_SAMPLES, K_TEST_SAMPLES, K_DIM, K_TARGET, K_NOISE, K_SIGNAL_DIM, K_COVARIANCE, K_LAMBDA_TAIL,
-	K_DEPTH, K_WIDTHS, K_INIT, K_INIT_STD, K_INIT_SEEDS,
-	K_OPTIMIZER, K_LR, K_EPOCHS, K_THRESHOLD, K_TARGET_LOSS, K_EVAL_EVERY, K_ALPHA_POINTS,
-	K_FEATURES_FROM, K_FEATURES_TO, K_FEATURES_POINTS, K_RIDGE, K_REPEATS,
-	K_TEACHER_WIDTH, K_ROUNDS, K_PRUNE, K_REWIND,
-	K_COUNT
+enum vtype {
+	V_TEXT,  /* char[], at most maxlen bytes */
+	V_INT,   /* int, or uint64_t with u64 */
+	V_REAL,  /* double; its word (max, auto) is stored as 0 */
+	V_ENUM,  /* an enum: the word's index, or values[index] */
+	V_LIST,  /* comma-separated integers: int items and an int count at
+	          * count_at, or exactly maxlen uint64_t items (u64) */
 };
 
-enum vtype { V_TEXT, V_INT, V_REAL, V_ENUM, V_INT_LIST };
+enum {
+	KF_ANY_KIND = 1,   /* read whatever the kind (descriptors list the others) */
+	KF_PARAGRAPHS = 2, /* V_TEXT: a literal \n in the value ends a paragraph */
+};
 
-enum { OPT_WORD_SGD, OPT_WORD_ADAM, OPT_WORD_GD };
+#define VALUE_MAX_ITEMS SCENARIO_MAX_WIDTHS /* the longest V_LIST */
 
+/* One row of the key table (keys.c): everything the parser, the defaults,
+ * the knobs and the validator know about a key. */
 struct keyspec {
 	enum section sec;
 	const char *name;
 	enum vtype type;
-	long long imin, imax;      /* V_INT, V_INT_LIST items */
+	size_t at;                 /* offsetof(struct scenario, the value) */
+	double def;                /* default: the number, or the enum word's index */
+	const long long *def_items; /* V_LIST default (maxlen items), NULL = none */
+	long long imin, imax;      /* V_INT, V_LIST items */
 	double dmin, dmax;         /* V_REAL: dmin < v (open) or dmin <= v, v <= dmax */
 	bool dmin_open;
+	bool u64;                  /* V_INT, V_LIST: uint64_t, not int */
 	const char *word;          /* V_REAL: a word accepted instead of a number */
-	const char *const *words;  /* V_ENUM */
-	int maxlen;                /* V_TEXT: bytes; V_INT_LIST: items */
-	int minitems;              /* V_INT_LIST */
+	const char *const *words;  /* V_ENUM (NULL: the registry's kind words) */
+	const int *values;         /* V_ENUM: what each word stores, NULL = its index */
+	int maxlen;                /* V_TEXT: bytes; V_LIST: items */
+	int minitems;              /* V_LIST */
+	const char *noun;          /* V_LIST: an item, in messages */
+	size_t count_at;           /* V_LIST without u64: offsetof its count */
+	unsigned flags;            /* KF_ */
+	int dep;                   /* with dep_on: acts only while key dep's */
+	unsigned dep_on;           /* enum value is one of these bits */
 };
 
-extern const struct keyspec keys[K_COUNT];
-extern const char *const target_words[];
+extern const struct keyspec keys[KEY_COUNT];
 
 /* Where lines come from: a buffer in memory or an open file. */
 struct source {
@@ -83,7 +97,7 @@ struct pstate {
 	bool have_prev_key;        /* inih's "prev_name": indented lines continue it */
 	char line[LINE_CAP + 1];
 	int sec_line[SEC_COUNT];   /* line of each section header, 0 = absent */
-	int key_line[K_COUNT];     /* line where each key was set, 0 = default */
+	int key_line[KEY_COUNT];     /* line where each key was set, 0 = default */
 	int pend;                  /* key whose value is being collected, -1 = none */
 	char pend_val[VALUE_CAP];
 	size_t pend_len;
@@ -96,8 +110,6 @@ struct pstate {
 	const char *ctx;           /* said before the key in messages ("knobs.lr: "), or NULL */
 	int ctx_line;              /* > 0: the line every message names (a knob's) */
 	bool bare;                 /* messages without file or line (a live knob change) */
-	double num[K_COUNT];       /* the numbers given (file or --set), by key */
-	bool num_set[K_COUNT];
 	int n_knobs;               /* [knobs] lines, kept raw until the file is valid */
 	int knob_pend;             /* knob that indented lines continue, -1 = none */
 	int knob_line[SCENARIO_MAX_KNOBS];
@@ -105,7 +117,7 @@ struct pstate {
 	char knob_raw[SCENARIO_MAX_KNOBS][VALUE_CAP];
 };
 
-_Static_assert(K_COUNT <= SCENARIO_MAX_KEYS, "struct scenario's origin.key_line needs room for every key");
+_Static_assert(KEY_COUNT <= SCENARIO_MAX_KEYS, "struct scenario's origin.key_line needs room for every key");
 
 static inline bool is_blank(int c)
 {
@@ -132,9 +144,19 @@ int reader_section(const char *name, size_t n);
 int reader_parse(struct pstate *ps);
 
 /* keys.c */
+/* Word i of an enum key, NULL past the last. */
+const char *keys_word(int key, int i);
+/* The word an enum key (not the optimizer) holds in sc. */
+const char *keys_enum_word(const struct scenario *sc, int key);
 int keys_find(int sec, const char *name);
 void keys_fail_unknown(struct pstate *ps, int line, int sec, const char *name);
 void keys_set_defaults(struct scenario *sc);
+/* Stores item `item` of an integer, enum or list key; a real key. */
+void keys_store_int(struct scenario *sc, int key, int item, long long v);
+void keys_store_real(struct scenario *sc, int key, double v);
+/* The number a knob on this key turns (a list: its first item); false for
+ * a key no knob may turn. */
+bool keys_number(const struct scenario *sc, int key, double *v);
 void keys_validate(struct pstate *ps);
 
 /* knobs.c */

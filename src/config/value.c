@@ -204,22 +204,22 @@ bool value_real(struct pstate *ps, int line, int key, const char *text, double *
 
 static bool parse_enum(struct pstate *ps, int line, int key, const char *text, int *out)
 {
-	const char *const *w = keys[key].words;
-	for (int i = 0; w[i]; i++)
-		if (strcmp(text, w[i]) == 0) {
+	const char *w;
+	for (int i = 0; (w = keys_word(key, i)); i++)
+		if (strcmp(text, w) == 0) {
 			*out = i;
 			return true;
 		}
 	char list[160] = "", eb[ECHO_MAX + 4];
 	size_t n = 0;
-	for (int i = 0; w[i] && n < sizeof list; i++)
-		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", w[i]);
+	for (int i = 0; (w = keys_word(key, i)) && n < sizeof list; i++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", w);
 	parse_fail(ps, line, key, "'%s' is not one of %s", parse_echo(eb, text), list);
 	return false;
 }
 
 /* Comma-separated integers into out (maxlen items). Returns the count, or -1. */
-static int parse_int_list(struct pstate *ps, int line, int key, const char *text, long long *out)
+static int parse_int_list(struct pstate *ps, int line, int key, const char *text, long long *out /* (maxlen) */)
 {
 	const struct keyspec *k = &keys[key];
 	char item[VALUE_CAP];
@@ -250,12 +250,13 @@ static int parse_int_list(struct pstate *ps, int line, int key, const char *text
 			break;
 		p = comma + 1;
 	}
-	if (key == K_WIDTHS && count > k->maxlen) {
-		parse_fail(ps, line, key, "%d widths given, at most %d", count, k->maxlen);
+	if (k->minitems == k->maxlen && count != k->maxlen) {
+		parse_fail(ps, line, key, "%d %s%s given, exactly %d needed", count, k->noun, count == 1 ? "" : "s",
+			   k->maxlen);
 		return -1;
 	}
-	if (key == K_INIT_SEEDS && count != 2) {
-		parse_fail(ps, line, key, "%d seed%s given, exactly 2 needed", count, count == 1 ? "" : "s");
+	if (count > k->maxlen) {
+		parse_fail(ps, line, key, "%d %ss given, at most %d", count, k->noun, k->maxlen);
 		return -1;
 	}
 	return count;
@@ -264,7 +265,7 @@ static int parse_int_list(struct pstate *ps, int line, int key, const char *text
 /* ---- one key's value -------------------------------------------------- */
 
 /* notes: a literal \n ends a paragraph; spaces around it are dropped. */
-static void unescape_notes(char *s)
+static void unescape_paragraphs(char *s)
 {
 	char *w = s;
 	for (const char *r = s; *r;) {
@@ -284,18 +285,57 @@ static void unescape_notes(char *s)
 
 static void store_text(struct pstate *ps, int key, int line, char *text)
 {
-	struct scenario *sc = ps->sc;
-	char *dst = key == K_TITLE ? sc->title : key == K_SUMMARY ? sc->summary : sc->notes;
-	if (key == K_NOTES)
-		unescape_notes(text);
-	if (ps->pend_overflow || strlen(text) > (size_t)keys[key].maxlen) {
-		parse_fail(ps, line, key, "longer than %d bytes", keys[key].maxlen);
+	const struct keyspec *k = &keys[key];
+	if (k->flags & KF_PARAGRAPHS)
+		unescape_paragraphs(text);
+	if (ps->pend_overflow || strlen(text) > (size_t)k->maxlen) {
+		parse_fail(ps, line, key, "longer than %d bytes", k->maxlen);
 		return;
 	}
-	strcpy(dst, text);
+	memcpy((char *)ps->sc + k->at, text, strlen(text) + 1);
 }
 
-/* Parses and stores the pending key's value. */
+/* The value as the table says to store it. */
+static void store(struct pstate *ps, int key, int line, char *text)
+{
+	struct scenario *sc = ps->sc;
+	const struct keyspec *k = &keys[key];
+	long long iv = 0, list[VALUE_MAX_ITEMS] = {0};
+	double dv = 0;
+	bool word = false;
+	int ev = 0, count = 0;
+	switch (k->type) {
+	case V_TEXT:
+		store_text(ps, key, line, text);
+		break;
+	case V_INT:
+		if (value_int(ps, line, key, text, &iv))
+			keys_store_int(sc, key, 0, iv);
+		break;
+	case V_REAL:
+		if (!value_real(ps, line, key, text, &dv, &word))
+			break;
+		keys_store_real(sc, key, word ? 0 : dv);
+		if (key == KEY_LR)
+			ps->lr_auto = word;
+		break;
+	case V_ENUM:
+		if (!parse_enum(ps, line, key, text, &ev))
+			break;
+		keys_store_int(sc, key, 0, ev);
+		if (key == KEY_OPTIMIZER)
+			ps->opt_gd = ev == OPT_WORD_GD;
+		break;
+	case V_LIST:
+		count = parse_int_list(ps, line, key, text, list);
+		for (int i = 0; i < count; i++)
+			keys_store_int(sc, key, i, list[i]);
+		if (count > 0 && k->count_at)
+			memcpy((char *)sc + k->count_at, &count, sizeof count);
+		break;
+	}
+}
+
 void value_flush(struct pstate *ps)
 {
 	int key = ps->pend;
@@ -304,95 +344,11 @@ void value_flush(struct pstate *ps)
 	ps->pend = -1;
 	int line = ps->key_line[key];
 	char *text = ps->pend_val;
-	struct scenario *sc = ps->sc;
-	const struct keyspec *k = &keys[key];
-	if (text[0] == '\0') {
+	if (text[0] == '\0')
 		parse_fail(ps, line, key, "empty value");
-		return;
-	}
-	long long iv = 0, list[SCENARIO_MAX_WIDTHS] = {0};
-	double dv = 0;
-	bool word = false;
-	int ev = 0, count = 0;
-	switch (k->type) {
-	case V_TEXT:
-		store_text(ps, key, line, text);
-		return;
-	case V_INT:
-		if (!value_int(ps, line, key, text, &iv))
-			return;
-		break;
-	case V_REAL:
-		if (!value_real(ps, line, key, text, &dv, &word))
-			return;
-		break;
-	case V_ENUM:
-		if (!parse_enum(ps, line, key, text, &ev))
-			return;
-		break;
-	case V_INT_LIST:
-		count = parse_int_list(ps, line, key, text, list);
-		if (count < 0)
-			return;
-		break;
-	}
-	if (k->type == V_INT || (k->type == V_REAL && !word)) {
-		ps->num[key] = k->type == V_INT ? (double)iv : dv; /* a knob's start, for keys key_number lacks */
-		ps->num_set[key] = true;
-	}
-	switch (key) {
-	case K_KIND: sc->kind = (enum scenario_kind)ev; break;
-	case K_SEED: sc->seed = (uint64_t)iv; break;
-	case K_PACE: sc->pace = word ? 0 : dv; break;
-	case K_SAMPLES: sc->data.samples = (int)iv; break;
-	case K_TEST_SAMPLES: sc->data.test_samples = (int)iv; break;
-	case K_DIM: sc->data.dim = (int)iv; break;
-	case K_TARGET:
-		sc->data.target = ev == 0 ? TARGET_SIN_COS : ev == 1 ? TARGET_SIN3 : ev == 2 ? TARGET_LINEAR : TARGET_TEACHER;
-		break;
-	case K_NOISE: sc->data.noise = dv; break;
-	case K_SIGNAL_DIM: sc->data.signal_dim = (int)iv; break;
-	case K_COVARIANCE: sc->data.covariance = ev == 0 ? COV_ISOTROPIC : ev == 1 ? COV_SPIKED : COV_BOTH; break;
-	case K_LAMBDA_TAIL: sc->data.lambda_tail = dv; break;
-	case K_DEPTH: sc->model.depth = (int)iv; break;
-	case K_WIDTHS:
-		sc->model.n_widths = count;
-		for (int i = 0; i < count; i++)
-			sc->model.widths[i] = (int)list[i];
-		break;
-	case K_INIT: sc->model.init = ev == 0 ? INIT_TORCH_DEFAULT : INIT_NORMAL; break;
-	case K_INIT_STD: sc->model.init_std = dv; break;
-	case K_INIT_SEEDS:
-		sc->model.init_seeds[0] = (uint64_t)list[0];
-		sc->model.init_seeds[1] = (uint64_t)list[1];
-		break;
-	case K_OPTIMIZER:
-		/* Gradient descent on the linear model is full-batch SGD. */
-		ps->opt_gd = ev == OPT_WORD_GD;
-		sc->train.optimizer = ev == OPT_WORD_ADAM ? OPTIM_ADAM : OPTIM_SGD;
-		break;
-	case K_LR:
-		ps->lr_auto = word;
-		sc->train.lr = word ? 0 : dv;
-		break;
-	case K_EPOCHS: sc->train.epochs = (int)iv; break;
-	case K_THRESHOLD: sc->train.threshold = dv; break;
-	case K_TARGET_LOSS: sc->train.target_loss = dv; break;
-	case K_EVAL_EVERY: sc->train.eval_every = (int)iv; break;
-	case K_ALPHA_POINTS: sc->train.alpha_points = (int)iv; break;
-	case K_FEATURES_FROM: sc->model.features_from = dv; break;
-	case K_FEATURES_TO: sc->model.features_to = dv; break;
-	case K_FEATURES_POINTS: sc->model.features_points = (int)iv; break;
-	case K_RIDGE: sc->train.ridge = dv; break;
-	case K_REPEATS: sc->train.repeats = (int)iv; break;
-	case K_TEACHER_WIDTH: sc->data.teacher_width = (int)iv; break;
-	case K_ROUNDS: sc->train.rounds = (int)iv; break;
-	case K_PRUNE: sc->train.prune = dv; break;
-	case K_REWIND: sc->train.rewind = (int)iv; break;
-	default: break;
-	}
+	else
+		store(ps, key, line, text);
 }
-
 
 void value_format_bytes(char *buf, size_t len, size_t bytes, size_t cap)
 {
