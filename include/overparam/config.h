@@ -29,4 +29,16 @@ enum optimizer_word { OPT_WORD_SGD, OPT_WORD_ADAM, OPT_WORD_GD };
 #define OPT_WORD_BIT(w) (1u << (w))
 #define TARGET_BIT(t) (1u << (t)) /* enum data_target */
 
+/* A kind's own checks (experiment_ops.check) report through these, so that
+ * their messages name the file, the line and the key as every other does. */
+struct config_check;
+
+/* Records "file:line: section.key: message", blaming the line the key was
+ * set on (else its section's header, else line 1). Returns false. */
+bool config_fail(struct config_check *c, enum config_key key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Whether the file, a --set or a knob gave the key (not its default). */
+bool config_given(const struct config_check *c, enum config_key key);
+
 #endif

@@ -44,6 +44,14 @@ void netpair_destroy(struct netpair *p);
  * shape, nothing allocated), epoch 0. */
 void netpair_reset(struct netpair *p, const struct scenario *sc, uint64_t seed, uint64_t seed_a, uint64_t seed_b);
 
+/* Bytes the kinds built on pairs (permutation alignment, curved path,
+ * barrier vs width) allocate, for their memory hooks. Per width: the data,
+ * two trained nets and a scratch net with gradients; then either B
+ * permuted plus the alignment's width^2 similarities (float, double) and
+ * permuted weights, or the bend, its gradient and its Adam moments: at
+ * most four more nets' parameters. */
+double netpair_memory(const struct scenario *sc);
+
 /* Parameter count of one net of the scenario's shape at this width. */
 long netpair_params(const struct scenario *sc, int width);
 

@@ -334,7 +334,7 @@ static bool knob_try(struct pstate *ps, int key, double v, const char *ctx)
 	if (!isnan(v))
 		store_number(ps, key, v);
 	if (!ps->failed)
-		keys_validate(ps);
+		validate_scenario(ps);
 	ps->sc = base;
 	ps->ctx = outer;
 	ps->opt_gd = opt_gd;
@@ -522,7 +522,7 @@ int scenario_apply_knob(struct scenario *sc, int knob, double value, char *err, 
 	ps->lr_auto = sc->origin.lr_auto;
 	store_number(ps, kb->key, kb->values[at]);
 	if (!ps->failed)
-		keys_validate(ps);
+		validate_scenario(ps);
 	int rc = ps->failed ? -1 : 0;
 	if (rc == 0) {
 		tmp->knobs[knob].current = at;

@@ -2,7 +2,8 @@
  *
  *   value.c    one key's text into its typed value; error messages
  *   reader.c   the line reader that feeds libinih, and inih's handler
- *   keys.c     the key table, defaults and validation
+ *   keys.c     the key table, and reading and writing through it
+ *   validate.c the checks across keys and kinds, and the memory cap
  *   knobs.c    --set overrides and [knobs]
  *   scenario.c the entry points (scenario.h)
  *
@@ -12,6 +13,7 @@
 #define OVERPARAM_CONFIG_PARSE_H
 
 #include <locale.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -127,6 +129,8 @@ static inline bool is_blank(int c)
 /* value.c */
 /* Records the first error only: "name[:line]: [section.key: ]message". */
 void parse_fail(struct pstate *ps, int line, int key, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void parse_vfail(struct pstate *ps, int line, int key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 /* A value quoted back in a message: at most ECHO_MAX bytes. */
 const char *parse_echo(char *buf /* (ECHO_MAX + 4) */, const char *v);
 int value_scan_int(const char *s, long long *out);
@@ -157,7 +161,10 @@ void keys_store_real(struct scenario *sc, int key, double v);
 /* The number a knob on this key turns (a list: its first item); false for
  * a key no knob may turn. */
 bool keys_number(const struct scenario *sc, int key, double *v);
-void keys_validate(struct pstate *ps);
+
+/* validate.c: the checks once every value is in (the kind's defaults
+ * applied first). */
+void validate_scenario(struct pstate *ps);
 
 /* knobs.c */
 void knobs_define(struct pstate *ps, int line, const char *name, const char *value);

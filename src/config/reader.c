@@ -298,7 +298,7 @@ int reader_parse(struct pstate *ps)
 	if (!ps->failed)
 		knobs_apply_sets(ps);
 	if (!ps->failed)
-		keys_validate(ps);
+		validate_scenario(ps);
 	if (!ps->failed)
 		knobs_resolve_all(ps);
 	return ps->failed ? -1 : 0;

@@ -11,7 +11,7 @@
 #include "config/parse.h"
 
 /* Records the first error only: "name[:line]: [section.key: ]message". */
-void parse_fail(struct pstate *ps, int line, int key, const char *fmt, ...)
+void parse_vfail(struct pstate *ps, int line, int key, const char *fmt, va_list ap)
 {
 	if (ps->failed)
 		return;
@@ -39,9 +39,14 @@ void parse_fail(struct pstate *ps, int line, int key, const char *fmt, ...)
 			return;
 		n += m;
 	}
+	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+}
+
+void parse_fail(struct pstate *ps, int line, int key, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+	parse_vfail(ps, line, key, fmt, ap);
 	va_end(ap);
 }
 

@@ -249,8 +249,33 @@ static void cp_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: the bend did not find a low-loss curve\n");
 }
 
+static bool cp_check(struct config_check *c, const struct scenario *sc)
+{
+	if (sc->model.n_widths != 1)
+		return config_fail(c, KEY_WIDTHS, "kind curved_path takes exactly one width, got %d", sc->model.n_widths);
+	if (!(sc->train.target_loss > 0))
+		return config_fail(c, KEY_TARGET_LOSS,
+				   "kind curved_path needs a target loss > 0 (the bend trains once both nets reach it)");
+	return true;
+}
+
+static double cp_memory(const struct scenario *sc, enum config_key *blame)
+{
+	*blame = KEY_WIDTHS;
+	return netpair_memory(sc);
+}
+
 const struct experiment_ops curved_path_ops = {
 	.kind = "curved_path",
+	.keys = KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_DEPTH) | KEY_BIT(KEY_WIDTHS) | KEY_BIT(KEY_INIT) |
+		KEY_BIT(KEY_INIT_STD) | KEY_BIT(KEY_INIT_SEEDS) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) |
+		KEY_BIT(KEY_EPOCHS) | KEY_BIT(KEY_TARGET_LOSS) | KEY_BIT(KEY_ALPHA_POINTS) | KEY_BIT(KEY_EVAL_EVERY),
+	.target = TARGET_SIN3,
+	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
+	.optimizer = OPT_WORD_ADAM,
+	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
+	.check = cp_check,
+	.memory = cp_memory,
 	.create = cp_create,
 	.step = cp_step,
 	.destroy = cp_destroy,

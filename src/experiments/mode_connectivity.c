@@ -284,8 +284,39 @@ static void mc_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: the two solutions are approximately linearly connected\n");
 }
 
+static bool mc_check(struct config_check *c, const struct scenario *sc)
+{
+	if (sc->model.n_widths != 1)
+		return config_fail(c, KEY_WIDTHS, "kind mode_connectivity takes exactly one width, got %d",
+				   sc->model.n_widths);
+	return true;
+}
+
+/* The data, two trained nets and one scratch net for theta(alpha). */
+static double mc_memory(const struct scenario *sc, enum config_key *blame)
+{
+	double n = sc->data.samples, nt = sc->data.test_samples, d = sc->data.dim;
+	double rows = n > nt ? n : nt, bytes = (n * (d + 1) + nt * (d + 1)) * sizeof(float);
+	if (sc->model.n_widths > 0) {
+		int w = sc->model.widths[0];
+		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, rows, sc->train.optimizer == OPTIM_ADAM);
+		bytes += mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, rows, false);
+	}
+	*blame = KEY_WIDTHS;
+	return bytes;
+}
+
 const struct experiment_ops mode_connectivity_ops = {
 	.kind = "mode_connectivity",
+	.keys = KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_DEPTH) | KEY_BIT(KEY_WIDTHS) | KEY_BIT(KEY_INIT) |
+		KEY_BIT(KEY_INIT_STD) | KEY_BIT(KEY_INIT_SEEDS) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) |
+		KEY_BIT(KEY_EPOCHS) | KEY_BIT(KEY_TARGET_LOSS) | KEY_BIT(KEY_ALPHA_POINTS) | KEY_BIT(KEY_EVAL_EVERY),
+	.target = TARGET_SIN3,
+	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
+	.optimizer = OPT_WORD_ADAM,
+	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
+	.check = mc_check,
+	.memory = mc_memory,
 	.create = mc_create,
 	.step = mc_step,
 	.destroy = mc_destroy,

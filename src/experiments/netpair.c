@@ -173,3 +173,18 @@ double netpair_barrier(const double *t /* (n) */, const double *loss /* (n) */, 
 	}
 	return barrier;
 }
+
+double netpair_memory(const struct scenario *sc)
+{
+	double n = sc->data.samples, d = sc->data.dim, bytes = 0;
+	bool adam = sc->train.optimizer == OPTIM_ADAM;
+	for (int i = 0; i < sc->model.n_widths; i++) {
+		int w = sc->model.widths[i];
+		bytes += n * (d + 1) * sizeof(float);
+		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, n, adam) +
+			 mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, n, false);
+		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, 1, false) +
+			 (double)w * w * (2 * sizeof(float) + sizeof(double));
+	}
+	return bytes;
+}

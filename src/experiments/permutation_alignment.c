@@ -181,8 +181,31 @@ static void pa_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: matching hidden units leaves most of the barrier in place\n");
 }
 
+static bool pa_check(struct config_check *c, const struct scenario *sc)
+{
+	if (sc->model.n_widths != 1)
+		return config_fail(c, KEY_WIDTHS, "kind permutation_alignment takes exactly one width, got %d",
+				   sc->model.n_widths);
+	return true;
+}
+
+static double pa_memory(const struct scenario *sc, enum config_key *blame)
+{
+	*blame = KEY_WIDTHS;
+	return netpair_memory(sc);
+}
+
 const struct experiment_ops permutation_alignment_ops = {
 	.kind = "permutation_alignment",
+	.keys = KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_DEPTH) | KEY_BIT(KEY_WIDTHS) | KEY_BIT(KEY_INIT) |
+		KEY_BIT(KEY_INIT_STD) | KEY_BIT(KEY_INIT_SEEDS) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) |
+		KEY_BIT(KEY_EPOCHS) | KEY_BIT(KEY_TARGET_LOSS) | KEY_BIT(KEY_ALPHA_POINTS) | KEY_BIT(KEY_EVAL_EVERY),
+	.target = TARGET_SIN3,
+	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
+	.optimizer = OPT_WORD_ADAM,
+	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
+	.check = pa_check,
+	.memory = pa_memory,
 	.create = pa_create,
 	.step = pa_step,
 	.destroy = pa_destroy,
