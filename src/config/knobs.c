@@ -343,28 +343,13 @@ static bool knob_try(struct pstate *ps, int key, double v, const char *ctx)
 	return !ps->failed;
 }
 
-/* Reads knob i of the (valid) file: its target, its values, and checks the
- * scenario is valid at every one of them, one knob moved at a time. */
-static void knob_resolve(struct pstate *ps, int i)
+/* The key knob i turns, from "section.key:" of its line, checked as a knob
+ * with the scenario as it is; -1 after failing. *cur: its value. */
+static int knob_key(struct pstate *ps, int i, const char *raw, const char *colon, double *cur)
 {
 	struct scenario *sc = ps->sc;
 	struct knob *kb = &sc->knobs[i];
-	char eb[ECHO_MAX + 4], ctx[KNOB_NAME_LEN + 80];
-	int line = ps->knob_line[i];
-	memset(kb, 0, sizeof *kb);
-	snprintf(kb->name, sizeof kb->name, "%s", ps->knob_name[i]);
-	kb->line = line;
-	snprintf(ctx, sizeof ctx, "knobs.%s: ", kb->name);
-	ps->ctx = ctx;
-	ps->ctx_line = line;
-
-	const char *raw = ps->knob_raw[i];
-	const char *colon = strchr(raw, ':');
-	if (!colon) {
-		parse_fail(ps, line, -1, "expected 'section.key: values', got '%s'", parse_echo(eb, raw));
-		return;
-	}
-	char target[64];
+	char eb[ECHO_MAX + 4], target[64];
 	const char *a = raw, *b = colon;
 	while (b > a && is_blank((unsigned char)b[-1]))
 		b--;
@@ -373,51 +358,58 @@ static void knob_resolve(struct pstate *ps, int i)
 	int sec = dot ? reader_section(target, (size_t)(dot - target)) : -1;
 	int key = sec >= 0 ? keys_find(sec, dot + 1) : -1;
 	if (key < 0) {
-		parse_fail(ps, line, -1, "unknown key '%s'", parse_echo(eb, target));
-		return;
+		parse_fail(ps, kb->line, -1, "unknown key '%s'", parse_echo(eb, target));
+		return -1;
 	}
-	snprintf(kb->target, sizeof kb->target, "%s.%s", section_names[keys[key].sec], keys[key].name);
+	const struct keyspec *ks = &keys[key];
+	snprintf(kb->target, sizeof kb->target, "%s.%s", section_names[ks->sec], ks->name);
 	kb->key = key;
-	double cur;
-	if (!keys_number(sc, key, &cur)) {
-		parse_fail(ps, line, -1, "%s cannot be a knob (knobs turn the numbers of [data], [model] and [train])",
+	if (!keys_number(sc, key, cur)) {
+		parse_fail(ps, kb->line, -1, "%s cannot be a knob (knobs turn the numbers of [data], [model] and [train])",
 			   kb->target);
-		return;
+		return -1;
 	}
 	for (int j = 0; j < i; j++)
 		if (sc->knobs[j].key == key) {
-			parse_fail(ps, line, -1, "%s already has the knob %s (line %d)", kb->target, sc->knobs[j].name,
+			parse_fail(ps, kb->line, -1, "%s already has the knob %s (line %d)", kb->target, sc->knobs[j].name,
 				   sc->knobs[j].line);
-			return;
+			return -1;
 		}
 	/* Set from here on, so a key the kind ignores is refused as it would be
 	 * in the file. */
 	if (!ps->key_line[key])
-		ps->key_line[key] = line;
-	if (!knob_try(ps, key, NAN, ctx))
-		return;
-	if (key == KEY_WIDTHS && sc->model.n_widths != 1) {
-		parse_fail(ps, line, -1, "model.widths has %d widths; a knob sets the width of a one-width model",
-			   sc->model.n_widths);
-		return;
+		ps->key_line[key] = kb->line;
+	if (!knob_try(ps, key, NAN, ps->ctx))
+		return -1;
+	int count = 1;
+	if (ks->type == V_LIST)
+		memcpy(&count, (const char *)sc + ks->count_at, sizeof count);
+	if (count != 1) {
+		parse_fail(ps, kb->line, -1, "%s has %d %ss; a knob sets the %s of a one-%s model", kb->target, count,
+			   ks->noun, ks->noun, ks->noun);
+		return -1;
 	}
 	if (key == KEY_LR && ps->lr_auto) {
-		parse_fail(ps, line, -1, "train.lr is auto here; give it a number to turn it with a knob");
-		return;
+		parse_fail(ps, kb->line, -1, "train.lr is auto here; give it a number to turn it with a knob");
+		return -1;
 	}
+	return key;
+}
 
-	const char *vals = colon + 1;
+/* The knob's values from the text after the colon, ascending, with the
+ * scenario's own value `cur` among them: where the knob starts. */
+static bool knob_values(struct pstate *ps, struct knob *kb, const char *vals, double cur)
+{
 	while (is_blank((unsigned char)*vals))
 		vals++;
 	if (!*vals) {
-		parse_fail(ps, line, -1, "no values after %s:", kb->target);
-		return;
+		parse_fail(ps, kb->line, -1, "no values after %s:", kb->target);
+		return false;
 	}
-	int n = strstr(vals, "..") ? knob_range(ps, line, key, vals, kb->values)
-				   : knob_list(ps, line, key, vals, kb->values);
+	int n = strstr(vals, "..") ? knob_range(ps, kb->line, kb->key, vals, kb->values)
+				   : knob_list(ps, kb->line, kb->key, vals, kb->values);
 	if (n < 0)
-		return;
-	/* The scenario's own value is where the knob starts. */
+		return false;
 	int at = -1;
 	for (int j = 0; j < n && at < 0; j++)
 		if (same_value(kb->values[j], cur)) {
@@ -435,11 +427,38 @@ static void knob_resolve(struct pstate *ps, int i)
 	kb->n_values = n;
 	kb->current = at;
 	if (n < 2) {
-		parse_fail(ps, line, -1, "one value is not a knob: give at least two");
+		parse_fail(ps, kb->line, -1, "one value is not a knob: give at least two");
+		return false;
+	}
+	return true;
+}
+
+/* Reads knob i of the (valid) file: its target, its values, and checks the
+ * scenario is valid at every one of them, one knob moved at a time. */
+static void knob_resolve(struct pstate *ps, int i)
+{
+	struct scenario *sc = ps->sc;
+	struct knob *kb = &sc->knobs[i];
+	char eb[ECHO_MAX + 4], ctx[KNOB_NAME_LEN + 80];
+	memset(kb, 0, sizeof *kb);
+	snprintf(kb->name, sizeof kb->name, "%s", ps->knob_name[i]);
+	kb->line = ps->knob_line[i];
+	snprintf(ctx, sizeof ctx, "knobs.%s: ", kb->name);
+	ps->ctx = ctx;
+	ps->ctx_line = kb->line;
+
+	const char *raw = ps->knob_raw[i];
+	const char *colon = strchr(raw, ':');
+	if (!colon) {
+		parse_fail(ps, kb->line, -1, "expected 'section.key: values', got '%s'", parse_echo(eb, raw));
 		return;
 	}
-	for (int j = 0; j < n; j++) {
-		if (j == at)
+	double cur;
+	int key = knob_key(ps, i, raw, colon, &cur);
+	if (key < 0 || !knob_values(ps, kb, colon + 1, cur))
+		return;
+	for (int j = 0; j < kb->n_values; j++) {
+		if (j == kb->current)
 			continue;
 		char vb[40], vctx[KNOB_NAME_LEN + 80];
 		knob_text(kb->values[j], vb, sizeof vb);
