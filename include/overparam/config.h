@@ -32,6 +32,7 @@ enum optimizer_word { OPT_WORD_SGD, OPT_WORD_ADAM, OPT_WORD_GD };
 /* A kind's own checks (experiment_ops.check) report through these, so that
  * their messages name the file, the line and the key as every other does. */
 struct config_check;
+struct scenario;
 
 /* Records "file:line: section.key: message", blaming the line the key was
  * set on (else its section's header, else line 1). Returns false. */
@@ -40,5 +41,8 @@ bool config_fail(struct config_check *c, enum config_key key, const char *fmt, .
 
 /* Whether the file, a --set or a knob gave the key (not its default). */
 bool config_given(const struct config_check *c, enum config_key key);
+
+/* The check of a kind with none of its own. */
+bool config_no_check(struct config_check *c, const struct scenario *sc);
 
 #endif

@@ -112,6 +112,7 @@ struct experiment_ops {
 	unsigned targets;              /* TARGET_BIT()s it takes, when it reads data.target */
 	enum optimizer_word optimizer; /* train.optimizer when the file gives none */
 	unsigned optimizers;           /* OPT_WORD_BIT()s it takes, when it reads train.optimizer */
+	bool one_width;                /* model.widths must hold exactly one width */
 	/* Its own checks across keys, run after the generic ones: returns
 	 * false once config_fail has said what is wrong. */
 	bool (*check)(struct config_check *c, const struct scenario *sc);

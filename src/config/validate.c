@@ -56,6 +56,13 @@ bool config_given(const struct config_check *c, enum config_key key)
 	return c->ps->key_line[key] != 0;
 }
 
+bool config_no_check(struct config_check *c, const struct scenario *sc)
+{
+	(void)c;
+	(void)sc;
+	return true;
+}
+
 /* Keys that act in this scenario, whichever row or setting says so. */
 static uint64_t keys_acting(const struct experiment_ops *ops, const struct scenario *sc)
 {
@@ -188,6 +195,11 @@ static bool check_across(struct pstate *ps, const struct experiment_ops *ops)
 		parse_fail(ps, line_of(ps, given ? KEY_SIGNAL_DIM : KEY_DIM), KEY_SIGNAL_DIM,
 			   "%d%s is more than data.dim (%d)", sc->data.signal_dim, given ? "" : " (the default)",
 			   sc->data.dim);
+		return false;
+	}
+	if (ops->one_width && sc->model.n_widths != 1) {
+		parse_fail(ps, line_of(ps, KEY_WIDTHS), KEY_WIDTHS, "kind %s takes exactly one width, got %d", ops->kind,
+			   sc->model.n_widths);
 		return false;
 	}
 	int opt = ps->opt_gd ? OPT_WORD_GD : sc->train.optimizer == OPTIM_ADAM ? OPT_WORD_ADAM : OPT_WORD_SGD;

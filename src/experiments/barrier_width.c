@@ -184,15 +184,6 @@ static void bw_report(const struct scenario *sc, const struct run_desc *d, const
 			first, sc->model.widths[0], end, sc->model.widths[last > 0 ? last : 0]);
 }
 
-/* Any number of widths; it measures each pair once, when trained (no
- * eval_every), and averages train.repeats pairs at each width. */
-static bool bw_check(struct config_check *c, const struct scenario *sc)
-{
-	(void)c;
-	(void)sc;
-	return true;
-}
-
 static double bw_memory(const struct scenario *sc, enum config_key *blame)
 {
 	*blame = KEY_WIDTHS;
@@ -201,6 +192,8 @@ static double bw_memory(const struct scenario *sc, enum config_key *blame)
 
 const struct experiment_ops barrier_width_ops = {
 	.kind = "barrier_width",
+	/* Any number of widths; it measures each pair once, when trained (no
+	 * eval_every), and averages train.repeats pairs at each width. */
 	.keys = KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_DEPTH) | KEY_BIT(KEY_WIDTHS) | KEY_BIT(KEY_INIT) |
 		KEY_BIT(KEY_INIT_STD) | KEY_BIT(KEY_INIT_SEEDS) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) |
 		KEY_BIT(KEY_EPOCHS) | KEY_BIT(KEY_TARGET_LOSS) | KEY_BIT(KEY_ALPHA_POINTS) | KEY_BIT(KEY_REPEATS),
@@ -208,7 +201,7 @@ const struct experiment_ops barrier_width_ops = {
 	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
 	.optimizer = OPT_WORD_ADAM,
 	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
-	.check = bw_check,
+	.check = config_no_check,
 	.memory = bw_memory,
 	.create = bw_create,
 	.step = bw_step,

@@ -483,13 +483,6 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 	}
 }
 
-static bool benign_check(struct config_check *c, const struct scenario *sc)
-{
-	(void)c;
-	(void)sc;
-	return true;
-}
-
 /* X, X_test (at least one row), Gram matrix and its work vector, teacher,
  * theta, min-norm theta, a difference, labels, residuals; covariance both
  * has a second X, X_test, theta and min-norm theta. Blames whichever set
@@ -512,7 +505,7 @@ const struct experiment_ops benign_overfitting_ops = {
 	.targets = TARGET_BIT(TARGET_LINEAR),
 	.optimizer = OPT_WORD_GD,
 	.optimizers = OPT_WORD_BIT(OPT_WORD_GD),
-	.check = benign_check,
+	.check = config_no_check,
 	.memory = benign_memory,
 	.create = benign_create,
 	.step = benign_step,

@@ -251,8 +251,6 @@ static void cp_report(const struct scenario *sc, const struct run_desc *d, const
 
 static bool cp_check(struct config_check *c, const struct scenario *sc)
 {
-	if (sc->model.n_widths != 1)
-		return config_fail(c, KEY_WIDTHS, "kind curved_path takes exactly one width, got %d", sc->model.n_widths);
 	if (!(sc->train.target_loss > 0))
 		return config_fail(c, KEY_TARGET_LOSS,
 				   "kind curved_path needs a target loss > 0 (the bend trains once both nets reach it)");
@@ -274,6 +272,7 @@ const struct experiment_ops curved_path_ops = {
 	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
 	.optimizer = OPT_WORD_ADAM,
 	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
+	.one_width = true,
 	.check = cp_check,
 	.memory = cp_memory,
 	.create = cp_create,

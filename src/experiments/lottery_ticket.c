@@ -419,8 +419,6 @@ static void lt_report(const struct scenario *sc, const struct run_desc *d, const
 
 static bool lt_check(struct config_check *c, const struct scenario *sc)
 {
-	if (sc->model.n_widths != 1)
-		return config_fail(c, KEY_WIDTHS, "kind lottery_ticket takes exactly one width, got %d", sc->model.n_widths);
 	if (sc->data.test_samples < 1)
 		return config_fail(c, KEY_TEST_SAMPLES, "kind lottery_ticket needs test samples (its curves are test loss)");
 	if (sc->train.rewind >= sc->train.epochs) {
@@ -455,6 +453,7 @@ const struct experiment_ops lottery_ticket_ops = {
 	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3) | TARGET_BIT(TARGET_TEACHER),
 	.optimizer = OPT_WORD_SGD,
 	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
+	.one_width = true,
 	.check = lt_check,
 	.memory = lt_memory,
 	.create = lt_create,

@@ -284,14 +284,6 @@ static void mc_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: the two solutions are approximately linearly connected\n");
 }
 
-static bool mc_check(struct config_check *c, const struct scenario *sc)
-{
-	if (sc->model.n_widths != 1)
-		return config_fail(c, KEY_WIDTHS, "kind mode_connectivity takes exactly one width, got %d",
-				   sc->model.n_widths);
-	return true;
-}
-
 /* The data, two trained nets and one scratch net for theta(alpha). */
 static double mc_memory(const struct scenario *sc, enum config_key *blame)
 {
@@ -315,7 +307,8 @@ const struct experiment_ops mode_connectivity_ops = {
 	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
 	.optimizer = OPT_WORD_ADAM,
 	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
-	.check = mc_check,
+	.one_width = true,
+	.check = config_no_check,
 	.memory = mc_memory,
 	.create = mc_create,
 	.step = mc_step,

@@ -181,14 +181,6 @@ static void pa_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "RESULT: matching hidden units leaves most of the barrier in place\n");
 }
 
-static bool pa_check(struct config_check *c, const struct scenario *sc)
-{
-	if (sc->model.n_widths != 1)
-		return config_fail(c, KEY_WIDTHS, "kind permutation_alignment takes exactly one width, got %d",
-				   sc->model.n_widths);
-	return true;
-}
-
 static double pa_memory(const struct scenario *sc, enum config_key *blame)
 {
 	*blame = KEY_WIDTHS;
@@ -204,7 +196,8 @@ const struct experiment_ops permutation_alignment_ops = {
 	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
 	.optimizer = OPT_WORD_ADAM,
 	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
-	.check = pa_check,
+	.one_width = true,
+	.check = config_no_check,
 	.memory = pa_memory,
 	.create = pa_create,
 	.step = pa_step,
