@@ -1,7 +1,6 @@
 /* keys.c: the scenario format's keys: one table of what each key is (its
  * section, type, bounds, default, where struct scenario keeps it, which
  * kinds it acts for), and the functions that read and write through it. */
-#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,11 +21,13 @@ static const int optimizer_values[] = {[OPT_WORD_SGD] = OPTIM_SGD, [OPT_WORD_ADA
 				       [OPT_WORD_GD] = OPTIM_SGD};
 static const long long default_init_seeds[] = {1, 2};
 
-/* Enum keys are stored through an int. */
-_Static_assert(SCENARIO_MAX_WIDTHS <= VALUE_MAX_ITEMS && sizeof(enum scenario_kind) == sizeof(int) && sizeof(enum data_target) == sizeof(int) &&
+/* Enum keys are stored through an int; lists are read into
+ * VALUE_MAX_ITEMS items. */
+_Static_assert(sizeof(enum scenario_kind) == sizeof(int) && sizeof(enum data_target) == sizeof(int) &&
 		       sizeof(enum covariance_kind) == sizeof(int) && sizeof(enum init_kind) == sizeof(int) &&
 		       sizeof(enum optim_kind) == sizeof(int),
 	       "enum keys are stored as int");
+_Static_assert(SCENARIO_MAX_WIDTHS <= VALUE_MAX_ITEMS, "model.widths fits a list");
 
 #define AT(f) offsetof(struct scenario, f)
 #define TEXT(f) V_TEXT, AT(f), .maxlen = (int)sizeof(((struct scenario *)0)->f) - 1
@@ -153,6 +154,8 @@ void keys_store_real(struct scenario *sc, int key, double v)
 	memcpy((char *)sc + keys[key].at, &v, sizeof v);
 }
 
+/* Knobs turn the numbers of [data], [model] and [train]; a list of seeds is
+ * not a number to turn. */
 bool keys_number(const struct scenario *sc, int key, double *v)
 {
 	const struct keyspec *ks = &keys[key];

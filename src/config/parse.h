@@ -54,7 +54,7 @@ struct keyspec {
 	enum vtype type;
 	size_t at;                 /* offsetof(struct scenario, the value) */
 	double def;                /* default: the number, or the enum word's index */
-	const long long *def_items; /* V_LIST default (maxlen items), NULL = none */
+	const long long *def_items; /* V_LIST default (maxlen items), NULL: none */
 	long long imin, imax;      /* V_INT, V_LIST items */
 	double dmin, dmax;         /* V_REAL: dmin < v (open) or dmin <= v, v <= dmax */
 	bool dmin_open;
@@ -99,7 +99,7 @@ struct pstate {
 	bool have_prev_key;        /* inih's "prev_name": indented lines continue it */
 	char line[LINE_CAP + 1];
 	int sec_line[SEC_COUNT];   /* line of each section header, 0 = absent */
-	int key_line[KEY_COUNT];     /* line where each key was set, 0 = default */
+	int key_line[KEY_COUNT];   /* line where each key was set, 0 = default */
 	int pend;                  /* key whose value is being collected, -1 = none */
 	char pend_val[VALUE_CAP];
 	size_t pend_len;
@@ -133,31 +133,41 @@ void parse_vfail(struct pstate *ps, int line, int key, const char *fmt, va_list 
 	__attribute__((format(printf, 4, 0)));
 /* A value quoted back in a message: at most ECHO_MAX bytes. */
 const char *parse_echo(char *buf /* (ECHO_MAX + 4) */, const char *v);
+/* 1: a decimal integer, 0: not one, 2: one too large for long long. */
 int value_scan_int(const char *s, long long *out);
+/* [+-] digits [. digits] [e [+-] digits]: no hex, no inf, no nan. */
 bool value_is_decimal(const char *s);
+/* The key's number from text, range-checked, or false after failing
+ * (value_real: *is_word when the key's word was given instead). */
 bool value_int(struct pstate *ps, int line, int key, const char *text, long long *out);
 bool value_real(struct pstate *ps, int line, int key, const char *text, double *out, bool *is_word);
 /* Parses and stores the pending key's value. */
 void value_flush(struct pstate *ps);
+/* "512 MiB", never printing an amount over `cap` as equal to it. */
 void value_format_bytes(char *buf /* (len) */, size_t len, size_t bytes, size_t cap);
 
 /* reader.c */
 bool reader_utf8_step(struct utf8 *u, unsigned char c);
+/* SEC_ of a section name (n bytes), -1 when there is none. */
 int reader_section(const char *name, size_t n);
-/* Feeds the source through inih, then --set, validation and knobs. */
-int reader_parse(struct pstate *ps);
+/* Every line of the source through inih into ps->sc. */
+void reader_read(struct pstate *ps);
 
 /* keys.c */
 /* Word i of an enum key, NULL past the last. */
 const char *keys_word(int key, int i);
 /* The word an enum key (not the optimizer) holds in sc. */
 const char *keys_enum_word(const struct scenario *sc, int key);
+/* The key of this name in section sec, -1 when there is none. */
 int keys_find(int sec, const char *name);
+/* "sec.name: unknown key (keys of [sec]: ...)". */
 void keys_fail_unknown(struct pstate *ps, int line, int sec, const char *name);
+/* Zeroes sc and stores every key's default. */
 void keys_set_defaults(struct scenario *sc);
-/* Stores item `item` of an integer, enum or list key; a real key. */
+/* Stores v as the key's value (V_INT, V_ENUM: the word's index) or as item
+ * `item` of a V_LIST, as the table says it is kept. */
 void keys_store_int(struct scenario *sc, int key, int item, long long v);
-void keys_store_real(struct scenario *sc, int key, double v);
+void keys_store_real(struct scenario *sc, int key, double v); /* V_REAL */
 /* The number a knob on this key turns (a list: its first item); false for
  * a key no knob may turn. */
 bool keys_number(const struct scenario *sc, int key, double *v);
@@ -167,9 +177,14 @@ bool keys_number(const struct scenario *sc, int key, double *v);
 void validate_scenario(struct pstate *ps);
 
 /* knobs.c */
+/* A [knobs] line, and an indented line that continues the last one: kept
+ * raw until the file is valid. */
 void knobs_define(struct pstate *ps, int line, const char *name, const char *value);
 void knobs_append(struct pstate *ps, const char *v);
+/* The --set overrides, stored as if the file said them last. */
 void knobs_apply_sets(struct pstate *ps);
+/* Every knob read and checked against the valid file; then the parser's
+ * record goes into sc->origin for scenario_apply_knob. */
 void knobs_resolve_all(struct pstate *ps);
 
 /* scenario.c: this thread in the "C" locale, and back. */

@@ -283,7 +283,7 @@ static int scenario_handler(void *user, const char *section, const char *name, c
 	return 1;
 }
 
-int reader_parse(struct pstate *ps)
+void reader_read(struct pstate *ps)
 {
 	int rc = ini_parse_stream(scenario_reader, ps, scenario_handler, ps);
 	if (!ps->failed) {
@@ -295,11 +295,4 @@ int reader_parse(struct pstate *ps)
 	}
 	if (!ps->failed && ps->nonblank == 0)
 		parse_fail(ps, 0, -1, "empty file: no [scenario] section");
-	if (!ps->failed)
-		knobs_apply_sets(ps);
-	if (!ps->failed)
-		validate_scenario(ps);
-	if (!ps->failed)
-		knobs_resolve_all(ps);
-	return ps->failed ? -1 : 0;
 }

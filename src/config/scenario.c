@@ -14,6 +14,20 @@
 
 #include "config/parse.h"
 
+/* The file, then --set, then the checks, then the knobs (which need a
+ * valid file to check their values against). */
+static int parse_source(struct pstate *ps)
+{
+	reader_read(ps);
+	if (!ps->failed)
+		knobs_apply_sets(ps);
+	if (!ps->failed)
+		validate_scenario(ps);
+	if (!ps->failed)
+		knobs_resolve_all(ps);
+	return ps->failed ? -1 : 0;
+}
+
 static void pstate_init(struct pstate *ps, const char *name, struct scenario *sc, char *err, size_t errlen)
 {
 	memset(ps, 0, sizeof *ps);
@@ -66,7 +80,7 @@ int scenario_parse_sets(const char *text, size_t len, const char *name, const ch
 	ps->n_sets = sets ? n_sets : 0;
 	ps->src.mem = (const unsigned char *)(text ? text : "");
 	ps->src.len = text ? len : 0;
-	int rc = reader_parse(ps);
+	int rc = parse_source(ps);
 	locale_leave_c(c, old);
 	free(ps);
 	return rc;
@@ -108,7 +122,7 @@ int scenario_load_sets(const char *path, const char *const *sets, int n_sets, st
 			close(fd);
 		} else {
 			ps->src.fp = fp;
-			rc = reader_parse(ps);
+			rc = parse_source(ps);
 			fclose(fp);
 		}
 	}

@@ -3,7 +3,6 @@
  * the checks across keys that hold for every kind, the kind's own
  * (experiment_ops.check), and the memory cap. The first failure is the
  * message. The kinds are known only through the registry. */
-#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,8 +26,8 @@ static const struct {
 	[TARGET_TEACHER] = {KEY_BIT(KEY_SIGNAL_DIM), 1}, /* the teacher reads the first signal_dim inputs */
 };
 
-/* Reported in this order; a key no kind-independent row marks is required
- * only for the kinds that read it. */
+/* The required keys, reported in this order: the first four whatever the
+ * kind, epochs and widths for the kinds that read them. */
 static const int required[] = {KEY_KIND, KEY_TITLE, KEY_SAMPLES, KEY_DIM, KEY_EPOCHS, KEY_WIDTHS};
 
 /* The line to blame for a key: where it was set, else its section header,
@@ -217,10 +216,15 @@ static bool check_across(struct pstate *ps, const struct experiment_ops *ops)
 	return true;
 }
 
-/* The estimate with what allocators round up, alignment and LAPACK's
- * workspaces add. */
-static size_t with_slack(double bytes)
+/* The kind's estimate with what allocators round up, alignment and LAPACK's
+ * workspaces add. A kind without one never fits (test_registry.c catches
+ * it first). */
+static size_t memory_of(const struct experiment_ops *ops, const struct scenario *sc, enum config_key *blame)
 {
+	*blame = KEY_WIDTHS;
+	if (!ops || !ops->memory)
+		return SIZE_MAX;
+	double bytes = ops->memory(sc, blame);
 	bytes += bytes / 16 + 65536;
 	if (bytes >= (double)SIZE_MAX)
 		return SIZE_MAX;
@@ -229,17 +233,14 @@ static size_t with_slack(double bytes)
 
 size_t scenario_memory(const struct scenario *sc)
 {
-	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
-	enum config_key blame = KEY_WIDTHS;
-	if (!ops || !ops->memory)
-		return SIZE_MAX; /* no estimate, no run (test_registry.c) */
-	return with_slack(ops->memory(sc, &blame));
+	enum config_key blame;
+	return memory_of(experiment_ops_for(sc->kind), sc, &blame);
 }
 
 static void check_memory(struct pstate *ps, const struct experiment_ops *ops)
 {
-	enum config_key blame = KEY_WIDTHS;
-	size_t need = ops->memory ? with_slack(ops->memory(ps->sc, &blame)) : SIZE_MAX;
+	enum config_key blame;
+	size_t need = memory_of(ops, ps->sc, &blame);
 	if (need <= SCENARIO_MEMORY_CAP)
 		return;
 	char have[32], cap[32];
