@@ -218,17 +218,17 @@ static double sweep_epoch(const struct scenario *sc, const char *workers, int bl
 	struct emitter em = {.emit = discard};
 	linalg_set_threads(blas);
 	setenv("OVERPARAM_WORKERS", workers, 1);
-	if (width_sweep_ops.create(sc, 42, &x, err, sizeof err) != 0) {
+	if (experiment_ops_for(KIND_WIDTH_SWEEP)->create(sc, 42, &x, err, sizeof err) != 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(1);
 	}
 	unsetenv("OVERPARAM_WORKERS");
 	int epochs = 0;
 	double t0 = now();
-	while (width_sweep_ops.step(x, &em))
+	while (experiment_ops_for(KIND_WIDTH_SWEEP)->step(x, &em))
 		epochs++;
 	double t = (now() - t0) / (epochs + 1);
-	width_sweep_ops.destroy(x);
+	experiment_ops_for(KIND_WIDTH_SWEEP)->destroy(x);
 	linalg_set_threads(1);
 	return t;
 }

@@ -97,7 +97,7 @@ static struct experiment *create(const struct scenario *sc, const char *workers)
 	char err[SCENARIO_ERR_LEN];
 	struct experiment *x = NULL;
 	setenv("OVERPARAM_WORKERS", workers, 1);
-	if (width_sweep_ops.create(sc, sc->seed, &x, err, sizeof err) != 0)
+	if (experiment_ops_for(KIND_WIDTH_SWEEP)->create(sc, sc->seed, &x, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	unsetenv("OVERPARAM_WORKERS");
 	return x;
@@ -113,9 +113,9 @@ static void run_sweep(const struct scenario *sc, const char *workers, struct run
 	struct emitter em = {.emit = run_emit, .ctx = r, .generation = 1};
 	struct experiment *x = create(sc, workers);
 	r->threads_during = thread_count();
-	while (width_sweep_ops.step(x, &em))
+	while (experiment_ops_for(KIND_WIDTH_SWEEP)->step(x, &em))
 		;
-	width_sweep_ops.destroy(x);
+	experiment_ops_for(KIND_WIDTH_SWEEP)->destroy(x);
 }
 
 /* Model k trained alone: the sweep's data and initial weights (its rng
@@ -260,7 +260,7 @@ static void test_idle_worker_sleeps(void **state)
 	int before = thread_count();
 	struct experiment *x = create(&sc, "2");
 	assert_int_equal(thread_count(), before + 1);
-	assert_true(width_sweep_ops.step(x, &em));
+	assert_true(experiment_ops_for(KIND_WIDTH_SWEEP)->step(x, &em));
 	struct timespec nap = {0, 20000000}; /* past the worker's spin */
 	nanosleep(&nap, NULL);
 	double c0 = cpu_seconds();
@@ -269,8 +269,8 @@ static void test_idle_worker_sleeps(void **state)
 	double used = cpu_seconds() - c0;
 	if (used > 0.03)
 		fail_msg("%.3f s of CPU in 0.3 s idle: the worker spins", used);
-	assert_true(width_sweep_ops.step(x, &em)); /* and wakes for the next epoch */
-	width_sweep_ops.destroy(x);
+	assert_true(experiment_ops_for(KIND_WIDTH_SWEEP)->step(x, &em)); /* and wakes for the next epoch */
+	experiment_ops_for(KIND_WIDTH_SWEEP)->destroy(x);
 	assert_int_equal(thread_count(), before);
 }
 

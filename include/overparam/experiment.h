@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "overparam/config.h"
+#include "overparam/data.h"
 #include "overparam/record.h"
 #include "overparam/scenario.h"
 
@@ -109,6 +111,21 @@ struct history;
 
 struct experiment_ops {
 	const char *kind; /* as in the .ini */
+	/* What the scenario format (src/config) needs to know of the kind. */
+	uint64_t keys;    /* KEY_BIT()s it reads beyond those every kind reads;
+	                   * a file that sets any other is refused */
+	enum data_target target;       /* data.target when the file gives none */
+	unsigned targets;              /* TARGET_BIT()s it takes, when it reads data.target */
+	enum optimizer_word optimizer; /* train.optimizer when the file gives none */
+	unsigned optimizers;           /* OPT_WORD_BIT()s it takes, when it reads train.optimizer */
+	bool one_width;                /* model.widths must hold exactly one width */
+	/* Its own checks across keys, run after the generic ones: returns
+	 * false once config_fail has said what is wrong. */
+	bool (*check)(struct config_check *c, const struct scenario *sc);
+	/* Bytes create() will allocate, as a double (config adds the
+	 * allocator's slack and applies SCENARIO_MEMORY_CAP), and the key a
+	 * scenario over the cap is blamed on. Every kind has one. */
+	double (*memory)(const struct scenario *sc, enum config_key *blame);
 	/* Builds everything the run needs (no allocation after this). `seed`
 	 * replaces the scenario's seed (restart with a new seed). */
 	int (*create)(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen);
@@ -128,19 +145,10 @@ struct experiment_ops {
 
 #define EXPERIMENT_METRICS(array) .metrics = (array), .n_metrics = (int)(sizeof(array) / sizeof((array)[0]))
 
+/* The registry (src/run/experiment.c): NULL past the last kind. */
 const struct experiment_ops *experiment_ops_for(enum scenario_kind kind);
 
 /* Convenience over experiment_ops_for(sc->kind)->describe. */
 void experiment_describe(const struct scenario *sc, struct run_desc *d);
-
-extern const struct experiment_ops width_sweep_ops;
-extern const struct experiment_ops mode_connectivity_ops;
-extern const struct experiment_ops benign_overfitting_ops;
-extern const struct experiment_ops double_descent_ops;
-extern const struct experiment_ops lazy_training_ops;
-extern const struct experiment_ops lottery_ticket_ops;
-extern const struct experiment_ops permutation_alignment_ops;
-extern const struct experiment_ops curved_path_ops;
-extern const struct experiment_ops barrier_width_ops;
 
 #endif

@@ -50,6 +50,15 @@ int mlp_layer_dims(int *dims /* (depth + 2) */, int in, int depth, int width, in
 /* Bytes mlp_create would allocate for this shape and batch size. */
 size_t mlp_bytes(const int *dims /* (n_layers + 1) */, int n_layers, int batch_cap);
 
+/* The memory cap's model of a net with `depth` hidden layers of `width`
+ * units on `in` inputs and one output (experiment_ops.memory), in doubles
+ * so that no shape overflows. Parameters (weights and biases): */
+double mlp_estimate_params(int in, int depth, int width);
+/* Bytes: parameters and gradients (and Adam's two moments), activations
+ * and backward scratch for `rows` rows of every layer, input included (x3),
+ * in float32: what the cap counts for mlp_bytes and the optimiser's state. */
+double mlp_estimate_bytes(int in, int depth, int width, double rows, bool adam);
+
 /* Allocates everything the net will ever need; nothing is allocated later.
  * Returns 0, or -1 on bad shape or out of memory (m is then empty). */
 int mlp_create(struct mlp *m, const int *dims /* (n_layers + 1) */, int n_layers, int batch_cap);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "overparam/align.h"
+#include "overparam/config.h"
 #include "overparam/experiment.h"
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
@@ -81,6 +82,25 @@ void netpair_destroy(struct netpair *p);
 /* Both nets back to a fresh start from new init seeds (same data, same
  * shape, nothing allocated), epoch 0. */
 void netpair_reset(struct netpair *p, const struct scenario *sc, uint64_t seed, uint64_t seed_a, uint64_t seed_b);
+
+/* Bytes the kinds built on pairs (permutation alignment, curved path,
+ * barrier vs width) allocate, for their memory hooks. Per width: the data,
+ * two trained nets and a scratch net with gradients; then either B
+ * permuted plus the alignment's width^2 similarities (float, double) and
+ * permuted weights, or the bend, its gradient and its Adam moments: at
+ * most four more nets' parameters. */
+double netpair_memory(const struct scenario *sc);
+
+/* What every pair kind reads and accepts, for its descriptor: two nets of
+ * one shape trained on one regression target, by Adam unless told sgd.
+ * Each kind adds its own keys (eval_every, repeats) to NETPAIR_KEYS. */
+#define NETPAIR_KEYS                                                                                        \
+	(KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_DEPTH) | KEY_BIT(KEY_WIDTHS) | KEY_BIT(KEY_INIT) |              \
+	 KEY_BIT(KEY_INIT_STD) | KEY_BIT(KEY_INIT_SEEDS) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) |      \
+	 KEY_BIT(KEY_EPOCHS) | KEY_BIT(KEY_TARGET_LOSS) | KEY_BIT(KEY_ALPHA_POINTS))
+#define NETPAIR_CHOICES                                                                                     \
+	.target = TARGET_SIN3, .targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),            \
+	.optimizer = OPT_WORD_ADAM, .optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM)
 
 /* Parameter count of one net of the scenario's shape at this width. */
 long netpair_params(const struct scenario *sc, int width);

@@ -18,6 +18,8 @@
 #define SCENARIO_MEMORY_CAP ((size_t)512 << 20) /* bytes one scenario may allocate */
 #define SCENARIO_ERR_LEN 512
 
+/* One per experiment; the registry (src/run/experiment.c) maps each to its
+ * descriptor, which holds its word in the .ini and everything about it. */
 enum scenario_kind {
 	KIND_WIDTH_SWEEP,
 	KIND_MODE_CONNECTIVITY,
@@ -34,14 +36,14 @@ enum scenario_kind {
 #define SCENARIO_MAX_KNOBS 6
 #define KNOB_MAX_VALUES 32   /* a knob's own values; the scenario's value may add one */
 #define KNOB_NAME_LEN 16
-#define SCENARIO_MAX_KEYS 64 /* keys the parser knows (scenario.c checks) */
+#define SCENARIO_MAX_KEYS 64 /* room for every enum config_key (src/config checks) */
 
 /* One live parameter from [knobs]: `NAME = section.key: values`. The UI
  * steps it through `values`; every change goes through scenario_apply_knob. */
 struct knob {
 	char name[KNOB_NAME_LEN];   /* as in the file: the header shows it */
 	char target[32];            /* "train.lr" */
-	int key;                    /* the parser's key index (scenario.c) */
+	int key;                    /* enum config_key (overparam/config.h) */
 	int line;                   /* where the knob is defined */
 	int n_values;
 	double values[KNOB_MAX_VALUES + 1]; /* ascending, the scenario's own value included */
@@ -105,7 +107,7 @@ struct scenario {
 	struct knob knobs[SCENARIO_MAX_KNOBS]; /* [knobs]: live parameters, in file order */
 	/* The parser's record of where each key came from (file line, -N for
 	 * the Nth --set, 0 = default) and how lr/optimizer were given, so a
-	 * knob change is validated exactly as the file was (scenario.c's own). */
+	 * knob change is validated exactly as the file was (src/config's own). */
 	struct {
 		int key_line[SCENARIO_MAX_KEYS];
 		bool opt_gd, lr_auto;
@@ -120,7 +122,8 @@ int scenario_load(const char *path, struct scenario *sc, char *err /* (errlen) *
 int scenario_parse(const char *text, size_t len, const char *name, struct scenario *sc, char *err, size_t errlen);
 
 /* Bytes the scenario's experiment will allocate (models, optimiser state,
- * activations, data): what the memory cap is checked against. */
+ * activations, data): its descriptor's estimate plus the allocator's slack,
+ * what the memory cap is checked against. */
 size_t scenario_memory(const struct scenario *sc);
 
 const char *scenario_kind_name(enum scenario_kind k);

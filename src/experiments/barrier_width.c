@@ -147,10 +147,22 @@ static void barrier_width_report(const struct scenario *sc, const struct run_des
 			first, sc->model.widths[0], end, sc->model.widths[last > 0 ? last : 0]);
 }
 
+static double barrier_width_memory(const struct scenario *sc, enum config_key *blame)
+{
+	*blame = KEY_WIDTHS;
+	return netpair_memory(sc);
+}
+
 static const enum metric emitted[] = {MET_PAIR_BARRIER, MET_PAIR_REACHED};
 
 const struct experiment_ops barrier_width_ops = {
 	.kind = "barrier_width",
+	/* Any number of widths; it measures each pair once, when trained (no
+	 * eval_every), and averages train.repeats pairs at each width. */
+	.keys = NETPAIR_KEYS | KEY_BIT(KEY_REPEATS),
+	NETPAIR_CHOICES,
+	.check = config_no_check,
+	.memory = barrier_width_memory,
 	.create = barrier_width_create,
 	.step = barrier_width_step,
 	.destroy = barrier_width_destroy,

@@ -475,8 +475,30 @@ static const enum metric emitted[] = {
 	MET_KSTAR_OVER_N, MET_N_OVER_RKSTAR,
 };
 
+/* X, X_test (at least one row), Gram matrix and its work vector, teacher,
+ * theta, min-norm theta, a difference, labels, residuals; covariance both
+ * has a second X, X_test, theta and min-norm theta. Blames whichever set
+ * of rows weighs more. */
+static double benign_memory(const struct scenario *sc, enum config_key *blame)
+{
+	double n = sc->data.samples, nt = sc->data.test_samples, p = sc->data.dim;
+	double bytes = (n * p + (nt + 1) * p + n * n + 5 * p + 4 * n + 3 * nt) * sizeof(double);
+	if (sc->data.covariance == COV_BOTH)
+		bytes += (n * p + (nt + 1) * p + 2 * p) * sizeof(double);
+	*blame = nt * p > n * p + n * n ? KEY_TEST_SAMPLES : KEY_SAMPLES;
+	return bytes;
+}
+
 const struct experiment_ops benign_overfitting_ops = {
 	.kind = "benign_overfitting",
+	.keys = KEY_BIT(KEY_TEST_SAMPLES) | KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_SIGNAL_DIM) | KEY_BIT(KEY_COVARIANCE) |
+		KEY_BIT(KEY_LAMBDA_TAIL) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) | KEY_BIT(KEY_EPOCHS),
+	.target = TARGET_LINEAR,
+	.targets = TARGET_BIT(TARGET_LINEAR),
+	.optimizer = OPT_WORD_GD,
+	.optimizers = OPT_WORD_BIT(OPT_WORD_GD),
+	.check = config_no_check,
+	.memory = benign_memory,
 	.create = benign_create,
 	.step = benign_step,
 	.destroy = benign_destroy,

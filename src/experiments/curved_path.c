@@ -209,10 +209,29 @@ static void curve_report(const struct scenario *sc, const struct run_desc *d, co
 		fprintf(out, "RESULT: the bend did not find a low-loss curve\n");
 }
 
+static bool curve_check(struct config_check *c, const struct scenario *sc)
+{
+	if (!(sc->train.target_loss > 0))
+		return config_fail(c, KEY_TARGET_LOSS,
+				   "kind curved_path needs a target loss > 0 (the bend trains once both nets reach it)");
+	return true;
+}
+
+static double curve_memory(const struct scenario *sc, enum config_key *blame)
+{
+	*blame = KEY_WIDTHS;
+	return netpair_memory(sc);
+}
+
 static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};
 
 const struct experiment_ops curved_path_ops = {
 	.kind = "curved_path",
+	.keys = NETPAIR_KEYS | KEY_BIT(KEY_EVAL_EVERY),
+	NETPAIR_CHOICES,
+	.one_width = true,
+	.check = curve_check,
+	.memory = curve_memory,
 	.create = curve_create,
 	.step = curve_step,
 	.destroy = curve_destroy,

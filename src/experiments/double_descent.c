@@ -308,8 +308,40 @@ static const enum metric emitted[] = {
 	MET_DD_PEAK, MET_DD_PEAK_AT,
 };
 
+static bool dd_check(struct config_check *c, const struct scenario *sc)
+{
+	if (sc->data.test_samples < 1)
+		return config_fail(c, KEY_TEST_SAMPLES, "kind double_descent needs test samples (its curves are test MSE)");
+	if (!(sc->model.features_from < sc->model.features_to)) {
+		enum config_key key = config_given(c, KEY_FEATURES_TO) ? KEY_FEATURES_TO : KEY_FEATURES_FROM;
+		return config_fail(c, key, "the grid needs features_from (%g) < features_to (%g)", sc->model.features_from,
+				   sc->model.features_to);
+	}
+	return true;
+}
+
+/* Per draw: X, X_test, labels, feature weights (N_max, d); shared: the two
+ * feature matrices (n + n_test, N_max), theta, the Gram system, residuals.
+ * N_max = features_to * n (rounded up). */
+static double dd_memory(const struct scenario *sc, enum config_key *blame)
+{
+	double n = sc->data.samples, nt = sc->data.test_samples, d = sc->data.dim;
+	double nmax = ceil(sc->model.features_to * n) + 1, r = sc->train.repeats;
+	*blame = sc->data.test_samples > sc->data.samples ? KEY_TEST_SAMPLES : KEY_SAMPLES;
+	return (r * ((n + nt) * (d + 1) + nmax * d) + (n + nt) * nmax + nmax + d + n * n + 2 * n + nt) * sizeof(double);
+}
+
 const struct experiment_ops double_descent_ops = {
 	.kind = "double_descent",
+	/* Closed-form fits of random ReLU features to a linear teacher: no
+	 * network, no optimiser, no epochs. */
+	.keys = KEY_BIT(KEY_TEST_SAMPLES) | KEY_BIT(KEY_FEATURES_FROM) | KEY_BIT(KEY_FEATURES_TO) |
+		KEY_BIT(KEY_FEATURES_POINTS) | KEY_BIT(KEY_RIDGE) | KEY_BIT(KEY_REPEATS),
+	.target = TARGET_LINEAR,
+	.targets = TARGET_BIT(TARGET_LINEAR),
+	.optimizer = OPT_WORD_SGD,
+	.check = dd_check,
+	.memory = dd_memory,
 	.create = dd_create,
 	.step = dd_step,
 	.destroy = dd_destroy,

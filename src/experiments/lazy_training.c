@@ -318,8 +318,41 @@ static const enum metric emitted[] = {
 	MET_LAZY_WIDTH, MET_TRAIN_LOSS, MET_DIVERGED,
 };
 
+static bool lazy_check(struct config_check *c, const struct scenario *sc)
+{
+	if (sc->train.optimizer == OPTIM_ADAM)
+		return config_fail(c, KEY_OPTIMIZER, "kind lazy_training trains with plain gradient descent (sgd), not adam");
+	for (int i = 1; i < sc->model.n_widths; i++)
+		if (sc->model.widths[i] <= sc->model.widths[i - 1])
+			return config_fail(c, KEY_WIDTHS, "kind lazy_training needs increasing widths (%d after %d)",
+					   sc->model.widths[i], sc->model.widths[i - 1]);
+	return true;
+}
+
+/* Sized for the widest net and reused by each width: parameters,
+ * gradients, initial values and a difference (m (d + 1) each), two (n, m)
+ * activations, three (n, n) kernels, X and y (and their float32 draws). */
+static double lazy_memory(const struct scenario *sc, enum config_key *blame)
+{
+	double n = sc->data.samples, d = sc->data.dim, m = 1;
+	for (int i = 0; i < sc->model.n_widths; i++)
+		m = sc->model.widths[i] > m ? sc->model.widths[i] : m;
+	*blame = KEY_WIDTHS;
+	return (4 * m * (d + 1) + 2 * n * m + 3 * n * n + n * (d + 3)) * sizeof(double) + n * (d + 1) * sizeof(float);
+}
+
 const struct experiment_ops lazy_training_ops = {
 	.kind = "lazy_training",
+	/* One hidden layer in the NTK parameterisation, N(0, 1) weights, and
+	 * no test set: what it measures is on the training set. */
+	.keys = KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_WIDTHS) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) |
+		KEY_BIT(KEY_EPOCHS) | KEY_BIT(KEY_TARGET_LOSS) | KEY_BIT(KEY_EVAL_EVERY),
+	.target = TARGET_SIN_COS,
+	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
+	.optimizer = OPT_WORD_SGD,
+	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM), /* adam: lazy_check says why not */
+	.check = lazy_check,
+	.memory = lazy_memory,
 	.create = lazy_create,
 	.step = lazy_step,
 	.destroy = lazy_destroy,

@@ -410,8 +410,45 @@ static const enum metric emitted[] = {
 	MET_LT_REMAINING, MET_LT_ROUND,
 };
 
+static bool lt_check(struct config_check *c, const struct scenario *sc)
+{
+	if (sc->data.test_samples < 1)
+		return config_fail(c, KEY_TEST_SAMPLES, "kind lottery_ticket needs test samples (its curves are test loss)");
+	if (sc->train.rewind >= sc->train.epochs) {
+		enum config_key key = config_given(c, KEY_REWIND) ? KEY_REWIND : KEY_EPOCHS;
+		return config_fail(c, key, "rewind epoch %d is not below train.epochs (%d)", sc->train.rewind,
+				   sc->train.epochs);
+	}
+	return true;
+}
+
+/* The ticket and its control, the mask and the rewind point (a slab
+ * each), one layer's weights to sort, the data. */
+static double lt_memory(const struct scenario *sc, enum config_key *blame)
+{
+	double n = sc->data.samples, nt = sc->data.test_samples, d = sc->data.dim;
+	double rows = n > nt ? n : nt, w = sc->model.n_widths > 0 ? sc->model.widths[0] : 1;
+	double params = mlp_estimate_params(sc->data.dim, sc->model.depth, (int)w);
+	double bytes = (n + nt + 1) * (d + 1) * sizeof(float);
+	bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, (int)w, rows, sc->train.optimizer == OPTIM_ADAM);
+	bytes += 2 * params * sizeof(float) + w * (d > w ? d : w) * 8;
+	*blame = KEY_WIDTHS;
+	return bytes;
+}
+
 const struct experiment_ops lottery_ticket_ops = {
 	.kind = "lottery_ticket",
+	.keys = KEY_BIT(KEY_TEST_SAMPLES) | KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_DEPTH) | KEY_BIT(KEY_WIDTHS) |
+		KEY_BIT(KEY_INIT) | KEY_BIT(KEY_INIT_STD) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) |
+		KEY_BIT(KEY_EPOCHS) | KEY_BIT(KEY_EVAL_EVERY) | KEY_BIT(KEY_ROUNDS) | KEY_BIT(KEY_PRUNE) |
+		KEY_BIT(KEY_REWIND),
+	.target = TARGET_TEACHER,
+	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3) | TARGET_BIT(TARGET_TEACHER),
+	.optimizer = OPT_WORD_SGD,
+	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
+	.one_width = true,
+	.check = lt_check,
+	.memory = lt_memory,
 	.create = lt_create,
 	.step = lt_step,
 	.destroy = lt_destroy,

@@ -89,10 +89,29 @@ static void connectivity_report(const struct scenario *sc, const struct run_desc
 		fprintf(out, "RESULT: the two solutions are approximately linearly connected\n");
 }
 
+/* The data, two trained nets and one scratch net for theta(alpha). */
+static double connectivity_memory(const struct scenario *sc, enum config_key *blame)
+{
+	double n = sc->data.samples, nt = sc->data.test_samples, d = sc->data.dim;
+	double rows = n > nt ? n : nt, bytes = (n * (d + 1) + nt * (d + 1)) * sizeof(float);
+	if (sc->model.n_widths > 0) {
+		int w = sc->model.widths[0];
+		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, rows, sc->train.optimizer == OPTIM_ADAM);
+		bytes += mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, rows, false);
+	}
+	*blame = KEY_WIDTHS;
+	return bytes;
+}
+
 static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};
 
 const struct experiment_ops mode_connectivity_ops = {
 	.kind = "mode_connectivity",
+	.keys = NETPAIR_KEYS | KEY_BIT(KEY_EVAL_EVERY),
+	NETPAIR_CHOICES,
+	.one_width = true,
+	.check = config_no_check,
+	.memory = connectivity_memory,
 	.create = connectivity_create,
 	.step = netpair_run_step,
 	.destroy = netpair_run_destroy,

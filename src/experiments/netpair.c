@@ -345,3 +345,22 @@ void netpair_report_nets(const struct scenario *sc, const struct run_desc *d, co
 		fprintf(out, "%s final loss %.3e, %s\n", d->series_label[k], h->last[k][MET_TRAIN_LOSS], stop);
 	}
 }
+
+/* Per width: the data, two trained nets and a scratch net with gradients;
+ * then either B permuted plus the alignment's width^2 similarities (float,
+ * double) and permuted weights, or the bend, its gradient and its Adam
+ * moments: at most four more nets' parameters. */
+double netpair_memory(const struct scenario *sc)
+{
+	double n = sc->data.samples, d = sc->data.dim, bytes = 0;
+	bool adam = sc->train.optimizer == OPTIM_ADAM;
+	for (int i = 0; i < sc->model.n_widths; i++) {
+		int w = sc->model.widths[i];
+		bytes += n * (d + 1) * sizeof(float);
+		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, n, adam) +
+			 mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, n, false);
+		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, 1, false) +
+			 (double)w * w * (2 * sizeof(float) + sizeof(double));
+	}
+	return bytes;
+}

@@ -89,10 +89,21 @@ static void alignment_report(const struct scenario *sc, const struct run_desc *d
 		fprintf(out, "RESULT: matching hidden units leaves most of the barrier in place\n");
 }
 
+static double alignment_memory(const struct scenario *sc, enum config_key *blame)
+{
+	*blame = KEY_WIDTHS;
+	return netpair_memory(sc);
+}
+
 static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};
 
 const struct experiment_ops permutation_alignment_ops = {
 	.kind = "permutation_alignment",
+	.keys = NETPAIR_KEYS | KEY_BIT(KEY_EVAL_EVERY),
+	NETPAIR_CHOICES,
+	.one_width = true,
+	.check = config_no_check,
+	.memory = alignment_memory,
 	.create = alignment_create,
 	.step = netpair_run_step,
 	.destroy = netpair_run_destroy,

@@ -649,8 +649,30 @@ static void sweep_report(const struct scenario *sc, const struct run_desc *d, co
 
 static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_TEST_LOSS, MET_CONVERGED, MET_DIVERGED};
 
+/* The data and one net a width, each sized for the larger of the two sets,
+ * with its optimiser's state. */
+static double sweep_memory(const struct scenario *sc, enum config_key *blame)
+{
+	double n = sc->data.samples, nt = sc->data.test_samples, d = sc->data.dim;
+	double rows = n > nt ? n : nt, bytes = (n * (d + 1) + nt * (d + 1)) * sizeof(float);
+	for (int i = 0; i < sc->model.n_widths; i++)
+		bytes += mlp_estimate_bytes(sc->data.dim, sc->model.depth, sc->model.widths[i], rows,
+					    sc->train.optimizer == OPTIM_ADAM);
+	*blame = KEY_WIDTHS;
+	return bytes;
+}
+
 const struct experiment_ops width_sweep_ops = {
 	.kind = "width_sweep",
+	.keys = KEY_BIT(KEY_TEST_SAMPLES) | KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_DEPTH) | KEY_BIT(KEY_WIDTHS) |
+		KEY_BIT(KEY_INIT) | KEY_BIT(KEY_INIT_STD) | KEY_BIT(KEY_OPTIMIZER) | KEY_BIT(KEY_LR) |
+		KEY_BIT(KEY_EPOCHS) | KEY_BIT(KEY_THRESHOLD) | KEY_BIT(KEY_EVAL_EVERY),
+	.target = TARGET_SIN_COS,
+	.targets = TARGET_BIT(TARGET_SIN_COS) | TARGET_BIT(TARGET_SIN3),
+	.optimizer = OPT_WORD_SGD,
+	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD) | OPT_WORD_BIT(OPT_WORD_ADAM),
+	.check = config_no_check,
+	.memory = sweep_memory,
 	.create = sweep_create,
 	.step = sweep_step,
 	.destroy = sweep_destroy,

@@ -99,6 +99,24 @@ size_t mlp_bytes(const int *dims /* (n_layers + 1) */, int n_layers, int batch_c
 	return 2 * aligned_bytes(s.params) + 2 * aligned_bytes(s.acts) + aligned_bytes(s.out);
 }
 
+double mlp_estimate_params(int in, int depth, int width)
+{
+	double params = 0;
+	int prev = in;
+	for (int l = 0; l < depth; l++) {
+		params += (double)width * (prev + 1.0);
+		prev = width;
+	}
+	return params + (prev + 1.0);
+}
+
+double mlp_estimate_bytes(int in, int depth, int width, double rows, bool adam)
+{
+	double units = in + 1.0 + (double)depth * width;
+	double floats = mlp_estimate_params(in, depth, width) * (adam ? 4 : 2) + 3 * rows * units;
+	return floats * sizeof(float);
+}
+
 /* Points layer views at their W and b inside a slab laid out W0, b0, W1, ... */
 static void set_views(struct mlp_layer *views, const int *dims, int n_layers, float *slab)
 {

@@ -1,5 +1,17 @@
-/* experiment.c: the registry of experiment kinds. */
+/* experiment.c: the registry of experiment kinds, the one table that ties
+ * each kind's KIND_ constant (scenario.h) to its descriptor. The parser
+ * reads the kinds' words from here, the runners their code. */
 #include "overparam/experiment.h"
+
+extern const struct experiment_ops width_sweep_ops;
+extern const struct experiment_ops mode_connectivity_ops;
+extern const struct experiment_ops benign_overfitting_ops;
+extern const struct experiment_ops double_descent_ops;
+extern const struct experiment_ops lazy_training_ops;
+extern const struct experiment_ops lottery_ticket_ops;
+extern const struct experiment_ops permutation_alignment_ops;
+extern const struct experiment_ops curved_path_ops;
+extern const struct experiment_ops barrier_width_ops;
 
 static const struct experiment_ops *const kinds[KIND_COUNT] = {
 	[KIND_WIDTH_SWEEP] = &width_sweep_ops,
