@@ -15,9 +15,9 @@
 #include <term.h>
 
 #include "cli/headless.h"
-#include "overparam/linalg.h"
 #include "overparam/scenario.h"
 #include "overparam/ui.h"
+#include "overparam/workers.h"
 
 #ifndef OVERPARAM_VERSION
 #define OVERPARAM_VERSION "0.1.0"
@@ -285,9 +285,7 @@ int main(int argc, char **argv)
 			scenarios[i].seed = seed;
 	}
 	globfree(&g);
-	/* Our matrices are small (n = 100 rows): OpenBLAS's own threads cost
-	 * more in hand-offs than they win, and the UI needs the other core. */
-	linalg_set_threads(1);
+	workers_startup(); /* OpenBLAS on one thread; the team size, once */
 
 	if (list) {
 		for (int i = 0; i < n_files; i++)
