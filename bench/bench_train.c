@@ -9,7 +9,8 @@
  * (workers.h) with OpenBLAS on one (what the program does): for width 500
  * alone and for the seed's four models.
  *
- *   bench_train [--threads2]   (--threads2: also the table with OpenBLAS on 2) */
+ *   bench_train [--threads2 | --sweep]   (--threads2: also the table with
+ *   OpenBLAS on 2; --sweep: the width sweep's table alone) */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,13 +272,16 @@ int main(int argc, char **argv)
 		{"  never restarted", 50, 10, 200, 2, OPTIM_ADAM, TARGET_SIN3, 0.0, 0.1, 0, 3000},
 	};
 	int two = argc > 1 && strcmp(argv[1], "--threads2") == 0;
-	printf("%-22s %2s %12s %14s %9s\n", "config", "th", "ours ep/s", "BLAS-bound ep/s", "of limit");
-	for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
-		bench_mlp(&configs[i], 1);
-		if (two)
-			bench_mlp(&configs[i], 2);
+	int sweep_only = argc > 1 && strcmp(argv[1], "--sweep") == 0;
+	if (!sweep_only) {
+		printf("%-22s %2s %12s %14s %9s\n", "config", "th", "ours ep/s", "BLAS-bound ep/s", "of limit");
+		for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
+			bench_mlp(&configs[i], 1);
+			if (two)
+				bench_mlp(&configs[i], 2);
+		}
+		bench_linear();
 	}
-	bench_linear();
 
 	printf("\n## width sweep epoch, best of 3 rounds of 300 epochs: one thread; OpenBLAS on 2;\n"
 	       "## our trainer thread + worker, OpenBLAS on 1 (the program's way); (x: speed-up)\n");
