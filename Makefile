@@ -52,7 +52,11 @@ overparam: $(BIN)
 $(BIN): $(MAIN_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# ar names members by file name alone: two sources of one name in different
+# folders would shadow each other, so refuse them.
 $(LIB): $(LIB_OBJ)
+	@dups=$$(printf '%s\n' $(notdir $^) | sort | uniq -d); \
+	if [ -n "$$dups" ]; then echo "src: two sources named $$dups (ar keeps members by name)" >&2; exit 1; fi
 	@rm -f $@
 	$(AR) rcs $@ $^
 

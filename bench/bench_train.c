@@ -4,12 +4,13 @@
  * Rounds alternate ours and the limit and keep each one's best, because the
  * machine is shared and noisy; only ratios from one run are meaningful.
  *
- * Then the width sweep's epoch through the experiment interface, three ways:
- * one thread; one thread of ours with OpenBLAS on two; our trainer thread and
- * worker with OpenBLAS on one (what the program does): for width 500 alone
- * and for the seed's four models.
+ * Then the width sweep's epoch through the run loop (run_loop.h), three ways:
+ * one thread; one thread of ours with OpenBLAS on two; a team of two of ours
+ * (workers.h) with OpenBLAS on one (what the program does): for width 500
+ * alone and for the seed's four models.
  *
- *   bench_train [--threads2]   (--threads2: also the table with OpenBLAS on 2) */
+ *   bench_train [--threads2 | --sweep]   (--threads2: also the table with
+ *   OpenBLAS on 2; --sweep: the width sweep's table alone) */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,9 @@
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 #include "overparam/scenario.h"
+#include "overparam/workers.h"
 
 static double now(void)
 {
@@ -209,28 +212,23 @@ static void discard(void *ctx, const struct op_record *rec)
 	(void)rec;
 }
 
-/* Seconds an epoch of the sweep takes, with `workers` threads of ours
- * (OVERPARAM_WORKERS) and OpenBLAS on `blas` threads. */
-static double sweep_epoch(const struct scenario *sc, const char *workers, int blas)
+/* Seconds an epoch of the sweep takes on a team of `threads` of ours
+ * (workers.h; the team made before, as the runners make it once) and
+ * OpenBLAS on `blas` threads. */
+static double sweep_epoch(const struct scenario *sc, int threads, int blas)
 {
 	char err[SCENARIO_ERR_LEN];
-	struct experiment *x = NULL;
 	struct emitter em = {.emit = discard};
+	struct run_stats st;
+	struct workers *team = workers_create(threads);
 	linalg_set_threads(blas);
-	setenv("OVERPARAM_WORKERS", workers, 1);
-	if (experiment_ops_for(KIND_WIDTH_SWEEP)->create(sc, 42, &x, err, sizeof err) != 0) {
+	if (experiment_run(experiment_ops_for(KIND_WIDTH_SWEEP), sc, 42, team, &em, &st, err, sizeof err) != 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(1);
 	}
-	unsetenv("OVERPARAM_WORKERS");
-	int epochs = 0;
-	double t0 = now();
-	while (experiment_ops_for(KIND_WIDTH_SWEEP)->step(x, &em))
-		epochs++;
-	double t = (now() - t0) / (epochs + 1);
-	experiment_ops_for(KIND_WIDTH_SWEEP)->destroy(x);
+	workers_destroy(team);
 	linalg_set_threads(1);
-	return t;
+	return st.seconds / st.epochs;
 }
 
 static void bench_sweep(const char *label, const char *widths, int epochs)
@@ -244,7 +242,7 @@ static void bench_sweep(const char *label, const char *widths, int epochs)
 	}
 	double best[3] = {1e30, 1e30, 1e30};
 	for (int round = 0; round < 3; round++) {
-		double t[3] = {sweep_epoch(&sc, "1", 1), sweep_epoch(&sc, "1", 2), sweep_epoch(&sc, "2", 1)};
+		double t[3] = {sweep_epoch(&sc, 1, 1), sweep_epoch(&sc, 1, 2), sweep_epoch(&sc, 2, 1)};
 		for (int i = 0; i < 3; i++)
 			if (t[i] < best[i])
 				best[i] = t[i];
@@ -274,13 +272,16 @@ int main(int argc, char **argv)
 		{"  never restarted", 50, 10, 200, 2, OPTIM_ADAM, TARGET_SIN3, 0.0, 0.1, 0, 3000},
 	};
 	int two = argc > 1 && strcmp(argv[1], "--threads2") == 0;
-	printf("%-22s %2s %12s %14s %9s\n", "config", "th", "ours ep/s", "BLAS-bound ep/s", "of limit");
-	for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
-		bench_mlp(&configs[i], 1);
-		if (two)
-			bench_mlp(&configs[i], 2);
+	int sweep_only = argc > 1 && strcmp(argv[1], "--sweep") == 0;
+	if (!sweep_only) {
+		printf("%-22s %2s %12s %14s %9s\n", "config", "th", "ours ep/s", "BLAS-bound ep/s", "of limit");
+		for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
+			bench_mlp(&configs[i], 1);
+			if (two)
+				bench_mlp(&configs[i], 2);
+		}
+		bench_linear();
 	}
-	bench_linear();
 
 	printf("\n## width sweep epoch, best of 3 rounds of 300 epochs: one thread; OpenBLAS on 2;\n"
 	       "## our trainer thread + worker, OpenBLAS on 1 (the program's way); (x: speed-up)\n");

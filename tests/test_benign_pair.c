@@ -18,6 +18,7 @@
 #include "overparam/history.h"
 #include "overparam/linalg.h"
 #include "overparam/linear.h"
+#include "overparam/run_loop.h"
 #include "overparam/scenario.h"
 
 #define PAIR_FILE "scenarios/05-benign-vs-harmful.ini"
@@ -36,8 +37,8 @@ static void emit_to_history(void *ctx, const struct op_record *rec)
 	history_add(ctx, rec);
 }
 
-/* The loop the headless runner and the trainer run; keep_points keeps
- * every epoch's values for comparing curves. */
+/* The loop the headless runner and the trainer run (run_loop.h);
+ * keep_points keeps every epoch's values for comparing curves. */
 static void run_scenario(const struct scenario *sc, uint64_t seed, bool keep_points, struct history *h,
 			 struct run_desc *d)
 {
@@ -46,18 +47,8 @@ static void run_scenario(const struct scenario *sc, uint64_t seed, bool keep_poi
 	history_init(h, keep_points);
 	struct emitter em = {.emit = emit_to_history, .ctx = h, .generation = 1};
 	char err[SCENARIO_ERR_LEN];
-	struct experiment *x = NULL;
-	if (ops->create(sc, seed, &x, err, sizeof err) != 0)
+	if (experiment_run(ops, sc, seed, NULL, &em, NULL, err, sizeof err) != 0)
 		fail_msg("%s", err);
-	emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
-	uint32_t epochs = 0;
-	for (bool more = true; more;) {
-		more = ops->step(x, &em);
-		epochs++;
-		emitter_put(&em, epochs, 0, MET_EPOCH, 0, epochs);
-	}
-	emitter_put(&em, epochs, 0, MET_DONE, 0, epochs);
-	ops->destroy(x);
 }
 
 static int knob_index(const struct scenario *sc, const char *name)

@@ -22,6 +22,7 @@
 #include "overparam/linalg.h"
 #include "overparam/linear.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 #include "overparam/scenario.h"
 
 #define DD_FILE "scenarios/06-double-descent.ini"
@@ -40,7 +41,7 @@ static void emit_to_history(void *ctx, const struct op_record *rec)
 	history_add(ctx, rec);
 }
 
-/* The loop the headless runner and the trainer run. */
+/* The loop the headless runner and the trainer run (run_loop.h). */
 static void run_scenario(const struct scenario *sc, uint64_t seed, struct history *h, struct run_desc *d)
 {
 	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
@@ -48,19 +49,10 @@ static void run_scenario(const struct scenario *sc, uint64_t seed, struct histor
 	history_init(h, false);
 	struct emitter em = {.emit = emit_to_history, .ctx = h, .generation = 1};
 	char err[SCENARIO_ERR_LEN];
-	struct experiment *x = NULL;
-	if (ops->create(sc, seed, &x, err, sizeof err) != 0)
+	struct run_stats st;
+	if (experiment_run(ops, sc, seed, NULL, &em, &st, err, sizeof err) != 0)
 		fail_msg("%s", err);
-	emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
-	uint32_t steps = 0;
-	for (bool more = true; more;) {
-		more = ops->step(x, &em);
-		steps++;
-		emitter_put(&em, steps, 0, MET_EPOCH, 0, steps);
-	}
-	emitter_put(&em, steps, 0, MET_DONE, 0, steps);
-	assert_int_equal(steps, d->n_grid);
-	ops->destroy(x);
+	assert_int_equal(st.epochs, d->n_grid);
 }
 
 static void apply_knob(struct scenario *sc, const char *name, double value)

@@ -14,6 +14,7 @@
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/linalg.h"
+#include "overparam/run_loop.h"
 #include "overparam/scenario.h"
 
 static const uint64_t seeds[] = {42, 1, 2};
@@ -43,7 +44,7 @@ static void load(const char *path, struct scenario *sc)
 		fail_msg("%s", err);
 }
 
-/* The same loop as the headless runner and the trainer. */
+/* The headless runner's and the trainer's loop (run_loop.h). */
 static void run_scenario(const struct scenario *sc, uint64_t seed, struct run *r)
 {
 	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
@@ -53,18 +54,8 @@ static void run_scenario(const struct scenario *sc, uint64_t seed, struct run *r
 	history_init(&r->h, false);
 	struct emitter em = {.emit = run_emit, .ctx = r, .generation = 1};
 	char err[SCENARIO_ERR_LEN];
-	struct experiment *x = NULL;
-	if (ops->create(sc, seed, &x, err, sizeof err) != 0)
+	if (experiment_run(ops, sc, seed, NULL, &em, NULL, err, sizeof err) != 0)
 		fail_msg("%s", err);
-	emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
-	uint32_t epochs = 0;
-	for (bool more = true; more;) {
-		more = ops->step(x, &em);
-		epochs++;
-		emitter_put(&em, epochs, 0, MET_EPOCH, 0, epochs);
-	}
-	emitter_put(&em, epochs, 0, MET_DONE, 0, epochs);
-	ops->destroy(x);
 }
 
 static void test_width_sweep_facts(void **state)

@@ -19,6 +19,7 @@
 #include "overparam/history.h"
 #include "overparam/ntk.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 #include "overparam/scenario.h"
 
 static const char *const shipped = "scenarios/10-lazy-training.ini";
@@ -178,7 +179,7 @@ static void load(const char *path, struct scenario *sc)
 		fail_msg("%s", err);
 }
 
-/* The same loop as the headless runner and the trainer. */
+/* The headless runner's and the trainer's loop (run_loop.h). */
 static void run_scenario(const struct scenario *sc, uint64_t seed, struct run *r)
 {
 	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
@@ -187,19 +188,10 @@ static void run_scenario(const struct scenario *sc, uint64_t seed, struct run *r
 	history_init(&r->h, false);
 	struct emitter em = {.emit = run_emit, .ctx = r, .generation = 1};
 	char err[SCENARIO_ERR_LEN];
-	struct experiment *x = NULL;
-	if (ops->create(sc, seed, &x, err, sizeof err) != 0)
+	struct run_stats st;
+	if (experiment_run(ops, sc, seed, NULL, &em, &st, err, sizeof err) != 0)
 		fail_msg("%s", err);
-	emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
-	uint32_t epochs = 0;
-	for (bool more = true; more;) {
-		more = ops->step(x, &em);
-		epochs++;
-		emitter_put(&em, epochs, 0, MET_EPOCH, 0, epochs);
-	}
-	emitter_put(&em, epochs, 0, MET_DONE, 0, epochs);
-	ops->destroy(x);
-	r->steps = epochs;
+	r->steps = st.epochs;
 }
 
 /* Least squares in log-log, independent of the experiment's own fit. */

@@ -22,6 +22,7 @@
 #include "experiments/lottery.h"
 #include "overparam/mlp.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 #include "overparam/scenario.h"
 
 static const char *const shipped = "scenarios/11-lottery-tickets.ini";
@@ -227,18 +228,8 @@ static void run_scenario(const struct scenario *sc, uint64_t seed, struct histor
 	history_init(h, false);
 	struct emitter em = {.emit = drop, .ctx = h, .generation = 1};
 	char err[SCENARIO_ERR_LEN];
-	struct experiment *x = NULL;
-	if (ops->create(sc, seed, &x, err, sizeof err) != 0)
+	if (experiment_run(ops, sc, seed, NULL, &em, NULL, err, sizeof err) != 0)
 		fail_msg("%s", err);
-	emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
-	uint32_t epochs = 0;
-	for (bool more = true; more;) {
-		more = ops->step(x, &em);
-		epochs++;
-		emitter_put(&em, epochs, 0, MET_EPOCH, 0, epochs);
-	}
-	emitter_put(&em, epochs, 0, MET_DONE, 0, epochs);
-	ops->destroy(x);
 }
 
 static void test_winning_tickets_beat_reinit(void **state)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "overparam/run_loop.h"
 #include "overparam/trainer.h"
 
 #define REFUSED_SEED 13 /* the fake's create() fails for this seed */
@@ -859,8 +860,8 @@ static void test_switch_out_of_range_ignored(void **state)
 
 
 /* A real scenario at max pace through a small ring: what the UI drains is
- * exactly the record stream of the same experiment stepped directly, in
- * order, with the trainer's START/EPOCH/DONE marks around it. */
+ * exactly the record stream of the same run through experiment_run (the
+ * headless runner's loop), marks included, in order, bit for bit. */
 struct direct_log {
 	struct op_record *rec;
 	size_t n, cap;
@@ -885,22 +886,17 @@ static void test_real_scenario_no_loss(void **state)
 	if (scenario_load("scenarios/02-mode-connectivity.ini", &sc, err, sizeof err) != 0)
 		fail_msg("%s", err);
 
-	const struct experiment_ops *ops = experiment_ops_for(sc.kind);
 	struct direct_log want = {0};
 	struct emitter em = {.emit = direct_emit, .ctx = &want, .generation = 1};
-	struct experiment *x;
-	assert_int_equal(ops->create(&sc, sc.seed, &x, err, sizeof err), 0);
-	uint32_t epochs = 0;
-	for (bool more = true; more; epochs++)
-		more = ops->step(x, &em);
-	ops->destroy(x);
+	struct run_stats st;
+	assert_int_equal(experiment_run(experiment_ops_for(sc.kind), &sc, sc.seed, NULL, &em, &st, err, sizeof err), 0);
+	assert_int_equal(want.n > 0 ? want.rec[want.n - 1].metric : MET_COUNT, MET_DONE);
 
 	struct trainer_config cfg = {.scenarios = &sc, .n_scenarios = 1, .ring_capacity = 64, .pace_override = 0};
 	struct trainer *t;
 	assert_int_equal(trainer_start(&t, &cfg), 0);
 	struct op_record buf[7];
 	size_t next = 0;
-	uint32_t marks = 0;
 	bool done = false;
 	double end = now_s() + 60;
 	while (!done && now_s() < end) {
@@ -909,28 +905,21 @@ static void test_real_scenario_no_loss(void **state)
 			sleep_ms(0.05);
 		for (uint32_t i = 0; i < n; i++) {
 			const struct op_record *r = &buf[i];
-			if (r->metric == MET_START || r->metric == MET_EPOCH) {
-				marks++;
-				continue;
-			}
-			if (r->metric == MET_DONE) {
-				assert_true(r->value == (double)epochs);
-				done = true;
-				continue;
-			}
 			assert_true(next < want.n);
 			const struct op_record *w = &want.rec[next++];
+			assert_int_equal(r->generation, w->generation);
 			assert_int_equal(r->epoch, w->epoch);
 			assert_int_equal(r->series, w->series);
 			assert_int_equal(r->metric, w->metric);
 			assert_int_equal(r->index, w->index);
 			assert_memory_equal(&r->value, &w->value, sizeof r->value); /* bit-identical */
+			done = r->metric == MET_DONE;
 		}
 	}
 	assert_true(done);
 	assert_int_equal(next, want.n);
-	assert_int_equal(marks, 1 + epochs);
-	assert_int_equal(trainer_records_sent(t), want.n + marks + 1);
+	assert_int_equal(want.rec[want.n - 1].value, st.epochs);
+	assert_int_equal(trainer_records_sent(t), want.n);
 	trainer_stop(t);
 	free(want.rec);
 }

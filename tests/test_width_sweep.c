@@ -1,8 +1,8 @@
-/* test_width_sweep.c: the width sweep with its worker thread. A run with
- * the worker (OVERPARAM_WORKERS=2) must emit the very records of a run on
- * one thread (OVERPARAM_WORKERS=1), and both must follow each model trained
- * alone with plain mlp_loss_grad and optim_step; the worker exists only
- * while the experiment does, and sleeps when no epoch is asked for. */
+/* test_width_sweep.c: the width sweep on a team of threads (workers.h). A
+ * run on a team of two must emit the very records of a run on one thread,
+ * and both must follow each model trained alone with plain mlp_loss_grad
+ * and optim_step; the team's helper exists only while the team does, serves
+ * one run after another, and sleeps when no epoch is asked for. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,7 +24,9 @@
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 #include "overparam/scenario.h"
+#include "overparam/workers.h"
 
 #define MAX_EPOCHS 64
 
@@ -92,30 +94,24 @@ static void parse(const char *text, struct scenario *sc)
 		fail_msg("%s", err);
 }
 
-static struct experiment *create(const struct scenario *sc, const char *workers)
-{
-	char err[SCENARIO_ERR_LEN];
-	struct experiment *x = NULL;
-	setenv("OVERPARAM_WORKERS", workers, 1);
-	if (experiment_ops_for(KIND_WIDTH_SWEEP)->create(sc, sc->seed, &x, err, sizeof err) != 0)
-		fail_msg("%s", err);
-	unsetenv("OVERPARAM_WORKERS");
-	return x;
-}
-
-static void run_sweep(const struct scenario *sc, const char *workers, struct run *r)
+static void run_reset(struct run *r)
 {
 	memset(r, 0, sizeof *r);
 	for (int k = 0; k < SCENARIO_MAX_WIDTHS; k++)
 		for (int e = 0; e < MAX_EPOCHS; e++)
 			r->train[k][e] = r->test[k][e] = NAN;
 	r->digest = 1469598103934665603ull;
+}
+
+/* The whole run on `team` (NULL: this thread alone), as the runners run it. */
+static void run_sweep(const struct scenario *sc, struct workers *team, struct run *r)
+{
+	char err[SCENARIO_ERR_LEN];
+	run_reset(r);
 	struct emitter em = {.emit = run_emit, .ctx = r, .generation = 1};
-	struct experiment *x = create(sc, workers);
 	r->threads_during = thread_count();
-	while (experiment_ops_for(KIND_WIDTH_SWEEP)->step(x, &em))
-		;
-	experiment_ops_for(KIND_WIDTH_SWEEP)->destroy(x);
+	if (experiment_run(experiment_ops_for(KIND_WIDTH_SWEEP), sc, sc->seed, team, &em, NULL, err, sizeof err) != 0)
+		fail_msg("%s", err);
 }
 
 /* Model k trained alone: the sweep's data and initial weights (its rng
@@ -170,19 +166,29 @@ static void check_scenario(const char *text)
 	parse(text, &sc);
 	assert_true(sc.train.epochs <= MAX_EPOCHS);
 	int before = thread_count();
-	struct run *one = calloc(1, sizeof *one), *two = calloc(1, sizeof *two);
-	assert_true(one && two);
+	struct run *one = calloc(1, sizeof *one), *two = calloc(1, sizeof *two), *again = calloc(1, sizeof *again);
+	assert_true(one && two && again);
 
-	run_sweep(&sc, "1", one);
-	run_sweep(&sc, "2", two);
-	assert_int_equal(one->threads_during, before);     /* no worker when told so */
-	assert_int_equal(two->threads_during, before + 1); /* one worker otherwise */
-	assert_int_equal(thread_count(), before);          /* joined by destroy() */
+	struct workers *team = workers_create(1);
+	assert_int_equal(workers_threads(team), 1);
+	run_sweep(&sc, team, one);
+	workers_destroy(team);
+	team = workers_create(2);
+	assert_int_equal(workers_threads(team), 2);
+	run_sweep(&sc, team, two);
+	run_sweep(&sc, team, again); /* the same team serves the next run (a restart) */
+	workers_destroy(team);
+	assert_int_equal(one->threads_during, before);       /* no helper when told so */
+	assert_int_equal(two->threads_during, before + 1);   /* one helper otherwise */
+	assert_int_equal(again->threads_during, before + 1); /* the same one: a team outlives its runs */
+	assert_int_equal(thread_count(), before);            /* joined by workers_destroy() */
 
 	/* Bit for bit the same records, in the same order. */
 	assert_true(one->records >= (uint32_t)(sc.train.epochs * sc.model.n_widths));
 	assert_int_equal(one->records, two->records);
 	assert_true(one->digest == two->digest);
+	assert_int_equal(one->records, again->records);
+	assert_true(one->digest == again->digest);
 
 	/* And the losses of each model trained alone: float rounding apart
 	 * (the split step sums the same products in the same order; this only
@@ -202,6 +208,7 @@ static void check_scenario(const char *text)
 	}
 	free(one);
 	free(two);
+	free(again);
 }
 
 static void test_split_sgd_same_with_and_without_worker(void **state)
@@ -231,9 +238,11 @@ static void test_digest_is_sensitive(void **state)
 	struct run *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
 	assert_true(a && b);
 	sc.train.epochs = 5;
-	run_sweep(&sc, "2", a);
+	struct workers *team = workers_create(2);
+	run_sweep(&sc, team, a);
 	sc.seed++;
-	run_sweep(&sc, "2", b);
+	run_sweep(&sc, team, b);
+	workers_destroy(team);
 	assert_int_equal(a->records, b->records);
 	assert_true(a->digest != b->digest);
 	free(a);
@@ -248,29 +257,36 @@ static double cpu_seconds(void)
 	       1e-6 * (double)ru.ru_stime.tv_usec;
 }
 
-/* Between epochs (a paused or slowly paced run) the worker sleeps: the
- * process uses next to no CPU while nobody asks for an epoch. */
+/* Between epochs (a paused or slowly paced run) the helper sleeps: the
+ * process uses next to no CPU while nobody asks for an epoch. Stepped by
+ * hand, to stop mid-run. */
 static void test_idle_worker_sleeps(void **state)
 {
 	(void)state;
 	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
 	parse(split_sgd, &sc);
-	struct run r = {.digest = 1469598103934665603ull};
+	struct run r;
+	run_reset(&r);
 	struct emitter em = {.emit = run_emit, .ctx = &r, .generation = 1};
 	int before = thread_count();
-	struct experiment *x = create(&sc, "2");
+	struct workers *team = workers_create(2);
 	assert_int_equal(thread_count(), before + 1);
-	assert_true(experiment_ops_for(KIND_WIDTH_SWEEP)->step(x, &em));
-	struct timespec nap = {0, 20000000}; /* past the worker's spin */
+	struct run_loop loop;
+	if (run_loop_open(&loop, experiment_ops_for(KIND_WIDTH_SWEEP), &sc, sc.seed, team, &em, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_true(run_loop_step(&loop));
+	struct timespec nap = {0, 20000000}; /* past the helper's spin */
 	nanosleep(&nap, NULL);
 	double c0 = cpu_seconds();
 	struct timespec idle = {0, 300000000};
 	nanosleep(&idle, NULL);
 	double used = cpu_seconds() - c0;
 	if (used > 0.03)
-		fail_msg("%.3f s of CPU in 0.3 s idle: the worker spins", used);
-	assert_true(experiment_ops_for(KIND_WIDTH_SWEEP)->step(x, &em)); /* and wakes for the next epoch */
-	experiment_ops_for(KIND_WIDTH_SWEEP)->destroy(x);
+		fail_msg("%.3f s of CPU in 0.3 s idle: the helper spins", used);
+	assert_true(run_loop_step(&loop)); /* and wakes for the next epoch */
+	run_loop_close(&loop);
+	workers_destroy(team);
 	assert_int_equal(thread_count(), before);
 }
 
@@ -281,7 +297,7 @@ static void *nothing(void *arg)
 
 int main(void)
 {
-	linalg_set_threads(1); /* as the program runs OpenBLAS (src/main.c) */
+	linalg_set_threads(1); /* as the program runs OpenBLAS (workers_startup) */
 	/* A first thread, so that helper threads a sanitizer starts with it
 	 * (TSan's) exist before the counts above are taken. */
 	pthread_t t;

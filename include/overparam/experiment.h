@@ -108,6 +108,7 @@ struct run_desc {
 
 struct experiment; /* each kind's own state */
 struct history;
+struct workers;
 
 struct experiment_ops {
 	const char *kind; /* as in the .ini */
@@ -133,6 +134,10 @@ struct experiment_ops {
 	 * over (it then has emitted its final records). */
 	bool (*step)(struct experiment *x, struct emitter *em);
 	void (*destroy)(struct experiment *x);
+	/* Optional, for experiments with independent models: the runner's
+	 * team (workers.h), lent right after create() until destroy(). Never
+	 * called means one thread; the records must be the same either way. */
+	void (*use_workers)(struct experiment *x, struct workers *wk);
 	void (*describe)(const struct scenario *sc, struct run_desc *d);
 	/* The seed-style result table of a finished run, from its records. */
 	void (*report)(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out);

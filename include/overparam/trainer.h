@@ -1,6 +1,7 @@
 /* trainer.h: the background training thread. It owns the running
- * experiment, steps it one epoch at a time at the chosen pace, obeys
- * commands between epochs, and streams records to the UI. It shares with the
+ * experiment and a team of threads lent to it (workers.h), steps it one
+ * epoch at a time at the chosen pace (run_loop.h), obeys commands between
+ * epochs, and streams records to the UI. It shares with the
  * UI only the two rings and the atomics read by the trainer_* getters. */
 #ifndef OVERPARAM_TRAINER_H
 #define OVERPARAM_TRAINER_H
@@ -28,6 +29,8 @@ struct trainer_config {
 	bool start_paused;
 	double pace_override;             /* < 0: each scenario's pace; 0: max */
 	const struct experiment_ops *ops; /* NULL: by scenario kind (tests inject fakes) */
+	int workers;                      /* threads the experiments may use, the trainer's
+	                                   * own included (0: workers_planned(), workers.h) */
 };
 
 struct trainer;

@@ -1,13 +1,14 @@
-/* headless.c: the same step loop the trainer runs, with no terminal and no
- * pacing; records go into a history (latest values only) and, on request, a
- * CSV file. The result table is the experiment's own report. */
+/* headless.c: the run loop the trainer runs (run_loop.h), with no terminal
+ * and no pacing; records go into a history (latest values only) and, on
+ * request, a CSV file. The result table is the experiment's own report. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include "overparam/experiment.h"
 #include "cli/headless.h"
+#include "overparam/experiment.h"
 #include "overparam/history.h"
+#include "overparam/run_loop.h"
+#include "overparam/workers.h"
 
 struct sink {
 	struct history *h;
@@ -27,13 +28,6 @@ static void sink_emit(void *ctx, const struct op_record *rec)
 		rec->index, rec->value);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, FILE *csv)
 {
 	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
@@ -47,28 +41,20 @@ int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, FILE *csv)
 	struct emitter em = {.emit = sink_emit, .ctx = &s, .generation = 1};
 
 	char err[SCENARIO_ERR_LEN];
-	struct experiment *x = NULL;
-	if (ops->create(sc, seed, &x, err, sizeof err) != 0) {
+	struct run_stats st;
+	struct workers *team = ops->use_workers ? workers_create(workers_planned()) : NULL;
+	int rc = experiment_run(ops, sc, seed, team, &em, &st, err, sizeof err);
+	workers_destroy(team);
+	if (rc != 0) {
 		fprintf(stderr, "overparam: %s\n", err);
 		history_free(&h);
 		return 2;
 	}
-	emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
-	double t0 = now_seconds();
-	uint32_t epochs = 0;
-	bool more = true;
-	while (more) {
-		more = ops->step(x, &em);
-		epochs++;
-		emitter_put(&em, epochs, 0, MET_EPOCH, 0, (double)epochs);
-	}
-	double dt = now_seconds() - t0;
-	emitter_put(&em, epochs, 0, MET_DONE, 0, (double)epochs);
-	ops->destroy(x);
 
 	fprintf(out, "== %s (%s, seed %llu) ==\n", name, ops->kind, (unsigned long long)seed);
 	ops->report(sc, &d, &h, out);
-	fprintf(out, "ran %u epochs in %.3f s (%.0f epochs/s)\n\n", epochs, dt, dt > 0 ? epochs / dt : 0.0);
+	fprintf(out, "ran %u epochs in %.3f s (%.0f epochs/s)\n\n", st.epochs, st.seconds,
+		st.seconds > 0 ? st.epochs / st.seconds : 0.0);
 	history_free(&h);
 	return 0;
 }

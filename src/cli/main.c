@@ -15,9 +15,9 @@
 #include <term.h>
 
 #include "cli/headless.h"
-#include "overparam/linalg.h"
 #include "overparam/scenario.h"
 #include "overparam/ui.h"
+#include "overparam/workers.h"
 
 #ifndef OVERPARAM_VERSION
 #define OVERPARAM_VERSION "0.1.0"
@@ -376,9 +376,7 @@ int main(int argc, char **argv)
 	int n = load_scenarios(argv + optind, argc - optind, &o, scenarios);
 	if (n < 0)
 		return 2;
-	/* Our matrices are small (n = 100 rows): OpenBLAS's own threads cost
-	 * more in hand-offs than they win, and the UI needs the other core. */
-	linalg_set_threads(1);
+	workers_startup(); /* OpenBLAS on one thread; the team size, once */
 
 	if (o.list) {
 		for (int i = 0; i < n; i++)

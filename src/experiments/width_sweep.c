@@ -4,46 +4,25 @@
  * epoch it first drops below the threshold. Each model has its own rng
  * stream, so adding a width never changes another model's run.
  *
- * Two threads share each epoch when that pays: the one that owns the
- * experiment (the trainer's) and one worker, started by create() and joined
- * by destroy(). The models are independent, but the widest dominates (the
- * seed's width 500: ~154 MFLOP an epoch against ~28 for the other three
- * together), so dealing out whole models cannot balance the load. Instead
- * each big model's step is split: every layer's units in two halves, one a
- * thread (mlp.h), the threads meeting after each layer's pass; the small
- * models go whole to one thread or the other. How a step is split depends
- * on the scenario alone, never on the number of threads, so a run is bit
- * for bit the same with or without the worker. The environment variable
- * OVERPARAM_WORKERS=1 forces one thread (2, the default on two or more
- * cores, allows the worker); tests/test_width_sweep.c compares them.
+ * An epoch is cut into two shares, for the runner's team of threads
+ * (workers.h) to run side by side when that pays. The models are
+ * independent, but the widest dominates (the seed's width 500: ~154 MFLOP
+ * an epoch against ~28 for the other three together), so dealing out whole
+ * models cannot balance the load. Instead each big model's step is split:
+ * every layer's units in two halves, one a share (mlp.h), the shares
+ * meeting after each layer's pass; the small models go whole to one share
+ * or the other. How a step is cut depends on the scenario alone, never on
+ * the number of threads, so a run is bit for bit the same on one thread or
+ * two; tests/test_width_sweep.c compares them.
  *
  * Each model leaves its epoch's results in its own slot; the owner emits
  * them in model order once the epoch is done, so the emitter (the trainer's
- * single-producer ring) is only ever called from the owner's thread. The
- * threads meet through two counters (gate_post, gate_wait): no lock,
- * allocation or formatting per epoch; a waiter spins, then yields, then
- * sleeps on a futex, so an idle worker (paused, or between slowly paced
- * epochs) uses no CPU. */
-#include <cblas.h>
-#include <limits.h>
+ * single-producer ring) is only ever called from the owner's thread. */
 #include <math.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#if defined(__linux__) && !defined(SWEEP_NO_FUTEX)
-#include <linux/futex.h>
-#include <sys/syscall.h>
-#define SWEEP_FUTEX 1
-#else
-#define SWEEP_FUTEX 0
-#endif
 
 #include "overparam/data.h"
 #include "overparam/experiment.h"
@@ -51,36 +30,16 @@
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"
+#include "overparam/workers.h"
 
 enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_MODEL = 100 };
 
-#define SWEEP_SHARES 2          /* the owner's share 0 and the worker's share 1 */
-/* How long a waiter keeps the CPU before it sleeps: long in mid-epoch,
- * where the other thread is computing its share and will post soon (a sleep
- * and a wake-up cost tens of microseconds, more on a busy machine); short
- * between epochs, which may be far apart (paused, or a slow pace). After
- * SWEEP_SPIN_NS it yields rather than spins: with another process on the
- * other core our two threads share one, and pure spinning made the seed
- * sweep 3x slower than one thread there (measured), while yielding keeps
- * the worker's gain on a quiet machine and costs nothing on a busy one. */
-#define SWEEP_SPIN_NS 20000
-#define SWEEP_SPIN_BUSY_NS 2000000
-#define SWEEP_SPIN_IDLE_NS 50000
+#define SWEEP_SHARES 2          /* an epoch's shares, whatever the threads */
 /* Cost model in multiply-adds per epoch (a GEMM call's fixed cost counted
  * as this many), measured on this machine kind, only to balance the shares. */
 #define SWEEP_GEMM_COST 2e4
-#define SWEEP_SPLIT_MIN 5e5     /* a model cheaper than this goes whole to one thread */
-#define SWEEP_WORKER_MIN 4e5    /* an epoch cheaper than this: a worker costs more than it saves */
-
-/* A counter one thread posts to and the other waits on. */
-struct gate {
-	_Atomic uint32_t seq;      /* posts so far */
-	_Atomic uint32_t sleepers; /* waiters past their spin */
-#if !SWEEP_FUTEX
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-#endif
-};
+#define SWEEP_SPLIT_MIN 5e5     /* a model cheaper than this goes whole to one share */
+#define SWEEP_WORKER_MIN 4e5    /* an epoch cheaper than this: a second thread costs more than it saves */
 
 struct sweep_model {
 	struct mlp net;   /* trains on the training set */
@@ -103,133 +62,14 @@ struct width_sweep {
 	int epoch;            /* updates applied so far */
 	bool test_due;        /* this epoch measures the test loss */
 
-	/* How an epoch is split (from the scenario alone) and who runs what. */
+	/* How an epoch is cut (from the scenario alone) and who runs it. */
 	bool split[SCENARIO_MAX_WIDTHS];   /* stepped by both shares, a half of every layer each */
 	int share_of[SCENARIO_MAX_WIDTHS]; /* the share that steps each other model whole */
-	int phases;           /* of a split step: 2 * layers - 1, the threads meet after each */
-	bool threaded;        /* a worker runs share 1; otherwise the owner runs both */
-
-	pthread_t worker;
-	atomic_bool quit;
-	struct gate to_worker; /* owner -> worker: start an epoch, then "my phase is done" */
-	struct gate to_owner;  /* worker -> owner: "my phase is done", then "epoch done" */
-	uint32_t owner_seen;   /* posts to to_owner consumed (owner only) */
-	uint32_t worker_seen;  /* posts to to_worker consumed (worker only) */
+	int phases;           /* of a split step: 2 * layers - 1, the shares meet after each */
+	bool worth_sharing;   /* enough work, in more than one piece, for a second thread */
+	bool split_now;       /* this epoch has split models to step */
+	struct workers *team; /* the runner's, when worth sharing; NULL: this thread alone */
 };
-
-/* ---- the meeting point of the two threads ---- */
-
-static int64_t sweep_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
-
-static bool gate_reached(uint32_t seq, uint32_t target)
-{
-	return (int32_t)(seq - target) >= 0; /* free-running: wraps */
-}
-
-static int gate_init(struct gate *g)
-{
-	atomic_init(&g->seq, 0);
-	atomic_init(&g->sleepers, 0);
-#if !SWEEP_FUTEX
-	if (pthread_mutex_init(&g->mu, NULL) != 0)
-		return -1;
-	if (pthread_cond_init(&g->cv, NULL) != 0) {
-		pthread_mutex_destroy(&g->mu);
-		return -1;
-	}
-#endif
-	return 0;
-}
-
-static void gate_destroy(struct gate *g)
-{
-#if !SWEEP_FUTEX
-	pthread_cond_destroy(&g->cv);
-	pthread_mutex_destroy(&g->mu);
-#else
-	(void)g;
-#endif
-}
-
-/* Sleeps while the counter still reads `seen` (or returns at once if it
- * moved: no lost wake-up). */
-static void gate_sleep(struct gate *g, uint32_t seen)
-{
-#if SWEEP_FUTEX
-	syscall(SYS_futex, (void *)&g->seq, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
-#else
-	pthread_mutex_lock(&g->mu);
-	while (atomic_load_explicit(&g->seq, memory_order_seq_cst) == seen)
-		pthread_cond_wait(&g->cv, &g->mu);
-	pthread_mutex_unlock(&g->mu);
-#endif
-}
-
-static void gate_wake(struct gate *g)
-{
-#if SWEEP_FUTEX
-	syscall(SYS_futex, (void *)&g->seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
-#else
-	pthread_mutex_lock(&g->mu);
-	pthread_cond_broadcast(&g->cv);
-	pthread_mutex_unlock(&g->mu);
-#endif
-}
-
-/* Publishes everything this thread wrote before (release), and wakes the
- * other thread only if it went to sleep. The seq_cst increment here and the
- * one of `sleepers` in gate_wait order against each other: either the
- * waiter sees the new count, or this sees the sleeper. */
-static void gate_post(struct gate *g)
-{
-	atomic_fetch_add_explicit(&g->seq, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&g->sleepers, memory_order_seq_cst) != 0)
-		gate_wake(g);
-}
-
-/* Returns once the gate has seen `target` posts (acquire). Spins for
- * SWEEP_SPIN_NS, then yields the CPU in a loop until `patience_ns`, then
- * sleeps. Yielding matters on a busy machine: when another process holds
- * the other core, both our threads share one, and a waiter that spun would
- * keep its partner from running at all. */
-static void gate_wait(struct gate *g, uint32_t target, int64_t patience_ns)
-{
-	int64_t start = 0;
-	for (unsigned i = 1;; i++) {
-		if (gate_reached(atomic_load_explicit(&g->seq, memory_order_acquire), target))
-			return;
-		if ((i & 63) == 0) {
-			int64_t t = sweep_now_ns();
-			if (start == 0)
-				start = t;
-			else if (t - start > patience_ns)
-				break;
-			else if (t - start > SWEEP_SPIN_NS)
-				sched_yield();
-		}
-		cpu_relax();
-	}
-	atomic_fetch_add_explicit(&g->sleepers, 1, memory_order_seq_cst);
-	for (;;) {
-		uint32_t s = atomic_load_explicit(&g->seq, memory_order_seq_cst);
-		if (gate_reached(s, target))
-			break;
-		gate_sleep(g, s);
-	}
-	atomic_fetch_sub_explicit(&g->sleepers, 1, memory_order_seq_cst);
-}
 
 /* ---- one epoch's work ---- */
 
@@ -304,58 +144,29 @@ static bool split_active(const struct width_sweep *w)
 	return false;
 }
 
-/* Share 1 on the worker: it meets the owner after every phase. */
-static void *worker_main(void *arg)
+/* One share of one phase of an epoch (workers_fn). Phase 0 also steps the
+ * share's whole models; with split models, phases 0 .. w->phases - 1 are
+ * their passes and the last their update. */
+static void sweep_share(void *ctx, int phase, int share)
 {
-	struct width_sweep *w = arg;
-	for (;;) {
-		gate_wait(&w->to_worker, ++w->worker_seen, SWEEP_SPIN_IDLE_NS);
-		if (atomic_load_explicit(&w->quit, memory_order_acquire))
-			break;
-		run_models(w, 1);
-		if (split_active(w)) {
-			for (int ph = 0; ph < w->phases; ph++) {
-				split_phase(w, ph, 1);
-				gate_post(&w->to_owner);
-				gate_wait(&w->to_worker, ++w->worker_seen, SWEEP_SPIN_BUSY_NS);
-			}
-			split_update(w, 1);
-		}
-		gate_post(&w->to_owner);
-	}
-	return NULL;
+	struct width_sweep *w = ctx;
+	if (phase == 0)
+		run_models(w, share);
+	if (!w->split_now)
+		return;
+	if (phase < w->phases)
+		split_phase(w, phase, share);
+	else
+		split_update(w, share);
 }
 
 static void run_epoch(struct width_sweep *w)
 {
-	const bool split = split_active(w);
+	w->split_now = split_active(w);
 	for (int k = 0; k < w->n_models; k++) /* before either share updates */
 		if (w->split[k] && w->model[k].active)
 			optim_step_begin(&w->model[k].opt);
-	if (!w->threaded) {
-		run_models(w, 0);
-		run_models(w, 1);
-		if (split) {
-			for (int ph = 0; ph < w->phases; ph++) {
-				split_phase(w, ph, 0);
-				split_phase(w, ph, 1);
-			}
-			split_update(w, 0);
-			split_update(w, 1);
-		}
-	} else {
-		gate_post(&w->to_worker);
-		run_models(w, 0);
-		if (split) {
-			for (int ph = 0; ph < w->phases; ph++) {
-				split_phase(w, ph, 0);
-				gate_post(&w->to_worker);
-				gate_wait(&w->to_owner, ++w->owner_seen, SWEEP_SPIN_BUSY_NS);
-			}
-			split_update(w, 0);
-		}
-		gate_wait(&w->to_owner, ++w->owner_seen, SWEEP_SPIN_BUSY_NS);
-	}
+	workers_run(w->team, sweep_share, w, w->split_now ? w->phases + 1 : 1, SWEEP_SHARES);
 	/* The split models' losses, from outputs both shares computed. */
 	for (int k = 0; k < w->n_models; k++) {
 		struct sweep_model *m = &w->model[k];
@@ -395,23 +206,9 @@ static double model_cost(const struct scenario *sc, int width)
 	return cost;
 }
 
-/* OVERPARAM_WORKERS, read once per create(): 1 forces one thread. */
-static int threads_wanted(void)
-{
-	const char *s = getenv("OVERPARAM_WORKERS");
-	if (s && *s) {
-		char *end;
-		long v = strtol(s, &end, 10);
-		if (*end == '\0' && v >= 1)
-			return v >= SWEEP_SHARES ? SWEEP_SHARES : 1;
-	}
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	return cpus >= SWEEP_SHARES ? SWEEP_SHARES : 1;
-}
-
 static void plan_epoch(struct width_sweep *w)
 {
-	double cost[SCENARIO_MAX_WIDTHS], total = 0, load[SWEEP_SHARES] = {0};
+	double cost[SCENARIO_MAX_WIDTHS], total = 0;
 	bool any_split = false;
 	for (int k = 0; k < w->n_models; k++) {
 		cost[k] = model_cost(&w->sc, w->sc.model.widths[k]);
@@ -420,26 +217,10 @@ static void plan_epoch(struct width_sweep *w)
 		any_split |= w->split[k];
 	}
 	/* Big models are split, so the shares do equal halves of them; the
-	 * small ones go whole, largest first, to the share with less to do.
-	 * Share 1 is the worker's. */
-	bool dealt[SCENARIO_MAX_WIDTHS] = {false};
-	for (int i = 0; i < w->n_models; i++) {
-		int pick = -1;
-		for (int k = 0; k < w->n_models; k++)
-			if (!w->split[k] && !dealt[k] && (pick < 0 || cost[k] > cost[pick]))
-				pick = k;
-		if (pick < 0)
-			break;
-		int s = load[1] < load[0];
-		w->share_of[pick] = s;
-		load[s] += cost[pick];
-		dealt[pick] = true;
-	}
+	 * small ones go whole, largest first, to the share with less to do. */
+	workers_deal(cost, w->split, w->n_models, SWEEP_SHARES, w->share_of);
 	w->phases = 2 * (w->sc.model.depth + 1) - 1;
-	/* Two OpenBLAS threads and a worker of ours would fight over the cores
-	 * (main.c runs OpenBLAS on one thread). */
-	w->threaded = threads_wanted() >= SWEEP_SHARES && total >= SWEEP_WORKER_MIN && openblas_get_num_threads() == 1 &&
-		      (any_split || w->n_models > 1);
+	w->worth_sharing = total >= SWEEP_WORKER_MIN && (any_split || w->n_models > 1);
 }
 
 /* ---- the experiment interface ---- */
@@ -449,13 +230,6 @@ static void sweep_destroy(struct experiment *x)
 	struct width_sweep *w = (struct width_sweep *)x;
 	if (!w)
 		return;
-	if (w->threaded) {
-		atomic_store_explicit(&w->quit, true, memory_order_release);
-		gate_post(&w->to_worker);
-		pthread_join(w->worker, NULL);
-	}
-	gate_destroy(&w->to_worker);
-	gate_destroy(&w->to_owner);
 	for (int k = 0; k < w->n_models; k++) {
 		mlp_destroy(&w->model[k].eval);
 		mlp_destroy(&w->model[k].net);
@@ -473,18 +247,6 @@ static int sweep_create(const struct scenario *sc, uint64_t seed, struct experim
 	struct width_sweep *w = calloc(1, sizeof *w);
 	if (!w)
 		goto oom;
-	if (gate_init(&w->to_worker) != 0) {
-		free(w);
-		w = NULL;
-		goto oom;
-	}
-	if (gate_init(&w->to_owner) != 0) {
-		gate_destroy(&w->to_worker);
-		free(w);
-		w = NULL;
-		goto oom;
-	}
-	atomic_init(&w->quit, false);
 	w->sc = *sc;
 	w->n = sc->data.samples;
 	w->n_test = sc->data.test_samples;
@@ -525,14 +287,19 @@ static int sweep_create(const struct scenario *sc, uint64_t seed, struct experim
 		m->converged_at = -1;
 	}
 	plan_epoch(w);
-	if (w->threaded && pthread_create(&w->worker, NULL, worker_main, w) != 0)
-		w->threaded = false; /* one thread gives the same results */
 	*out = (struct experiment *)w;
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory building the width sweep", sc->path);
 	sweep_destroy((struct experiment *)w);
 	return -1;
+}
+
+/* The team runs this sweep's epochs only when they are worth sharing. */
+static void sweep_use_workers(struct experiment *x, struct workers *wk)
+{
+	struct width_sweep *w = (struct width_sweep *)x;
+	w->team = w->worth_sharing ? wk : NULL;
 }
 
 /* The owner's half of an epoch's bookkeeping: records in model order, as
@@ -676,6 +443,7 @@ const struct experiment_ops width_sweep_ops = {
 	.create = sweep_create,
 	.step = sweep_step,
 	.destroy = sweep_destroy,
+	.use_workers = sweep_use_workers,
 	.describe = sweep_describe,
 	.report = sweep_report,
 	EXPERIMENT_METRICS(emitted),

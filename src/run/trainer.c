@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "overparam/ring.h"
+#include "overparam/run_loop.h"
+#include "overparam/workers.h"
 
 #define TRAINER_DEFAULT_CAPACITY (1u << 16)
 #define TRAINER_CMD_CAPACITY 256u
@@ -47,17 +49,16 @@ struct trainer {
 	int n_scenarios;
 	double pace_override;
 	const struct experiment_ops *ops_override;
+	struct workers *team; /* lent to every experiment this trainer runs */
 
 	/* Trainer thread only (set up before it starts). */
 	int cur;
 	uint64_t seed;
 	uint64_t reseeds;
-	const struct experiment_ops *ops;
-	struct experiment *x;
+	struct run_loop run; /* the current run; run.x is NULL when none is open */
 	struct emitter em;
 	struct run_desc desc;
 	uint32_t diverged; /* bit i: series i reported MET_DIVERGED */
-	uint32_t epochs;
 	enum run_phase phase;
 	bool paused;
 	double pace;
@@ -161,33 +162,28 @@ static void trainer_fail(struct trainer *t, const char *msg)
  * paused flag is left as the user set it. */
 static void trainer_begin(struct trainer *t, int idx, uint64_t seed)
 {
-	if (t->x) {
-		t->ops->destroy(t->x);
-		t->x = NULL;
-	}
+	run_loop_close(&t->run);
 	const struct scenario *sc = &t->scenarios[idx];
 	t->cur = idx;
 	t->seed = seed;
-	t->epochs = 0;
 	t->diverged = 0;
 	t->phase = PHASE_ACTIVE;
 	t->em.generation = atomic_load_explicit(&t->generation, memory_order_relaxed) + 1;
 	atomic_store_explicit(&t->generation, t->em.generation, memory_order_release);
 	trainer_put(t, MET_START, idx, 0, (double)seed);
 
-	t->ops = t->ops_override ? t->ops_override : experiment_ops_for(sc->kind);
-	if (!t->ops) {
+	const struct experiment_ops *ops = t->ops_override ? t->ops_override : experiment_ops_for(sc->kind);
+	if (!ops) {
 		char msg[SCENARIO_ERR_LEN];
 		snprintf(msg, sizeof(msg), "%s: no experiment for kind %d", sc->path, (int)sc->kind);
 		trainer_fail(t, msg);
 		return;
 	}
 	memset(&t->desc, 0, sizeof(t->desc));
-	if (t->ops->describe)
-		t->ops->describe(sc, &t->desc);
+	if (ops->describe)
+		ops->describe(sc, &t->desc);
 	char msg[SCENARIO_ERR_LEN] = "";
-	if (t->ops->create(sc, seed, &t->x, msg, sizeof(msg)) != 0) {
-		t->x = NULL;
+	if (run_loop_open(&t->run, ops, sc, seed, t->team, &t->em, msg, sizeof(msg)) != 0) {
 		trainer_fail(t, msg);
 		return;
 	}
@@ -212,15 +208,13 @@ static uint64_t trainer_fresh_seed(struct trainer *t)
 
 static void trainer_step(struct trainer *t)
 {
-	bool more = t->ops->step(t->x, &t->em);
-	t->epochs++;
-	trainer_put(t, MET_EPOCH, 0, t->epochs, (double)t->epochs);
+	bool more = run_loop_step(&t->run);
 	int n = t->desc.n_series < 32 ? t->desc.n_series : 32;
 	uint32_t all = n == 32 ? UINT32_MAX : (UINT32_C(1) << n) - 1;
 	bool diverged = n > 0 && (t->diverged & all) == all;
 	if (more && !diverged)
 		return;
-	trainer_put(t, MET_DONE, 0, t->epochs, (double)t->epochs);
+	run_loop_finish(&t->run);
 	t->phase = diverged ? PHASE_DIVERGED : PHASE_DONE;
 	trainer_publish_state(t);
 }
@@ -338,10 +332,7 @@ static void *trainer_main(void *arg)
 		}
 		trainer_step(t);
 	}
-	if (t->x) {
-		t->ops->destroy(t->x);
-		t->x = NULL;
-	}
+	run_loop_close(&t->run);
 	return NULL;
 }
 
@@ -384,6 +375,7 @@ int trainer_start(struct trainer **out, const struct trainer_config *cfg)
 	t->n_scenarios = cfg->n_scenarios;
 	t->pace_override = cfg->pace_override >= 0 ? cfg->pace_override : -1;
 	t->ops_override = cfg->ops;
+	t->team = workers_create(cfg->workers > 0 ? cfg->workers : workers_planned());
 	t->cur = cfg->initial;
 	t->paused = cfg->start_paused;
 	t->em.emit = trainer_emit;
@@ -397,6 +389,7 @@ int trainer_start(struct trainer **out, const struct trainer_config *cfg)
 	return 0;
 
 fail_scenarios:
+	workers_destroy(t->team);
 	free(t->scenarios);
 fail_err_mu:
 	pthread_mutex_destroy(&t->err_mu);
@@ -431,6 +424,7 @@ void trainer_stop(struct trainer *t)
 	ring_push(&t->commands, &quit);
 	trainer_wake(t);
 	pthread_join(t->thread, NULL);
+	workers_destroy(t->team);
 	pthread_mutex_destroy(&t->err_mu);
 	pthread_mutex_destroy(&t->sleep_mu);
 	pthread_cond_destroy(&t->wake);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "ui/app.h"
-#include "ui/keys.h"
+#include "ui/keymap.h"
 
 static bool send(struct app *a, enum command_kind k, int arg, double value)
 {
@@ -211,6 +211,6 @@ bool actions_key(struct app *a, int ch)
 			return true;
 	}
 	int arg = 0;
-	const struct ui_key *k = keys_find(ch, &arg);
+	const struct ui_key *k = keymap_find(ch, &arg);
 	return k ? act(a, k->action, arg) : true;
 }

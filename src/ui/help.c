@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/keys.h"
+#include "ui/keymap.h"
 #include "ui/widgets.h"
 
 static WINDOW *help_win;
@@ -55,10 +55,10 @@ void help_draw(const struct theme *t)
 void help_draw_knobs(const struct theme *t, const struct scenario *sc)
 {
 	int n = 0, kw = 0, ww = 0;
-	for (int i = 0; i < keys_count; i++) {
-		if (!keys_table[i].help_key)
+	for (int i = 0; i < keymap_count; i++) {
+		if (!keymap_table[i].help_key)
 			continue;
-		int a = text_width(keys_table[i].help_key), b = text_width(keys_table[i].help_text);
+		int a = text_width(keymap_table[i].help_key), b = text_width(keymap_table[i].help_text);
 		kw = a > kw ? a : kw;
 		ww = b > ww ? b : ww;
 		n++;
@@ -90,8 +90,8 @@ void help_draw_knobs(const struct theme *t, const struct scenario *sc)
 	if (!help_win)
 		return;
 	panel_frame(help_win, "Keys", t);
-	for (int i = 0, y = 1; i < keys_count && y < h - 2; i++) {
-		const struct ui_key *k = &keys_table[i];
+	for (int i = 0, y = 1; i < keymap_count && y < h - 2; i++) {
+		const struct ui_key *k = &keymap_table[i];
 		if (!k->help_key)
 			continue;
 		text_put(help_win, y, 2, k->help_key, kw, theme_attr(t, ROLE_KEY));

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ui/app.h"
-#include "ui/keys.h"
+#include "ui/keymap.h"
 
 #define MSG_SECONDS 8.0
 
@@ -286,8 +286,8 @@ static const char *footer_what(const struct app *a, const struct ui_key *k)
 static int footer_width(const struct app *a, int floor)
 {
 	int total = 1;
-	for (int i = 0; i < keys_count; i++) {
-		const struct ui_key *k = &keys_table[i];
+	for (int i = 0; i < keymap_count; i++) {
+		const struct ui_key *k = &keymap_table[i];
 		if (k->footer_key && k->footer_prio >= floor)
 			total += text_width(footer_key(a, k)) + 1 + text_width(footer_what(a, k)) + 2;
 	}
@@ -307,8 +307,8 @@ void status_draw_footer(struct app *a)
 		floor++;
 	int x = 1;
 	attr_t ka = theme_attr(&a->theme, ROLE_KEY);
-	for (int i = 0; i < keys_count && x < cols; i++) {
-		const struct ui_key *k = &keys_table[i];
+	for (int i = 0; i < keymap_count && x < cols; i++) {
+		const struct ui_key *k = &keymap_table[i];
 		if (!k->footer_key || k->footer_prio < floor)
 			continue;
 		x += text_put(w, 0, x, footer_key(a, k), cols - x, ka);

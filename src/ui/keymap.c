@@ -1,15 +1,15 @@
-/* keys.c: the key table. Row order is the order the help overlay, --help
+/* keymap.c: the key table. Row order is the order the help overlay, --help
  * and the footer list them in. */
 #include <curses.h>
 #include <stdio.h>
 
 #include "overparam/ui.h"
-#include "ui/keys.h"
+#include "ui/keymap.h"
 
 /* A key that does one thing, with no argument. */
 #define ONE(c) {{(c), 0}}
 
-const struct ui_key keys_table[] = {
+const struct ui_key keymap_table[] = {
 	{{{KEY_LEFT, -1}, {KEY_RIGHT, +1}}, ACT_SCENARIO, "Left/Right", "previous / next scenario",
 	 "\u2190/\u2192", "<-/->", "scenario", NULL, 9},
 	{{{'\t', +1}, {KEY_BTAB, -1}}, ACT_SCENARIO, "Tab/S-Tab", "next / previous scenario", NULL, NULL, NULL, NULL, 0},
@@ -35,15 +35,15 @@ const struct ui_key keys_table[] = {
 	{ONE(KEY_RESIZE), ACT_RESIZE, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
-const int keys_count = (int)(sizeof keys_table / sizeof keys_table[0]);
+const int keymap_count = (int)(sizeof keymap_table / sizeof keymap_table[0]);
 
-const struct ui_key *keys_find(int code, int *arg)
+const struct ui_key *keymap_find(int code, int *arg)
 {
-	for (int i = 0; i < keys_count; i++)
-		for (int j = 0; j < KEY_CODES_MAX && keys_table[i].bind[j].code; j++)
-			if (keys_table[i].bind[j].code == code) {
-				*arg = keys_table[i].bind[j].arg;
-				return &keys_table[i];
+	for (int i = 0; i < keymap_count; i++)
+		for (int j = 0; j < KEY_CODES_MAX && keymap_table[i].bind[j].code; j++)
+			if (keymap_table[i].bind[j].code == code) {
+				*arg = keymap_table[i].bind[j].arg;
+				return &keymap_table[i];
 			}
 	return NULL;
 }
@@ -51,7 +51,7 @@ const struct ui_key *keys_find(int code, int *arg)
 void ui_print_keys(FILE *f)
 {
 	fprintf(f, "Keys in the live UI:\n");
-	for (int i = 0; i < keys_count; i++)
-		if (keys_table[i].help_key)
-			fprintf(f, "  %-18s  %s\n", keys_table[i].help_key, keys_table[i].help_text);
+	for (int i = 0; i < keymap_count; i++)
+		if (keymap_table[i].help_key)
+			fprintf(f, "  %-18s  %s\n", keymap_table[i].help_key, keymap_table[i].help_text);
 }

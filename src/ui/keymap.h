@@ -1,8 +1,8 @@
-/* keys.h: the live UI's keys, as one table (keys.c). The key handler, the
+/* keymap.h: the live UI's keys, as one table (keymap.c). The key handler, the
  * footer, the help overlay and --help are all read from it, so a key is
  * added, moved or reworded in one place. */
-#ifndef OVERPARAM_UI_KEYS_H
-#define OVERPARAM_UI_KEYS_H
+#ifndef OVERPARAM_UI_KEYMAP_H
+#define OVERPARAM_UI_KEYMAP_H
 
 #include <stdbool.h>
 
@@ -45,11 +45,11 @@ struct ui_key {
 	int footer_prio; /* the footer drops the lowest first when short of room */
 };
 
-extern const struct ui_key keys_table[];
-extern const int keys_count;
+extern const struct ui_key keymap_table[];
+extern const int keymap_count;
 
 /* The row a key code belongs to, with its binding's arg; NULL for a code
  * no row has. */
-const struct ui_key *keys_find(int code, int *arg);
+const struct ui_key *keymap_find(int code, int *arg);
 
 #endif
