@@ -42,6 +42,11 @@ bool config_fail(struct config_check *c, enum config_key key, const char *fmt, .
 /* Whether the file, a --set or a knob gave the key (not its default). */
 bool config_given(const struct config_check *c, enum config_key key);
 
+/* A number as scenario files write it: an optional sign, digits with an
+ * optional fraction and exponent. strtod alone would also take leading
+ * blanks, hex, "nan" and "inf". The command line uses it too. */
+bool config_is_decimal(const char *s);
+
 /* The check of a kind with none of its own. */
 bool config_no_check(struct config_check *c, const struct scenario *sc);
 

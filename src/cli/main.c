@@ -15,6 +15,7 @@
 #include <term.h>
 
 #include "cli/headless.h"
+#include "overparam/config.h"
 #include "overparam/scenario.h"
 #include "overparam/ui.h"
 #include "overparam/workers.h"
@@ -73,28 +74,11 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* Digits with an optional fraction and exponent, as in scenario files:
- * strtod alone would also take leading blanks, hex, "nan" and "inf". */
+/* Digits with an optional fraction and exponent, as in scenario files,
+ * and no sign: a pace or a rate is never negative, and "+5" is a typo. */
 static bool is_plain_decimal(const char *s)
 {
-	int digits = 0;
-	for (; *s >= '0' && *s <= '9'; s++)
-		digits++;
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9'; s++)
-			digits++;
-	if (digits == 0)
-		return false;
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (*s < '0' || *s > '9')
-			return false;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	return *s == '\0';
+	return *s != '+' && *s != '-' && config_is_decimal(s);
 }
 
 static int parse_pace(const char *s, double *out)

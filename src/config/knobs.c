@@ -236,7 +236,7 @@ static int knob_range(struct pstate *ps, int line, int key, const char *text, do
 		parse_fail(ps, line, -1, "%s..%s: the low end must be below the high end", lo_s, hi_s);
 		return -1;
 	}
-	double by = value_is_decimal(by_s) ? strtod(by_s, NULL) : NAN;
+	double by = config_is_decimal(by_s) ? strtod(by_s, NULL) : NAN;
 	long long iby = 0;
 	double count;
 	if (geometric) {

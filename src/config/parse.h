@@ -135,8 +135,6 @@ void parse_vfail(struct pstate *ps, int line, int key, const char *fmt, va_list 
 const char *parse_echo(char *buf /* (ECHO_MAX + 4) */, const char *v);
 /* 1: a decimal integer, 0: not one, 2: one too large for long long. */
 int value_scan_int(const char *s, long long *out);
-/* [+-] digits [. digits] [e [+-] digits]: no hex, no inf, no nan. */
-bool value_is_decimal(const char *s);
 /* The key's number from text, range-checked, or false after failing
  * (value_real: *is_word when the key's word was given instead). */
 bool value_int(struct pstate *ps, int line, int key, const char *text, long long *out);

@@ -138,7 +138,7 @@ static bool is_nonfinite_word(const char *s)
 
 /* Plain decimal: [+-] digits [. digits] [e [+-] digits], with digits on at
  * least one side of the point. Rejects hex floats, which strtod would take. */
-bool value_is_decimal(const char *s)
+bool config_is_decimal(const char *s)
 {
 	const char *p = s;
 	int digits = 0;
@@ -193,7 +193,7 @@ bool value_real(struct pstate *ps, int line, int key, const char *text, double *
 		parse_fail(ps, line, key, "'%s' is not a finite number", parse_echo(eb, text));
 		return false;
 	}
-	if (!value_is_decimal(text)) {
+	if (!config_is_decimal(text)) {
 		parse_fail(ps, line, key, "'%s' is not a number", parse_echo(eb, text));
 		return false;
 	}
