@@ -65,7 +65,8 @@ bool config_no_check(struct config_check *c, const struct scenario *sc)
 /* Keys that act in this scenario, whichever row or setting says so. */
 static uint64_t keys_acting(const struct experiment_ops *ops, const struct scenario *sc)
 {
-	uint64_t acting = ops->keys | target_needs[sc->data.target].keys;
+	uint64_t reads_target = ops->keys & KEY_BIT(KEY_TARGET);
+	uint64_t acting = ops->keys | (reads_target ? target_needs[sc->data.target].keys : 0);
 	for (int k = 0; k < KEY_COUNT; k++)
 		if (keys[k].flags & KF_ANY_KIND)
 			acting |= KEY_BIT(k);
@@ -183,7 +184,9 @@ static bool check_across(struct pstate *ps, const struct experiment_ops *ops)
 	const struct scenario *sc = ps->sc;
 	if (!check_choice(ps, ops, KEY_TARGET, (int)sc->data.target))
 		return false;
-	int min_dim = target_needs[sc->data.target].min_dim;
+	/* A kind that reads no target (double descent, a new kind) has none
+	 * to need a dimension. */
+	int min_dim = ops->keys & KEY_BIT(KEY_TARGET) ? target_needs[sc->data.target].min_dim : 1;
 	if (sc->data.dim < min_dim) {
 		parse_fail(ps, line_of(ps, KEY_DIM), KEY_DIM, "target %s needs dim >= %d, got %d",
 			   keys_enum_word(sc, KEY_TARGET), min_dim, sc->data.dim);
