@@ -47,4 +47,13 @@ struct run_stats {
 int experiment_run(const struct experiment_ops *ops, const struct scenario *sc, uint64_t seed, struct workers *wk,
 		   struct emitter *em, struct run_stats *st, char *err, size_t errlen);
 
+/* Cancelling a run from outside its thread: a quit, a restart, a switch or
+ * a signal. A create() or step() that can run long checks run_cancelled()
+ * in its loops (at least every few milliseconds of work) and returns early;
+ * the caller then drops that run. Safe from a signal handler (a lock-free
+ * atomic). The runner clears it before it opens the next run. */
+void run_cancel(void);
+void run_cancel_clear(void);
+bool run_cancelled(void);
+
 #endif

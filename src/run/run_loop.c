@@ -1,7 +1,27 @@
 /* run_loop.c: create, step, the runner's marks, destroy: the one loop. */
 #include "overparam/run_loop.h"
 
+#include <stdatomic.h>
 #include <time.h>
+
+/* A signal handler may set it: it must not take a lock. */
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "run_cancel() is called from signal handlers");
+static atomic_bool cancel_asked;
+
+void run_cancel(void)
+{
+	atomic_store_explicit(&cancel_asked, true, memory_order_release);
+}
+
+void run_cancel_clear(void)
+{
+	atomic_store_explicit(&cancel_asked, false, memory_order_release);
+}
+
+bool run_cancelled(void)
+{
+	return atomic_load_explicit(&cancel_asked, memory_order_acquire);
+}
 
 static double run_loop_now(void)
 {
