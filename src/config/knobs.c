@@ -68,12 +68,18 @@ void knobs_apply_sets(struct pstate *ps)
 		ps->name = "--set";
 		struct utf8 u = {0, 0x80, 0xBF};
 		bool text_ok = true;
+		size_t lead_at = 0;
 		for (size_t c = 0; s[c] && text_ok; c++) {
 			unsigned char b = (unsigned char)s[c];
+			if (u.need == 0)
+				lead_at = c;
 			if ((b < 0x20 && b != '\t') || b == 0x7F) {
 				parse_fail(ps, pos, -1, "control character 0x%02x at column %zu", (unsigned)b, c + 1);
 				text_ok = false;
 			} else if (!reader_utf8_step(&u, b)) {
+				text_ok = false;
+			} else if (reader_is_c1((unsigned char)s[lead_at], b)) {
+				parse_fail(ps, pos, -1, "control character U+%04X at column %zu", (unsigned)b, lead_at + 1);
 				text_ok = false;
 			}
 		}

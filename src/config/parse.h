@@ -6,6 +6,7 @@
  *   validate.c the checks across keys and kinds, and the memory cap
  *   knobs.c    --set overrides and [knobs]
  *   scenario.c the entry points (scenario.h)
+ *   escape.c   characters a message must write out (controls, invisible)
  *
  * One parse is one struct pstate: the scenario being filled, where the
  * lines come from, and the first error (all later ones are dropped). */
@@ -23,6 +24,7 @@
 
 #define LINE_CAP 1024     /* our own line buffer; inih's buffer is usually smaller */
 #define VALUE_CAP 4096    /* a value with all its continuation lines */
+#define FILE_CAP ((size_t)1 << 20) /* bytes of a scenario file: 1 MiB (its lines, not a big file's, in 1 s) */
 #define ECHO_MAX 40       /* bytes of a bad value quoted back in a message */
 #define SEED_MAX 9007199254740991LL /* 2^53 - 1: a seed travels in records as a double */
 
@@ -78,6 +80,7 @@ struct source {
 	const unsigned char *mem;
 	size_t len, pos;
 	FILE *fp;
+	size_t taken;              /* bytes read so far (at most FILE_CAP) */
 };
 
 /* UTF-8 well-formedness, one byte at a time (reader_utf8_step). */
@@ -146,6 +149,12 @@ void value_format_bytes(char *buf /* (len) */, size_t len, size_t bytes, size_t 
 
 /* reader.c */
 bool reader_utf8_step(struct utf8 *u, unsigned char c);
+/* Whether the byte c after the lead byte `lead` completes a C1 control
+ * character (U+0080..U+009F, UTF-8 C2 80..C2 9F). */
+static inline bool reader_is_c1(int lead, int c)
+{
+	return lead == 0xC2 && c >= 0x80 && c <= 0x9F;
+}
 /* SEC_ of a section name (n bytes), -1 when there is none. */
 int reader_section(const char *name, size_t n);
 /* Every line of the source through inih into ps->sc. */
@@ -184,6 +193,17 @@ void knobs_apply_sets(struct pstate *ps);
 /* Every knob read and checked against the valid file; then the parser's
  * record goes into sc->origin for scenario_apply_knob. */
 void knobs_resolve_all(struct pstate *ps);
+
+/* escape.c */
+/* The name of a character a message writes out as <U+XXXX> ("a no-break
+ * space"), NULL for one it may show as it is. */
+const char *escape_hidden_name(long cp);
+/* The character at s (not at its NUL): its length in bytes and its code
+ * point in *cp, or -1 (length 1) for a byte that starts no valid UTF-8. */
+int escape_decode(const char *s, long *cp);
+/* Byte offset in s of the first character past ASCII that
+ * escape_hidden_name names (*cp: which one), -1 when there is none. */
+int escape_first_hidden(const char *s, long *cp);
 
 /* scenario.c: this thread in the "C" locale, and back. */
 locale_t locale_enter_c(locale_t *old);

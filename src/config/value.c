@@ -10,7 +10,9 @@
 
 #include "config/parse.h"
 
-/* Records the first error only: "name[:line]: [section.key: ]message". */
+/* Records the first error only: "name[:line]: [section.key: ]message",
+ * made safe to print (config_escape): the file name and the values it
+ * quotes may hold control or invisible characters. */
 void parse_vfail(struct pstate *ps, int line, int key, const char *fmt, va_list ap)
 {
 	if (ps->failed)
@@ -18,28 +20,27 @@ void parse_vfail(struct pstate *ps, int line, int key, const char *fmt, va_list 
 	ps->failed = true;
 	if (!ps->err || ps->errlen == 0)
 		return;
+	char raw[2 * SCENARIO_ERR_LEN];
+	size_t cap = ps->errlen < sizeof raw ? ps->errlen : sizeof raw;
 	int n;
 	const char *ctx = ps->ctx ? ps->ctx : "";
 	if (ps->ctx_line > 0)
 		line = ps->ctx_line;
 	if (ps->bare)
-		n = snprintf(ps->err, ps->errlen, "%s", ctx);
+		n = snprintf(raw, cap, "%s", ctx);
 	else if (line > 0)
-		n = snprintf(ps->err, ps->errlen, "%s:%d: %s", ps->name, line, ctx);
+		n = snprintf(raw, cap, "%s:%d: %s", ps->name, line, ctx);
 	else if (line < 0) /* a key given by the -line'th --set */
-		n = snprintf(ps->err, ps->errlen, "%s: --set:%d: %s", ps->name, -line, ctx);
+		n = snprintf(raw, cap, "%s: --set:%d: %s", ps->name, -line, ctx);
 	else
-		n = snprintf(ps->err, ps->errlen, "%s: %s", ps->name, ctx);
-	if (n < 0 || (size_t)n >= ps->errlen)
-		return;
-	if (key >= 0) {
-		int m = snprintf(ps->err + n, ps->errlen - (size_t)n, "%s.%s: ", section_names[keys[key].sec],
-				 keys[key].name);
-		if (m < 0 || (size_t)n + (size_t)m >= ps->errlen)
-			return;
-		n += m;
+		n = snprintf(raw, cap, "%s: %s", ps->name, ctx);
+	if (n >= 0 && (size_t)n < cap && key >= 0) {
+		int m = snprintf(raw + n, cap - (size_t)n, "%s.%s: ", section_names[keys[key].sec], keys[key].name);
+		n = m < 0 ? m : n + m;
 	}
-	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+	if (n >= 0 && (size_t)n < cap)
+		vsnprintf(raw + n, cap - (size_t)n, fmt, ap);
+	config_escape(ps->err, ps->errlen, raw);
 }
 
 void parse_fail(struct pstate *ps, int line, int key, const char *fmt, ...)
