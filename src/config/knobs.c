@@ -121,15 +121,7 @@ void knobs_apply_sets(struct pstate *ps)
 		size_t n = strlen(v);
 		while (n > 0 && is_blank((unsigned char)v[n - 1]))
 			n--;
-		if (n >= VALUE_CAP) {
-			parse_fail(ps, pos, key, "longer than %d bytes", VALUE_CAP - 1);
-			break;
-		}
-		memcpy(ps->pend_val, v, n);
-		ps->pend_val[n] = '\0';
-		ps->pend_len = n;
-		ps->pend_overflow = false;
-		ps->pend = key;
+		value_begin(ps, key, v, n);
 		ps->key_line[key] = pos;
 		value_flush(ps);
 		ps->key_line[key] = -pos;
@@ -142,13 +134,9 @@ void knobs_apply_sets(struct pstate *ps)
 /* Stores v into ps->sc through the same path as a value in the file. */
 static void store_number(struct pstate *ps, int key, double v)
 {
-	if (keys[key].type == V_REAL)
-		snprintf(ps->pend_val, sizeof ps->pend_val, "%.17g", v);
-	else
-		snprintf(ps->pend_val, sizeof ps->pend_val, "%.0f", v);
-	ps->pend_len = strlen(ps->pend_val);
-	ps->pend_overflow = false;
-	ps->pend = key;
+	char text[40];
+	snprintf(text, sizeof text, keys[key].type == V_REAL ? "%.17g" : "%.0f", v);
+	value_begin(ps, key, text, strlen(text));
 	value_flush(ps);
 }
 

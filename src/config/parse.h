@@ -106,7 +106,8 @@ struct pstate {
 	int pend;                  /* key whose value is being collected, -1 = none */
 	char pend_val[VALUE_CAP];
 	size_t pend_len;
-	bool pend_overflow;
+	bool pend_overflow;        /* a piece did not fit: pend_val holds the pieces before it */
+	int pend_commas;           /* commas in the whole value, kept or not */
 	bool lr_auto;              /* lr = auto, or lr left to its default under gd */
 	bool opt_gd;               /* optimizer = gd */
 
@@ -142,6 +143,10 @@ int value_scan_int(const char *s, long long *out);
  * (value_real: *is_word when the key's word was given instead). */
 bool value_int(struct pstate *ps, int line, int key, const char *text, long long *out);
 bool value_real(struct pstate *ps, int line, int key, const char *text, double *out, bool *is_word);
+/* Starts the pending value of key with n bytes of v; value_append adds a
+ * continuation line's n bytes, joined with a space. */
+void value_begin(struct pstate *ps, int key, const char *v, size_t n);
+void value_append(struct pstate *ps, const char *v, size_t n);
 /* Parses and stores the pending key's value. */
 void value_flush(struct pstate *ps);
 /* "512 MiB", never printing an amount over `cap` as equal to it. */

@@ -252,20 +252,6 @@ static char *scenario_reader(char *str, int num, void *stream)
 	return str;
 }
 
-static void append_pending(struct pstate *ps, const char *v, bool space)
-{
-	size_t n = strlen(v);
-	size_t need = ps->pend_len + (space ? 1 : 0) + n;
-	if (need >= VALUE_CAP) {
-		ps->pend_overflow = true;
-		return;
-	}
-	if (space)
-		ps->pend_val[ps->pend_len++] = ' ';
-	memcpy(ps->pend_val + ps->pend_len, v, n + 1);
-	ps->pend_len += n;
-}
-
 static int scenario_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct pstate *ps = user;
@@ -275,7 +261,7 @@ static int scenario_handler(void *user, const char *section, const char *name, c
 	if (ps->cont) {
 		/* An indented line: one more piece of the pending value. */
 		if (ps->pend >= 0)
-			append_pending(ps, value, ps->pend_len > 0);
+			value_append(ps, value, strlen(value));
 		else if (ps->knob_pend >= 0)
 			knobs_append(ps, value);
 		return 1;
@@ -305,11 +291,7 @@ static int scenario_handler(void *user, const char *section, const char *name, c
 		return 1;
 	}
 	ps->key_line[key] = line;
-	ps->pend = key;
-	ps->pend_len = 0;
-	ps->pend_val[0] = '\0';
-	ps->pend_overflow = false;
-	append_pending(ps, value, false);
+	value_begin(ps, key, value, strlen(value));
 	return 1;
 }
 
