@@ -251,6 +251,15 @@ static int knob_range(struct pstate *ps, int line, int key, const char *text, do
 		}
 		count = floor((hi - lo) / by + 1e-9) + 1;
 	}
+	if (count > 1e9 || !isfinite(count)) {
+		/* A tiny step (1e-320) gives inf, or a count too long to read:
+		 * say how many digits it has instead. */
+		double digits = geometric ? log10(log(hi / lo)) - log10(log(by)) : log10(hi - lo) - log10(by);
+		parse_fail(ps, line, -1, "%s %s is too %s for %s..%s: it would need more than 10^%.0f values, at most %d",
+			   geometric ? "factor" : "step", by_s, geometric ? "close to 1" : "small", lo_s, hi_s,
+			   floor(digits), KNOB_MAX_VALUES);
+		return -1;
+	}
 	if (count > KNOB_MAX_VALUES) {
 		parse_fail(ps, line, -1, "%.0f values, at most %d", count, KNOB_MAX_VALUES);
 		return -1;
