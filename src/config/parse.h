@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "overparam/config.h"
@@ -113,6 +114,8 @@ struct pstate {
 
 	const char *const *sets;   /* --set overrides (n_sets) */
 	int n_sets;
+	struct scenario *before_sets; /* the file's values before any --set (NULL: none); owned */
+	uint64_t file_keys;        /* KEY_BIT of each key the file itself set */
 	const char *ctx;           /* said before the key in messages ("knobs.lr: "), or NULL */
 	int ctx_line;              /* > 0: the line every message names (a knob's) */
 	bool bare;                 /* messages without file or line (a live knob change) */
@@ -180,6 +183,8 @@ void keys_set_defaults(struct scenario *sc);
  * `item` of a V_LIST, as the table says it is kept. */
 void keys_store_int(struct scenario *sc, int key, int item, long long v);
 void keys_store_real(struct scenario *sc, int key, double v); /* V_REAL */
+/* Copies the key's value (a list's items and count) from src to dst. */
+void keys_copy(struct scenario *dst, const struct scenario *src, int key);
 /* The number a knob on this key turns (a list: its first item); false for
  * a key no knob may turn. */
 bool keys_number(const struct scenario *sc, int key, double *v);

@@ -25,6 +25,8 @@ static int parse_source(struct pstate *ps)
 		validate_scenario(ps);
 	if (!ps->failed)
 		knobs_resolve_all(ps);
+	free(ps->before_sets);
+	ps->before_sets = NULL;
 	return ps->failed ? -1 : 0;
 }
 

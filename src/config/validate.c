@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/parse.h"
@@ -240,12 +241,67 @@ size_t scenario_memory(const struct scenario *sc)
 	return memory_of(experiment_ops_for(sc->kind), sc, &blame);
 }
 
+/* tmp with key k as the file had it (the kind's default where the file
+ * left it to the kind). */
+static void put_back(const struct pstate *ps, struct scenario *tmp, int k)
+{
+	keys_copy(tmp, ps->before_sets, k);
+	const struct experiment_ops *ops = experiment_ops_for(tmp->kind);
+	if (!ops || ps->file_keys & KEY_BIT(k))
+		return;
+	if (k == KEY_TARGET)
+		tmp->data.target = ops->target;
+	else if (k == KEY_OPTIMIZER)
+		keys_store_int(tmp, KEY_OPTIMIZER, 0, ops->optimizer);
+}
+
+/* Estimate of tmp: ps->sc with the keys in `back` (KEY_BIT) put back. */
+static size_t memory_without(const struct pstate *ps, struct scenario *tmp, uint64_t back)
+{
+	enum config_key blame;
+	*tmp = *ps->sc;
+	for (int k = 0; k < KEY_COUNT; k++)
+		if (back & KEY_BIT(k))
+			put_back(ps, tmp, k);
+	return memory_of(experiment_ops_for(tmp->kind), tmp, &blame);
+}
+
+/* The key of the --set that raised the memory most: the one whose key, put
+ * back as the file had it, lowers the estimate most (the first on a tie).
+ * -1 when the file alone is over the cap too, or no --set raised it. */
+static int blame_set(const struct pstate *ps, size_t need)
+{
+	uint64_t set_keys = 0;
+	for (int k = 0; k < KEY_COUNT; k++)
+		set_keys |= ps->key_line[k] < 0 ? KEY_BIT(k) : 0;
+	struct scenario *tmp = set_keys && ps->before_sets && !ps->ctx ? malloc(sizeof *tmp) : NULL;
+	if (!tmp)
+		return -1;
+	int best = -1;
+	if (memory_without(ps, tmp, set_keys) <= SCENARIO_MEMORY_CAP)
+		for (int pos = 1; pos <= ps->n_sets; pos++)
+			for (int k = 0; k < KEY_COUNT; k++) {
+				if (ps->key_line[k] != -pos)
+					continue;
+				size_t m = memory_without(ps, tmp, KEY_BIT(k));
+				if (m < need) {
+					need = m;
+					best = k;
+				}
+			}
+	free(tmp);
+	return best;
+}
+
 static void check_memory(struct pstate *ps, const struct experiment_ops *ops)
 {
 	enum config_key blame;
 	size_t need = memory_of(ops, ps->sc, &blame);
 	if (need <= SCENARIO_MEMORY_CAP)
 		return;
+	int by_set = blame_set(ps, need);
+	if (by_set >= 0)
+		blame = (enum config_key)by_set;
 	char have[32], cap[32];
 	value_format_bytes(have, sizeof have, need, SCENARIO_MEMORY_CAP);
 	value_format_bytes(cap, sizeof cap, SCENARIO_MEMORY_CAP, SCENARIO_MEMORY_CAP);
