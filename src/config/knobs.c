@@ -66,8 +66,7 @@ void knobs_apply_sets(struct pstate *ps)
 	 * that raised its memory (validate.c). */
 	if (ps->n_sets > 0 && !ps->before_sets && (ps->before_sets = malloc(sizeof *ps->before_sets))) {
 		*ps->before_sets = *ps->sc;
-		for (int k = 0; k < KEY_COUNT; k++)
-			ps->file_keys |= ps->key_line[k] ? KEY_BIT(k) : 0;
+		memcpy(ps->file_line, ps->key_line, sizeof ps->file_line);
 	}
 	for (int i = 0; i < ps->n_sets && !ps->failed; i++) {
 		const char *s = ps->sets[i] ? ps->sets[i] : "";

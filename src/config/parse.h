@@ -115,7 +115,7 @@ struct pstate {
 	const char *const *sets;   /* --set overrides (n_sets) */
 	int n_sets;
 	struct scenario *before_sets; /* the file's values before any --set (NULL: none); owned */
-	uint64_t file_keys;        /* KEY_BIT of each key the file itself set */
+	int file_line[KEY_COUNT];  /* key_line before any --set */
 	const char *ctx;           /* said before the key in messages ("knobs.lr: "), or NULL */
 	int ctx_line;              /* > 0: the line every message names (a knob's) */
 	bool bare;                 /* messages without file or line (a live knob change) */

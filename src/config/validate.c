@@ -33,13 +33,18 @@ static const int required[] = {KEY_KIND, KEY_TITLE, KEY_SAMPLES, KEY_DIM, KEY_EP
 
 /* The line to blame for a key: where it was set, else its section header,
  * else line 1. */
-static int line_of(const struct pstate *ps, int key)
+static int line_in(const struct pstate *ps, const int *key_line /* (KEY_COUNT) */, int key)
 {
-	if (ps->key_line[key])
-		return ps->key_line[key];
+	if (key_line[key])
+		return key_line[key];
 	if (ps->sec_line[keys[key].sec])
 		return ps->sec_line[keys[key].sec];
 	return 1;
+}
+
+static int line_of(const struct pstate *ps, int key)
+{
+	return line_in(ps, ps->key_line, key);
 }
 
 bool config_fail(struct config_check *c, enum config_key key, const char *fmt, ...)
@@ -247,7 +252,7 @@ static void put_back(const struct pstate *ps, struct scenario *tmp, int k)
 {
 	keys_copy(tmp, ps->before_sets, k);
 	const struct experiment_ops *ops = experiment_ops_for(tmp->kind);
-	if (!ops || ps->file_keys & KEY_BIT(k))
+	if (!ops || ps->file_line[k])
 		return;
 	if (k == KEY_TARGET)
 		tmp->data.target = ops->target;
@@ -268,7 +273,7 @@ static size_t memory_without(const struct pstate *ps, struct scenario *tmp, uint
 
 /* The key of the --set that raised the memory most: the one whose key, put
  * back as the file had it, lowers the estimate most (the first on a tie).
- * -1 when the file alone is over the cap too, or no --set raised it. */
+ * -1 when no --set raised it, -2 when the file alone is over the cap. */
 static int blame_set(const struct pstate *ps, size_t need)
 {
 	uint64_t set_keys = 0;
@@ -278,21 +283,23 @@ static int blame_set(const struct pstate *ps, size_t need)
 	if (!tmp)
 		return -1;
 	int best = -1;
-	if (memory_without(ps, tmp, set_keys) <= SCENARIO_MEMORY_CAP)
-		for (int pos = 1; pos <= ps->n_sets; pos++)
-			for (int k = 0; k < KEY_COUNT; k++) {
-				if (ps->key_line[k] != -pos)
-					continue;
-				size_t m = memory_without(ps, tmp, KEY_BIT(k));
-				if (m < need) {
-					need = m;
-					best = k;
-				}
+	if (memory_without(ps, tmp, set_keys) > SCENARIO_MEMORY_CAP)
+		best = -2;
+	for (int pos = 1; best != -2 && pos <= ps->n_sets; pos++)
+		for (int k = 0; k < KEY_COUNT; k++) {
+			size_t m = ps->key_line[k] == -pos ? memory_without(ps, tmp, KEY_BIT(k)) : need;
+			if (m < need) {
+				need = m;
+				best = k;
 			}
+		}
 	free(tmp);
 	return best;
 }
 
+/* Over the cap: the kind names the key to blame, unless a --set raised the
+ * memory (that --set is blamed), or the file alone is over the cap (its
+ * own line is, even where a --set changed the key). */
 static void check_memory(struct pstate *ps, const struct experiment_ops *ops)
 {
 	enum config_key blame;
@@ -302,10 +309,11 @@ static void check_memory(struct pstate *ps, const struct experiment_ops *ops)
 	int by_set = blame_set(ps, need);
 	if (by_set >= 0)
 		blame = (enum config_key)by_set;
+	int line = by_set == -2 ? line_in(ps, ps->file_line, blame) : line_of(ps, blame);
 	char have[32], cap[32];
 	value_format_bytes(have, sizeof have, need, SCENARIO_MEMORY_CAP);
 	value_format_bytes(cap, sizeof cap, SCENARIO_MEMORY_CAP, SCENARIO_MEMORY_CAP);
-	parse_fail(ps, line_of(ps, blame), blame, "needs %s, over the %s cap", have, cap);
+	parse_fail(ps, line, blame, "needs %s, over the %s cap", have, cap);
 }
 
 void validate_scenario(struct pstate *ps)
