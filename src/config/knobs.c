@@ -56,6 +56,34 @@ void knobs_append(struct pstate *ps, const char *v)
 /* ---- --set overrides ---------------------------------------------------- */
 
 
+/* The pos'th --set is UTF-8 text without control characters (C0, DEL, C1),
+ * as a file's lines are; false after failing. */
+static bool set_is_text(struct pstate *ps, int pos, const char *s)
+{
+	struct utf8 u = {0, 0x80, 0xBF};
+	size_t lead_at = 0;
+	for (size_t c = 0; s[c]; c++) {
+		unsigned char b = (unsigned char)s[c];
+		if (u.need == 0)
+			lead_at = c;
+		if ((b < 0x20 && b != '\t') || b == 0x7F) {
+			parse_fail(ps, pos, -1, "control character 0x%02x at column %zu", (unsigned)b, c + 1);
+			return false;
+		}
+		if (!reader_utf8_step(&u, b)) {
+			u.need = -1;
+			break;
+		}
+		if (reader_is_c1((unsigned char)s[lead_at], b)) {
+			parse_fail(ps, pos, -1, "control character U+%04X at column %zu", (unsigned)b, lead_at + 1);
+			return false;
+		}
+	}
+	if (u.need != 0)
+		parse_fail(ps, pos, -1, "not valid UTF-8 text");
+	return u.need == 0;
+}
+
 /* Each "section.key=value" is stored as if the file had said it last, so it
  * meets the same value checks, and the checks across keys see it. */
 void knobs_apply_sets(struct pstate *ps)
@@ -72,29 +100,8 @@ void knobs_apply_sets(struct pstate *ps)
 		const char *s = ps->sets[i] ? ps->sets[i] : "";
 		int pos = i + 1;
 		ps->name = "--set";
-		struct utf8 u = {0, 0x80, 0xBF};
-		bool text_ok = true;
-		size_t lead_at = 0;
-		for (size_t c = 0; s[c] && text_ok; c++) {
-			unsigned char b = (unsigned char)s[c];
-			if (u.need == 0)
-				lead_at = c;
-			if ((b < 0x20 && b != '\t') || b == 0x7F) {
-				parse_fail(ps, pos, -1, "control character 0x%02x at column %zu", (unsigned)b, c + 1);
-				text_ok = false;
-			} else if (!reader_utf8_step(&u, b)) {
-				text_ok = false;
-			} else if (reader_is_c1((unsigned char)s[lead_at], b)) {
-				parse_fail(ps, pos, -1, "control character U+%04X at column %zu", (unsigned)b, lead_at + 1);
-				text_ok = false;
-			}
-		}
-		if (text_ok && u.need > 0)
-			text_ok = false;
-		if (!text_ok) {
-			parse_fail(ps, pos, -1, "not valid UTF-8 text");
+		if (!set_is_text(ps, pos, s))
 			break;
-		}
 		const char *eq = strchr(s, '=');
 		const char *dot = eq ? memchr(s, '.', (size_t)(eq - s)) : NULL;
 		if (!eq || !dot) {
