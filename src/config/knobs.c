@@ -513,8 +513,9 @@ int scenario_apply_knob(struct scenario *sc, int knob, double value, char *err, 
 	if (err && errlen)
 		err[0] = '\0';
 	if (knob < 0 || knob >= sc->n_knobs) {
-		if (err && errlen)
-			snprintf(err, errlen, "no knob %d in %s", knob + 1, sc->path);
+		char raw[sizeof sc->path + 32];
+		snprintf(raw, sizeof raw, "no knob %d in %s", knob + 1, sc->path);
+		config_escape(err, errlen, raw); /* the path may hold anything */
 		return -1;
 	}
 	const struct knob *kb = &sc->knobs[knob];
