@@ -10,11 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "overparam/config.h"
 #include "overparam/mlp.h"
 #include "overparam/scenario.h"
 
@@ -1174,6 +1178,281 @@ static void test_shipped_lazy_and_lottery(void **state)
 	assert_int_equal(sc.train.rewind, 0);
 }
 
+/* ---- input edge cases (issue 13) ----------------------------------------- */
+
+static void parse_err_sets(const char *text, const char *const *sets, int n, const char *expected)
+{
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	memset(err, 'X', sizeof err);
+	assert_int_equal(scenario_parse_sets(text, strlen(text), "t.ini", sets, n, &sc, err, sizeof err), -1);
+	assert_string_equal(err, expected);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	static const char msg[] = "test_scenario: a load blocked for 10 s\n";
+	if (write(2, msg, sizeof msg - 1) < 0)
+		_exit(3);
+	_exit(3);
+}
+
+/* Only a regular file is read: a FIFO with no writer must not block the
+ * load, a pipe or a device must not be read forever. */
+static void test_load_not_regular(void **state)
+{
+	(void)state;
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	char path[300];
+	snprintf(path, sizeof path, "%s/fifo.ini", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	load_err(path, ": is a pipe or FIFO, not a regular file");
+	load_err("/dev/null", ": is a character device, not a regular file");
+	load_err("/dev/zero", ": is a character device, not a regular file");
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+	load_err(path, ": is a pipe or FIFO, not a regular file");
+	close(fds[0]);
+	close(fds[1]);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	snprintf(a.sun_path, sizeof a.sun_path, "%s/sock.ini", tmpdir);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	load_err(a.sun_path, ": is a socket, not a regular file");
+	close(fd);
+	/* A symbolic link to a regular file is a regular file. */
+	snprintf(path, sizeof path, "%s/link.ini", tmpdir);
+	const char *good = write_file("good.ini", WS("", D_OK, M_OK, T_OK), strlen(WS("", D_OK, M_OK, T_OK)));
+	assert_int_equal(symlink(good, path), 0);
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	if (scenario_load(path, &sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+}
+
+/* A scenario file is at most 1 MiB: exactly 1 MiB of valid lines loads, one
+ * byte more does not, whatever the lines are (a 200 MB file of comments took
+ * 23 s). A long line is still reported as one. */
+static void test_load_size_cap(void **state)
+{
+	(void)state;
+	const size_t cap = (size_t)1 << 20;
+	const char *head = WS("", D_OK, M_OK, T_OK);
+	char *text = malloc(cap + 2);
+	assert_non_null(text);
+	size_t h = strlen(head);
+	memcpy(text, head, h);
+	for (size_t i = h; i < cap + 1; i++)
+		text[i] = (i - h) % 64 == 63 ? '\n' : ';';
+	text[cap - 1] = '\n';
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	const char *path = write_file("mib.ini", text, cap);
+	if (scenario_load(path, &sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	text[cap] = '\n';
+	load_err(write_file("mib1.ini", text, cap + 1), ": larger than 1 MiB (the limit for a scenario file)");
+	assert_int_equal(scenario_parse(text, cap + 1, "t.ini", &sc, err, sizeof err), -1);
+	assert_string_equal(err, "t.ini: larger than 1 MiB (the limit for a scenario file)");
+	/* Blank lines only: nothing else would ever stop them. */
+	memset(text, '\n', cap + 1);
+	load_err(write_file("blank1.ini", text, cap + 1), ": larger than 1 MiB (the limit for a scenario file)");
+	free(text);
+}
+
+/* "WS" with widths continued over n lines of "  ,1" (n + 1 widths). */
+static char *many_widths(int n, const char *last)
+{
+	size_t cap = (size_t)n * 5 + 512;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	int o = snprintf(t, cap, "[scenario]\nkind = width_sweep\ntitle = T\n[data]\n" D_OK "[model]\nwidths = 1\n");
+	for (int i = 0; i < n; i++)
+		o += snprintf(t + o, cap - (size_t)o, "  ,1\n");
+	snprintf(t + o, cap - (size_t)o, "%s[train]\n" T_OK, last);
+	return t;
+}
+
+/* A value past 4095 bytes is never cut silently: a list gives its true
+ * count, a text its own limit, a number or word the buffer's. */
+static void test_err_value_true_count(void **state)
+{
+	(void)state;
+	char *t = many_widths(9999, "");
+	parse_err(t, "t.ini:8: model.widths: 10000 widths given, at most 8");
+	free(t);
+	/* A bad item among those kept is reported first, as without the cap. */
+	t = many_widths(2000, "");
+	memcpy(strstr(t, "  ,1\n  ,1\n") + 3, "x", 1);
+	parse_err(t, "t.ini:8: model.widths: 'x' is not an integer");
+	free(t);
+	/* A long piece does not fit (3991 + 180 bytes); the short one after it
+	 * would, but is not kept either: the value is never patched together. */
+	char tail[256] = "  ,1";
+	for (int i = 1; i < 60; i++)
+		strcat(tail, ", 1");
+	strcat(tail, "\n  ,1\n");
+	t = many_widths(1330, tail);
+	parse_err(t, "t.ini:8: model.widths: 1392 widths given, at most 8");
+	free(t);
+	char text[16384];
+	int n = snprintf(text, sizeof text, "[scenario]\nkind = width_sweep\ntitle = T\n[data]\nsamples = 1\n");
+	for (int i = 0; i < 60; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n, "  %0100d\n", i);
+	snprintf(text + n, sizeof text - (size_t)n, "dim = 10\n[model]\n" M_OK "[train]\n" T_OK);
+	parse_err(text, "t.ini:5: data.samples: longer than 4095 bytes");
+	/* Seeds, and the same through --set. */
+	static char big[20000];
+	n = snprintf(big, sizeof big, "model.init_seeds=1");
+	for (int i = 0; i < 4999; i++)
+		n += snprintf(big + n, sizeof big - (size_t)n, ",1");
+	const char *sets[] = {big};
+	const char *mc = MC("", D_OK, "widths = 4\n", T_OK);
+	parse_err_sets(mc, sets, 1, "--set:1: model.init_seeds: 5000 seeds given, exactly 2 needed");
+	memcpy(big, "scenario.title=xx", 17);
+	parse_err_sets(mc, sets, 1, "--set:1: scenario.title: longer than 63 bytes");
+	memcpy(big, "data.samples=1 xx", 17);
+	parse_err_sets(mc, sets, 1, "--set:1: data.samples: longer than 4095 bytes");
+}
+
+/* Characters that show as nothing are written out and named: the line
+ * looks right on screen. */
+static void test_err_invisible_chars(void **state)
+{
+	(void)state;
+	parse_err(WS("", "samples = 100\xC2\xA0\ndim = 10\n", M_OK, T_OK),
+		  "t.ini:5: data.samples: '100<U+00A0>' is not an integer (U+00A0 is a no-break space)");
+	/* A byte-order mark in the middle: two files put together. */
+	parse_err("[scenario]\nkind = width_sweep\ntitle = T\n\xEF\xBB\xBF[data]\n",
+		  "t.ini:4: expected 'key = value', '[section]' or a comment (column 1 is U+FEFF, a byte-order mark)");
+	parse_err("\xEF\xBB\xBF\xEF\xBB\xBF[scenario]\n",
+		  "t.ini:1: expected 'key = value', '[section]' or a comment (column 4 is U+FEFF, a byte-order mark)");
+	parse_err("[scenario]\nkind = width_sweep\n\xEF\xBB\xBFtitle = T\n",
+		  "t.ini:3: scenario.<U+FEFF>title: unknown key (keys of [scenario]: kind, title, summary, notes, seed, "
+		  "pace) (U+FEFF is a byte-order mark)");
+	parse_err("[scenario]\n[da\xE2\x80\x8Bta]\n", "t.ini:2: unknown section [da<U+200B>ta] (expected [scenario], "
+						   "[data], [model], [train] or [knobs]) (U+200B is a zero-width space)");
+	parse_err("[data]\xC2\xA0\n",
+		  "t.ini:1: unexpected text after ] in section header (column 7 is U+00A0, a no-break space)");
+	parse_err("[data\xE2\x80\xAF\n", "t.ini:1: section header has no closing ] (column 6 is U+202F, a narrow "
+					  "no-break space)");
+	parse_err(WS("", D_OK, M_OK, T_OK "optimizer = \xE2\x80\xAE" "adam\n"),
+		  "t.ini:11: train.optimizer: '<U+202E>adam' is not one of sgd, adam, gd (U+202E is a bidirectional "
+		  "control)");
+	/* A tab is no surprise on a line: no note for it. */
+	parse_err("[scenario]\n\tx\n", "t.ini:2: expected 'key = value', '[section]' or a comment");
+	/* They are fine where they are text. */
+	struct scenario sc;
+	parse_ok(WS("summary = a\xC2\xA0" "b\n", D_OK, M_OK, T_OK), &sc);
+	assert_string_equal(sc.summary, "a\xC2\xA0" "b");
+}
+
+/* C1 controls (U+0080..U+009F) never reach a title: a terminal may act on
+ * them (U+009B is CSI). They come from Windows-1252 text decoded as
+ * Latin-1. */
+static void test_err_c1_controls(void **state)
+{
+	(void)state;
+	parse_err("[scenario]\ntitle = a\xC2\x9B" "2J\n",
+		  "t.ini:2: control character U+009B at column 10 (text converted from Windows-1252?)");
+	parse_err("; \xC2\x93quoted\xC2\x94\n", "t.ini:1: control character U+0093 at column 3 (text converted from "
+						"Windows-1252?)");
+	parse_err("[scenario]\ntitle = \xC2\x80\n",
+		  "t.ini:2: control character U+0080 at column 9 (text converted from Windows-1252?)");
+	struct scenario sc;
+	parse_ok(WS("summary = \xC2\xA1\xC2\xBF\n", D_OK, M_OK, T_OK), &sc); /* U+00A1, U+00BF: printable */
+	const char *sets[] = {"scenario.title=x\xC2\x85y"};
+	parse_err_sets(WS("", D_OK, M_OK, T_OK), sets, 1, "--set:1: control character U+0085 at column 17");
+}
+
+/* Whatever a message quotes (a file name, a --set) is safe to print. */
+static void test_err_escaped_names(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	const char *text = "[scenario]\nbogus line\n";
+	assert_int_equal(scenario_parse(text, strlen(text), "a\x1B[2J.ini", &sc, err, sizeof err), -1);
+	assert_string_equal(err, "a<U+001B>[2J.ini:2: expected 'key = value', '[section]' or a comment (U+001B is a "
+				 "control character)");
+	assert_int_equal(scenario_parse(text, strlen(text), "caf\xE9.ini", &sc, err, sizeof err), -1);
+	assert_string_equal(err, "caf\\xE9.ini:2: expected 'key = value', '[section]' or a comment");
+	char path[300];
+	snprintf(path, sizeof path, "%s/x\x9B" "2J.ini", tmpdir);
+	char expected[400];
+	snprintf(expected, sizeof expected, "%s/x\\x9B2J.ini: cannot open: No such file or directory", tmpdir);
+	assert_int_equal(scenario_load(path, &sc, err, sizeof err), -1);
+	assert_string_equal(err, expected);
+	const char *sets[] = {"data.samples=1\xC2\xA0"};
+	parse_err_sets(WS("", D_OK, M_OK, T_OK), sets, 1,
+		       "--set:1: data.samples: '1<U+00A0>' is not an integer (U+00A0 is a no-break space)");
+}
+
+/* config_escape: never half a character or an escape, a note only after
+ * the whole text, every kind of character. */
+static void test_config_escape(void **state)
+{
+	(void)state;
+	char out[128];
+	config_escape(out, sizeof out, "tab\there \x7F \xC2\x9B \xE2\x80\x8B \xF3\xA0\x80\x81 \xFF \xCE\xBB");
+	assert_string_equal(out, "tab<U+0009>here <U+007F> <U+009B> <U+200B> <U+E0001> \\xFF \xCE\xBB (U+0009 is a tab)");
+	config_escape(out, 12, "ab\xC2\xA0" "cdef");
+	assert_string_equal(out, "ab<U+00A0>c");
+	config_escape(out, 6, "ab\xC2\xA0" "cdef");
+	assert_string_equal(out, "ab");
+	config_escape(out, 4, "\xCE\xBB\xCE\xBB");
+	assert_string_equal(out, "\xCE\xBB");
+	config_escape(out, sizeof out, "\xE2\x82"); /* a sequence cut short */
+	assert_string_equal(out, "\\xE2\\x82");
+	config_escape(out, sizeof out, "\xED\xA0\x80 \xC0\xAF"); /* surrogate, overlong */
+	assert_string_equal(out, "\\xED\\xA0\\x80 \\xC0\\xAF");
+}
+
+/* A knob step so small the count of values overflows says so. */
+static void test_err_knob_step_too_small(void **state)
+{
+	(void)state;
+	parse_err(WS("", D_OK, M_OK, T_OK "[knobs]\nr = train.lr: 0.001..0.1 step 1e-320\n"),
+		  "t.ini:12: knobs.r: step 1e-320 is too small for 0.001..0.1: it would need more than 10^318 values, "
+		  "at most 32");
+	parse_err(WS("", D_OK, M_OK, T_OK "[knobs]\nr = train.lr: 0.001..0.1 x 1.000000000000001\n"),
+		  "t.ini:12: knobs.r: factor 1.000000000000001 is too close to 1 for 0.001..0.1: it would need more "
+		  "than 10^15 values, at most 32");
+	parse_err(WS("", D_OK, M_OK, T_OK "[knobs]\nr = train.lr: 0.001..0.1 step 0.001\n"),
+		  "t.ini:12: knobs.r: 100 values, at most 32");
+}
+
+/* Over the cap, the --set that raised the memory is blamed, not the key
+ * the kind names. */
+static void test_err_memory_blames_set(void **state)
+{
+	(void)state;
+	const char *text = WS("", D_OK, M_OK, T_OK);
+	/* Not --set:1, which lowered it: the one that raised it most. */
+	const char *three[] = {"model.widths=4", "data.samples=100000", "data.dim=10000"};
+	parse_err_sets(text, three, 3, "t.ini: --set:2: data.samples: needs 15.8 GiB, over the 512 MiB cap");
+	const char *one[] = {"data.samples=100000"};
+	parse_err_sets(WS("", "samples = 10\ndim = 10000\n", M_OK, T_OK), one, 1,
+		       "t.ini: --set:1: data.samples: needs 15.8 GiB, over the 512 MiB cap");
+	const char *dim[] = {"model.widths=4", "data.dim=1000"};
+	parse_err_sets(WS("", "samples = 100000\ndim = 10\n", "widths = 8\n", T_OK), dim, 2,
+		       "t.ini: --set:2: data.dim: needs 1.6 GiB, over the 512 MiB cap");
+	/* The file alone is over the cap: its own line is blamed, also when a
+	 * --set changed the key the kind names. */
+	const char *lower[] = {"data.dim=5000"};
+	parse_err_sets(WS("", "samples = 100000\ndim = 10000\n", M_OK, T_OK), lower, 1,
+		       "t.ini:8: model.widths: needs 7.9 GiB, over the 512 MiB cap");
+	const char *down[] = {"model.widths=4"};
+	parse_err_sets(WS("", "samples = 100000\ndim = 1000\n", "widths = 8\n", T_OK), down, 1,
+		       "t.ini:8: model.widths: needs 1.6 GiB, over the 512 MiB cap");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1222,6 +1501,15 @@ int main(void)
 		cmocka_unit_test(test_memory_double_descent_and_pair),
 		cmocka_unit_test(test_lazy_and_lottery_keys),
 		cmocka_unit_test(test_shipped_lazy_and_lottery),
+		cmocka_unit_test(test_load_not_regular),
+		cmocka_unit_test(test_load_size_cap),
+		cmocka_unit_test(test_err_value_true_count),
+		cmocka_unit_test(test_err_invisible_chars),
+		cmocka_unit_test(test_err_c1_controls),
+		cmocka_unit_test(test_err_escaped_names),
+		cmocka_unit_test(test_config_escape),
+		cmocka_unit_test(test_err_knob_step_too_small),
+		cmocka_unit_test(test_err_memory_blames_set),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

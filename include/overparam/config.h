@@ -5,6 +5,7 @@
 #define OVERPARAM_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* In the order of keys.c's table, which is the order of each section's key
@@ -46,6 +47,14 @@ bool config_given(const struct config_check *c, enum config_key key);
  * optional fraction and exponent. strtod alone would also take leading
  * blanks, hex, "nan" and "inf". The command line uses it too. */
 bool config_is_decimal(const char *s);
+
+/* msg made safe to print (a message that quotes a file name, an argument
+ * or a value): control characters (C0, DEL, C1) and characters that show as
+ * nothing or as a plain space (U+00A0, U+FEFF, U+200B, ...) become <U+XXXX>,
+ * bytes that are not UTF-8 \xNN, and a note names the first such character:
+ * "'100<U+00A0>' is not an integer (U+00A0 is a no-break space)". Writes at
+ * most len bytes with the NUL, never half a character or an escape. */
+void config_escape(char *out /* (len) */, size_t len, const char *msg);
 
 /* The check of a kind with none of its own. */
 bool config_no_check(struct config_check *c, const struct scenario *sc);

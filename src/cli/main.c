@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <glob.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,33 @@ static void usage(FILE *f)
 	ui_print_keys(f);
 }
 
+/* One line on stderr. It may quote an argument, a path or TERM, which can
+ * hold escape sequences (--seed $'\e[2J' would clear the screen) or
+ * characters that show as nothing: config_escape writes those out. */
+static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void complain(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t cap = (size_t)n * 8 + 96; /* a byte becomes at most "<U+001B>", and a note */
+	char *raw = malloc((size_t)n + 1), *out = malloc(cap);
+	if (raw && out) {
+		va_start(ap, fmt);
+		vsnprintf(raw, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		config_escape(out, cap, raw);
+		fprintf(stderr, "%s\n", out);
+	} else {
+		fputs("overparam: out of memory\n", stderr);
+	}
+	free(raw);
+	free(out);
+}
+
 /* Strict unsigned parse: digits only, no sign, no trailing text. */
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
@@ -98,22 +126,50 @@ static int parse_pace(const char *s, double *out)
 	return 0;
 }
 
+/* An unknown option that is likely a file name ("-dash.ini"): it ends in
+ * .ini, or names a path that exists. */
+static bool dash_file(const char *arg)
+{
+	struct stat st;
+	size_t n = strlen(arg);
+	return (n > 4 && strcmp(arg + n - 4, ".ini") == 0) || stat(arg, &st) == 0;
+}
+
+#define DASH_HINT "(use -- before file names that begin with -)"
+
+/* The argument an unknown short option came from: getopt has moved optind
+ * past it only when the option was its last letter. */
+static const char *short_arg(char *const *argv, int argc)
+{
+	if (optind < argc && argv[optind][0] == '-') {
+		const char *at = strchr(argv[optind] + 1, optopt);
+		if (at && at[1])
+			return argv[optind];
+	}
+	return argv[optind - 1];
+}
+
 /* getopt_long's ':' (missing argument) and '?' (anything else) as one clear
  * line. optopt is 0 for an unknown or ambiguous long option, a long
  * option's value when it was misused, else the unknown short option's
- * letter: -h and -V take no argument, so they never fail in short form. */
-static void bad_option(const struct option *opts, char *const *argv, int c)
+ * letter: -h and -V take no argument, so they never fail in short form. A
+ * file name that begins with '-' gets a hint about "--". */
+static void bad_option(const struct option *opts, char *const *argv, int argc, int c)
 {
 	const struct option *hit = NULL;
 	for (const struct option *o = opts; o->name; o++)
 		if (optopt != 0 && o->val == optopt)
 			hit = o;
 	if (c == ':' && hit) {
-		fprintf(stderr, "overparam: option '--%s' needs an argument (see --help)\n", hit->name);
+		complain("overparam: option '--%s' needs an argument (see --help)", hit->name);
 	} else if (hit) {
-		fprintf(stderr, "overparam: option '--%s' takes no argument (see --help)\n", hit->name);
+		complain("overparam: option '--%s' takes no argument (see --help)", hit->name);
 	} else if (optopt != 0) {
-		fprintf(stderr, "overparam: unknown option '-%c' (see --help)\n", optopt);
+		const char *arg = short_arg(argv, argc);
+		if (dash_file(arg))
+			complain("overparam: unknown option '-%c' in '%s' " DASH_HINT, optopt, arg);
+		else
+			complain("overparam: unknown option '-%c' (see --help)", optopt);
 	} else {
 		const char *arg = argv[optind - 1];
 		size_t n = strcspn(arg + 2, "=");
@@ -127,9 +183,9 @@ static void bad_option(const struct option *opts, char *const *argv, int c)
 				matches++;
 			}
 		if (matches > 1 && n > 0)
-			fprintf(stderr, "overparam: option '%.*s' is ambiguous: %s\n", (int)n + 2, arg, names);
+			complain("overparam: option '%.*s' is ambiguous: %s", (int)n + 2, arg, names);
 		else
-			fprintf(stderr, "overparam: unknown option '%s' (see --help)\n", arg);
+			complain("overparam: unknown option '%s' %s", arg, dash_file(arg) ? DASH_HINT : "(see --help)");
 	}
 }
 
@@ -176,7 +232,7 @@ static const struct option longopts[] = {
 
 /* One option with its argument (optarg) into o. Returns -1 to go on, else
  * the exit status. */
-static int take_option(int c, char **argv, struct cli *o)
+static int take_option(int c, char **argv, int argc, struct cli *o)
 {
 	uint64_t v;
 	switch (c) {
@@ -184,8 +240,8 @@ static int take_option(int c, char **argv, struct cli *o)
 	case OPT_CSV: o->csv_path = optarg; break;
 	case OPT_SEED:
 		if (parse_u64(optarg, SEED_MAX, &o->seed) != 0) {
-			fprintf(stderr, "overparam: --seed: '%s' is not a whole number in 0..%llu\n", optarg,
-				(unsigned long long)SEED_MAX);
+			complain("overparam: --seed: '%s' is not a whole number in 0..%llu", optarg,
+				 (unsigned long long)SEED_MAX);
 			return 2;
 		}
 		o->have_seed = true;
@@ -193,14 +249,14 @@ static int take_option(int c, char **argv, struct cli *o)
 	case OPT_LIST: o->list = true; break;
 	case OPT_PACE:
 		if (parse_pace(optarg, &o->uo.pace_override) != 0) {
-			fprintf(stderr, "overparam: --pace: '%s' is not 'max' or a number in 0.1..100000\n", optarg);
+			complain("overparam: --pace: '%s' is not 'max' or a number in 0.1..100000", optarg);
 			return 2;
 		}
 		break;
 	case OPT_PAUSED: o->uo.start_paused = true; break;
 	case OPT_FPS:
 		if (parse_u64(optarg, 60, &v) != 0 || v < 1) {
-			fprintf(stderr, "overparam: --fps: '%s' is not a whole number in 1..60\n", optarg);
+			complain("overparam: --fps: '%s' is not a whole number in 1..60", optarg);
 			return 2;
 		}
 		o->uo.fps = (int)v;
@@ -218,7 +274,7 @@ static int take_option(int c, char **argv, struct cli *o)
 	case 'h': usage(stdout); return 0;
 	case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return 0;
 	default:
-		bad_option(longopts, argv, c);
+		bad_option(longopts, argv, argc, c);
 		return 2;
 	}
 	return -1;
@@ -242,11 +298,11 @@ static int check_options(const struct cli *o)
 		return 2;
 	}
 	if (stat(dir, &st) != 0) {
-		fprintf(stderr, "overparam: --export-dir: %s: %s\n", dir, strerror(errno));
+		complain("overparam: --export-dir: %s: %s", dir, strerror(errno));
 		return 2;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "overparam: --export-dir: %s: not a directory\n", dir);
+		complain("overparam: --export-dir: %s: not a directory", dir);
 		return 2;
 	}
 	return -1;
@@ -315,9 +371,9 @@ static int check_terminal(void)
 	}
 	const char *term = getenv("TERM");
 	if (!term || !*term || strcmp(term, "dumb") == 0) {
-		fprintf(stderr, "overparam: TERM=%s cannot draw the live charts; set TERM (e.g. xterm-256color) "
-				"or use --headless\n",
-			term && *term ? term : "(unset)");
+		complain("overparam: TERM=%s cannot draw the live charts; set TERM (e.g. xterm-256color) "
+			 "or use --headless",
+			 term && *term ? term : "(unset)");
 		return 2;
 	}
 	/* initscr() would print its own message and exit(1) on a terminal
@@ -329,14 +385,14 @@ static int check_terminal(void)
 		addressable = tigetstr("cup") != NULL; /* cup is a string capability: never (char *)-1 */
 		del_curterm(cur_term);
 	} else if (term_err != 1) { /* 1: a printing terminal, below */
-		fprintf(stderr, "overparam: TERM=%s: %s; set TERM (e.g. xterm-256color) or use --headless\n", term,
-			term_err == 0 ? "unknown terminal type (no terminfo entry)" : "cannot read the terminfo database");
+		complain("overparam: TERM=%s: %s; set TERM (e.g. xterm-256color) or use --headless", term,
+			 term_err == 0 ? "unknown terminal type (no terminfo entry)" : "cannot read the terminfo database");
 		return 2;
 	}
 	if (!addressable) {
-		fprintf(stderr, "overparam: TERM=%s cannot move the cursor, so it cannot draw the live charts; set TERM "
-				"(e.g. xterm-256color) or use --headless\n",
-			term);
+		complain("overparam: TERM=%s cannot move the cursor, so it cannot draw the live charts; set TERM "
+			 "(e.g. xterm-256color) or use --headless",
+			 term);
 		return 2;
 	}
 	return 0;
@@ -348,7 +404,7 @@ int main(int argc, char **argv)
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
-		int rc = take_option(c, argv, &o);
+		int rc = take_option(c, argv, argc, &o);
 		if (rc >= 0)
 			return rc;
 	}

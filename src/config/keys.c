@@ -154,6 +154,18 @@ void keys_store_real(struct scenario *sc, int key, double v)
 	memcpy((char *)sc + keys[key].at, &v, sizeof v);
 }
 
+/* The bytes struct scenario keeps a key in: the value (a list's items)
+ * and a list's count. */
+void keys_copy(struct scenario *dst, const struct scenario *src, int key)
+{
+	const struct keyspec *ks = &keys[key];
+	size_t item = ks->u64 ? sizeof(uint64_t) : ks->type == V_REAL ? sizeof(double) : sizeof(int);
+	size_t n = ks->type == V_TEXT ? (size_t)ks->maxlen + 1 : ks->type == V_LIST ? (size_t)ks->maxlen * item : item;
+	memcpy((char *)dst + ks->at, (const char *)src + ks->at, n);
+	if (ks->type == V_LIST && ks->count_at)
+		memcpy((char *)dst + ks->count_at, (const char *)src + ks->count_at, sizeof(int));
+}
+
 /* Knobs turn the numbers of [data], [model] and [train]; a list of seeds is
  * not a number to turn. */
 bool keys_number(const struct scenario *sc, int key, double *v)

@@ -56,33 +56,52 @@ void knobs_append(struct pstate *ps, const char *v)
 /* ---- --set overrides ---------------------------------------------------- */
 
 
+/* The pos'th --set is UTF-8 text without control characters (C0, DEL, C1),
+ * as a file's lines are; false after failing. */
+static bool set_is_text(struct pstate *ps, int pos, const char *s)
+{
+	struct utf8 u = {0, 0x80, 0xBF};
+	size_t lead_at = 0;
+	for (size_t c = 0; s[c]; c++) {
+		unsigned char b = (unsigned char)s[c];
+		if (u.need == 0)
+			lead_at = c;
+		if ((b < 0x20 && b != '\t') || b == 0x7F) {
+			parse_fail(ps, pos, -1, "control character 0x%02x at column %zu", (unsigned)b, c + 1);
+			return false;
+		}
+		if (!reader_utf8_step(&u, b)) {
+			u.need = -1;
+			break;
+		}
+		if (reader_is_c1((unsigned char)s[lead_at], b)) {
+			parse_fail(ps, pos, -1, "control character U+%04X at column %zu", (unsigned)b, lead_at + 1);
+			return false;
+		}
+	}
+	if (u.need != 0)
+		parse_fail(ps, pos, -1, "not valid UTF-8 text");
+	return u.need == 0;
+}
+
 /* Each "section.key=value" is stored as if the file had said it last, so it
  * meets the same value checks, and the checks across keys see it. */
 void knobs_apply_sets(struct pstate *ps)
 {
 	const char *file = ps->name;
 	char eb[ECHO_MAX + 4];
+	/* The file's own values, so an over-cap scenario can blame the --set
+	 * that raised its memory (validate.c). */
+	if (ps->n_sets > 0 && !ps->before_sets && (ps->before_sets = malloc(sizeof *ps->before_sets))) {
+		*ps->before_sets = *ps->sc;
+		memcpy(ps->file_line, ps->key_line, sizeof ps->file_line);
+	}
 	for (int i = 0; i < ps->n_sets && !ps->failed; i++) {
 		const char *s = ps->sets[i] ? ps->sets[i] : "";
 		int pos = i + 1;
 		ps->name = "--set";
-		struct utf8 u = {0, 0x80, 0xBF};
-		bool text_ok = true;
-		for (size_t c = 0; s[c] && text_ok; c++) {
-			unsigned char b = (unsigned char)s[c];
-			if ((b < 0x20 && b != '\t') || b == 0x7F) {
-				parse_fail(ps, pos, -1, "control character 0x%02x at column %zu", (unsigned)b, c + 1);
-				text_ok = false;
-			} else if (!reader_utf8_step(&u, b)) {
-				text_ok = false;
-			}
-		}
-		if (text_ok && u.need > 0)
-			text_ok = false;
-		if (!text_ok) {
-			parse_fail(ps, pos, -1, "not valid UTF-8 text");
+		if (!set_is_text(ps, pos, s))
 			break;
-		}
 		const char *eq = strchr(s, '=');
 		const char *dot = eq ? memchr(s, '.', (size_t)(eq - s)) : NULL;
 		if (!eq || !dot) {
@@ -115,15 +134,7 @@ void knobs_apply_sets(struct pstate *ps)
 		size_t n = strlen(v);
 		while (n > 0 && is_blank((unsigned char)v[n - 1]))
 			n--;
-		if (n >= VALUE_CAP) {
-			parse_fail(ps, pos, key, "longer than %d bytes", VALUE_CAP - 1);
-			break;
-		}
-		memcpy(ps->pend_val, v, n);
-		ps->pend_val[n] = '\0';
-		ps->pend_len = n;
-		ps->pend_overflow = false;
-		ps->pend = key;
+		value_begin(ps, key, v, n);
 		ps->key_line[key] = pos;
 		value_flush(ps);
 		ps->key_line[key] = -pos;
@@ -136,13 +147,9 @@ void knobs_apply_sets(struct pstate *ps)
 /* Stores v into ps->sc through the same path as a value in the file. */
 static void store_number(struct pstate *ps, int key, double v)
 {
-	if (keys[key].type == V_REAL)
-		snprintf(ps->pend_val, sizeof ps->pend_val, "%.17g", v);
-	else
-		snprintf(ps->pend_val, sizeof ps->pend_val, "%.0f", v);
-	ps->pend_len = strlen(ps->pend_val);
-	ps->pend_overflow = false;
-	ps->pend = key;
+	char text[40];
+	snprintf(text, sizeof text, keys[key].type == V_REAL ? "%.17g" : "%.0f", v);
+	value_begin(ps, key, text, strlen(text));
 	value_flush(ps);
 }
 
@@ -256,6 +263,15 @@ static int knob_range(struct pstate *ps, int line, int key, const char *text, do
 			return -1;
 		}
 		count = floor((hi - lo) / by + 1e-9) + 1;
+	}
+	if (count > 1e9 || !isfinite(count)) {
+		/* A tiny step (1e-320) gives inf, or a count too long to read:
+		 * say how many digits it has instead. */
+		double digits = geometric ? log10(log(hi / lo)) - log10(log(by)) : log10(hi - lo) - log10(by);
+		parse_fail(ps, line, -1, "%s %s is too %s for %s..%s: it would need more than 10^%.0f values, at most %d",
+			   geometric ? "factor" : "step", by_s, geometric ? "close to 1" : "small", lo_s, hi_s,
+			   floor(digits), KNOB_MAX_VALUES);
+		return -1;
 	}
 	if (count > KNOB_MAX_VALUES) {
 		parse_fail(ps, line, -1, "%.0f values, at most %d", count, KNOB_MAX_VALUES);
@@ -497,8 +513,9 @@ int scenario_apply_knob(struct scenario *sc, int knob, double value, char *err, 
 	if (err && errlen)
 		err[0] = '\0';
 	if (knob < 0 || knob >= sc->n_knobs) {
-		if (err && errlen)
-			snprintf(err, errlen, "no knob %d in %s", knob + 1, sc->path);
+		char raw[sizeof sc->path + 32];
+		snprintf(raw, sizeof raw, "no knob %d in %s", knob + 1, sc->path);
+		config_escape(err, errlen, raw); /* the path may hold anything */
 		return -1;
 	}
 	const struct knob *kb = &sc->knobs[knob];

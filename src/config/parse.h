@@ -6,6 +6,7 @@
  *   validate.c the checks across keys and kinds, and the memory cap
  *   knobs.c    --set overrides and [knobs]
  *   scenario.c the entry points (scenario.h)
+ *   escape.c   characters a message must write out (controls, invisible)
  *
  * One parse is one struct pstate: the scenario being filled, where the
  * lines come from, and the first error (all later ones are dropped). */
@@ -16,6 +17,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "overparam/config.h"
@@ -23,6 +25,7 @@
 
 #define LINE_CAP 1024     /* our own line buffer; inih's buffer is usually smaller */
 #define VALUE_CAP 4096    /* a value with all its continuation lines */
+#define FILE_CAP ((size_t)1 << 20) /* bytes of a scenario file: 1 MiB (its lines, not a big file's, in 1 s) */
 #define ECHO_MAX 40       /* bytes of a bad value quoted back in a message */
 #define SEED_MAX 9007199254740991LL /* 2^53 - 1: a seed travels in records as a double */
 
@@ -78,6 +81,7 @@ struct source {
 	const unsigned char *mem;
 	size_t len, pos;
 	FILE *fp;
+	size_t taken;              /* bytes read so far (at most FILE_CAP) */
 };
 
 /* UTF-8 well-formedness, one byte at a time (reader_utf8_step). */
@@ -103,12 +107,15 @@ struct pstate {
 	int pend;                  /* key whose value is being collected, -1 = none */
 	char pend_val[VALUE_CAP];
 	size_t pend_len;
-	bool pend_overflow;
+	bool pend_overflow;        /* a piece did not fit: pend_val holds the pieces before it */
+	int pend_commas;           /* commas in the whole value, kept or not */
 	bool lr_auto;              /* lr = auto, or lr left to its default under gd */
 	bool opt_gd;               /* optimizer = gd */
 
 	const char *const *sets;   /* --set overrides (n_sets) */
 	int n_sets;
+	struct scenario *before_sets; /* the file's values before any --set (NULL: none); owned */
+	int file_line[KEY_COUNT];  /* key_line before any --set */
 	const char *ctx;           /* said before the key in messages ("knobs.lr: "), or NULL */
 	int ctx_line;              /* > 0: the line every message names (a knob's) */
 	bool bare;                 /* messages without file or line (a live knob change) */
@@ -139,6 +146,10 @@ int value_scan_int(const char *s, long long *out);
  * (value_real: *is_word when the key's word was given instead). */
 bool value_int(struct pstate *ps, int line, int key, const char *text, long long *out);
 bool value_real(struct pstate *ps, int line, int key, const char *text, double *out, bool *is_word);
+/* Starts the pending value of key with n bytes of v; value_append adds a
+ * continuation line's n bytes, joined with a space. */
+void value_begin(struct pstate *ps, int key, const char *v, size_t n);
+void value_append(struct pstate *ps, const char *v, size_t n);
 /* Parses and stores the pending key's value. */
 void value_flush(struct pstate *ps);
 /* "512 MiB", never printing an amount over `cap` as equal to it. */
@@ -146,6 +157,12 @@ void value_format_bytes(char *buf /* (len) */, size_t len, size_t bytes, size_t 
 
 /* reader.c */
 bool reader_utf8_step(struct utf8 *u, unsigned char c);
+/* Whether the byte c after the lead byte `lead` completes a C1 control
+ * character (U+0080..U+009F, UTF-8 C2 80..C2 9F). */
+static inline bool reader_is_c1(int lead, int c)
+{
+	return lead == 0xC2 && c >= 0x80 && c <= 0x9F;
+}
 /* SEC_ of a section name (n bytes), -1 when there is none. */
 int reader_section(const char *name, size_t n);
 /* Every line of the source through inih into ps->sc. */
@@ -166,6 +183,8 @@ void keys_set_defaults(struct scenario *sc);
  * `item` of a V_LIST, as the table says it is kept. */
 void keys_store_int(struct scenario *sc, int key, int item, long long v);
 void keys_store_real(struct scenario *sc, int key, double v); /* V_REAL */
+/* Copies the key's value (a list's items and count) from src to dst. */
+void keys_copy(struct scenario *dst, const struct scenario *src, int key);
 /* The number a knob on this key turns (a list: its first item); false for
  * a key no knob may turn. */
 bool keys_number(const struct scenario *sc, int key, double *v);
@@ -184,6 +203,17 @@ void knobs_apply_sets(struct pstate *ps);
 /* Every knob read and checked against the valid file; then the parser's
  * record goes into sc->origin for scenario_apply_knob. */
 void knobs_resolve_all(struct pstate *ps);
+
+/* escape.c */
+/* The name of a character a message writes out as <U+XXXX> ("a no-break
+ * space"), NULL for one it may show as it is. */
+const char *escape_hidden_name(long cp);
+/* The character at s (not at its NUL): its length in bytes and its code
+ * point in *cp, or -1 (length 1) for a byte that starts no valid UTF-8. */
+int escape_decode(const char *s, long *cp);
+/* Byte offset in s of the first character past ASCII that
+ * escape_hidden_name names (*cp: which one), -1 when there is none. */
+int escape_first_hidden(const char *s, long *cp);
 
 /* scenario.c: this thread in the "C" locale, and back. */
 locale_t locale_enter_c(locale_t *old);

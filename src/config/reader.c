@@ -20,9 +20,14 @@
 
 static int source_getc(struct source *s)
 {
+	int c;
 	if (s->fp)
-		return getc(s->fp);
-	return s->pos < s->len ? s->mem[s->pos++] : EOF;
+		c = getc(s->fp);
+	else
+		c = s->pos < s->len ? s->mem[s->pos++] : EOF;
+	if (c != EOF)
+		s->taken++;
+	return c;
 }
 
 static int source_peek(struct source *s)
@@ -76,7 +81,7 @@ static int read_line(struct pstate *ps, int limit)
 {
 	struct source *s = &ps->src;
 	struct utf8 u = {0, 0x80, 0xBF};
-	int n = 0, seq_col = 0, c = source_getc(s);
+	int n = 0, seq_col = 0, lead = 0, c = source_getc(s);
 	int line = ps->lineno + 1;
 	if (c == EOF) {
 		if (s->fp && ferror(s->fp)) {
@@ -92,10 +97,17 @@ static int read_line(struct pstate *ps, int limit)
 			parse_fail(ps, line, -1, "control character 0x%02x at column %d (not a text file?)", (unsigned)c, n + 1);
 			return -2;
 		}
-		if (u.need == 0)
+		if (u.need == 0) {
 			seq_col = n + 1; /* a broken sequence is reported where it starts */
+			lead = c;
+		}
 		if (!reader_utf8_step(&u, (unsigned char)c)) {
 			parse_fail(ps, line, -1, "not valid UTF-8 text at column %d", seq_col);
+			return -2;
+		}
+		if (reader_is_c1(lead, c)) { /* a terminal may act on it: U+009B is CSI */
+			parse_fail(ps, line, -1, "control character U+%04X at column %d (text converted from Windows-1252?)",
+				   (unsigned)c, seq_col);
 			return -2;
 		}
 		if (n >= limit) {
@@ -110,6 +122,10 @@ static int read_line(struct pstate *ps, int limit)
 	}
 	if (c == EOF && s->fp && ferror(s->fp)) {
 		parse_fail(ps, 0, -1, "cannot read: %s", strerror(errno));
+		return -2;
+	}
+	if (s->taken > FILE_CAP) { /* a huge file of valid lines would take seconds */
+		parse_fail(ps, 0, -1, "larger than %zu MiB (the limit for a scenario file)", FILE_CAP >> 20);
 		return -2;
 	}
 	ps->line[n] = '\0';
@@ -134,6 +150,20 @@ int reader_section(const char *name, size_t n)
 		if (strlen(section_names[i]) == n && memcmp(section_names[i], name, n) == 0)
 			return i;
 	return -1;
+}
+
+/* A malformed line's message. The line may look right on screen: a
+ * character on it that shows as nothing (a BOM from concatenated files, a
+ * no-break space) is named. `start`: where the line's text begins. */
+static void fail_line(struct pstate *ps, int line, const char *start, const char *problem)
+{
+	long cp;
+	int at = escape_first_hidden(start, &cp);
+	if (at < 0)
+		parse_fail(ps, line, -1, "%s", problem);
+	else
+		parse_fail(ps, line, -1, "%s (column %d is U+%04lX, %s)", problem, (int)(start - ps->line) + at + 1, cp,
+			   escape_hidden_name(cp));
 }
 
 /* Sorts the line as inih will: blank or comment, continuation, section
@@ -165,14 +195,14 @@ static bool classify_line(struct pstate *ps)
 	if (*t == '[') {
 		const char *end = find_stop(t + 1, "]");
 		if (*end != ']') {
-			parse_fail(ps, line, -1, "section header has no closing ]");
+			fail_line(ps, line, start, "section header has no closing ]");
 			return false;
 		}
 		const char *after = end + 1;
 		while (is_blank((unsigned char)*after))
 			after++;
 		if (*after && *after != ';' && *after != '#') {
-			parse_fail(ps, line, -1, "unexpected text after ] in section header");
+			fail_line(ps, line, start, "unexpected text after ] in section header");
 			return false;
 		}
 		size_t n = (size_t)(end - (t + 1));
@@ -194,7 +224,7 @@ static bool classify_line(struct pstate *ps)
 	}
 	const char *end = find_stop(t, "=:");
 	if (*end != '=' && *end != ':') {
-		parse_fail(ps, line, -1, "expected 'key = value', '[section]' or a comment");
+		fail_line(ps, line, start, "expected 'key = value', '[section]' or a comment");
 		return false;
 	}
 	ps->have_prev_key = true;
@@ -222,20 +252,6 @@ static char *scenario_reader(char *str, int num, void *stream)
 	return str;
 }
 
-static void append_pending(struct pstate *ps, const char *v, bool space)
-{
-	size_t n = strlen(v);
-	size_t need = ps->pend_len + (space ? 1 : 0) + n;
-	if (need >= VALUE_CAP) {
-		ps->pend_overflow = true;
-		return;
-	}
-	if (space)
-		ps->pend_val[ps->pend_len++] = ' ';
-	memcpy(ps->pend_val + ps->pend_len, v, n + 1);
-	ps->pend_len += n;
-}
-
 static int scenario_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct pstate *ps = user;
@@ -245,7 +261,7 @@ static int scenario_handler(void *user, const char *section, const char *name, c
 	if (ps->cont) {
 		/* An indented line: one more piece of the pending value. */
 		if (ps->pend >= 0)
-			append_pending(ps, value, ps->pend_len > 0);
+			value_append(ps, value, strlen(value));
 		else if (ps->knob_pend >= 0)
 			knobs_append(ps, value);
 		return 1;
@@ -275,11 +291,7 @@ static int scenario_handler(void *user, const char *section, const char *name, c
 		return 1;
 	}
 	ps->key_line[key] = line;
-	ps->pend = key;
-	ps->pend_len = 0;
-	ps->pend_val[0] = '\0';
-	ps->pend_overflow = false;
-	append_pending(ps, value, false);
+	value_begin(ps, key, value, strlen(value));
 	return 1;
 }
 

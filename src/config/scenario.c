@@ -25,6 +25,8 @@ static int parse_source(struct pstate *ps)
 		validate_scenario(ps);
 	if (!ps->failed)
 		knobs_resolve_all(ps);
+	free(ps->before_sets);
+	ps->before_sets = NULL;
 	return ps->failed ? -1 : 0;
 }
 
@@ -41,6 +43,14 @@ static void pstate_init(struct pstate *ps, const char *name, struct scenario *sc
 		err[0] = '\0';
 	keys_set_defaults(sc);
 	snprintf(sc->path, sizeof sc->path, "%s", ps->name);
+}
+
+/* "NAME: out of memory", before there is a parse to record it. */
+static void fail_oom(char *err /* (errlen) */, size_t errlen, const char *name)
+{
+	char raw[SCENARIO_ERR_LEN];
+	snprintf(raw, sizeof raw, "%s: out of memory", name);
+	config_escape(err, errlen, raw);
 }
 
 /* Switches this thread to the "C" locale; leave_c_locale switches back. */
@@ -71,7 +81,7 @@ int scenario_parse_sets(const char *text, size_t len, const char *name, const ch
 	struct pstate *ps = malloc(sizeof *ps);
 	if (!ps) {
 		if (err && errlen)
-			snprintf(err, errlen, "%s: out of memory", name ? name : "(scenario)");
+			fail_oom(err, errlen, name ? name : "(scenario)");
 		return -1;
 	}
 	locale_t old, c = locale_enter_c(&old);
@@ -91,13 +101,66 @@ int scenario_load(const char *path, struct scenario *sc, char *err, size_t errle
 	return scenario_load_sets(path, NULL, 0, sc, err, errlen);
 }
 
+/* "is a pipe or FIFO, not a regular file", or NULL for a regular file. */
+static const char *not_regular(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return NULL;
+	if (S_ISDIR(mode))
+		return "is a directory";
+	if (S_ISFIFO(mode))
+		return "is a pipe or FIFO, not a regular file";
+	if (S_ISCHR(mode))
+		return "is a character device, not a regular file";
+	if (S_ISBLK(mode))
+		return "is a block device, not a regular file";
+	if (S_ISSOCK(mode))
+		return "is a socket, not a regular file";
+	return "is not a regular file";
+}
+
+/* Opens a scenario file for reading, or fails. Only a regular file is read:
+ * a FIFO with no writer would block, /dev/zero or a pipe from `yes` would
+ * never end. stat() first, so nothing is opened that could block; then the
+ * open itself does not block (O_NONBLOCK) and fstat() checks what was
+ * opened, in case the path changed in between. */
+static FILE *open_regular(struct pstate *ps, const char *path)
+{
+	struct stat st;
+	const char *why;
+	if (stat(path, &st) != 0) {
+		parse_fail(ps, 0, -1, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if ((why = not_regular(st.st_mode))) {
+		parse_fail(ps, 0, -1, "%s", why);
+		return NULL;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		parse_fail(ps, 0, -1, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	int flags;
+	FILE *fp = NULL;
+	if (fstat(fd, &st) != 0 || (flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+		parse_fail(ps, 0, -1, "cannot read: %s", strerror(errno));
+	else if ((why = not_regular(st.st_mode)))
+		parse_fail(ps, 0, -1, "%s", why);
+	else if (!(fp = fdopen(fd, "rb")))
+		parse_fail(ps, 0, -1, "cannot open: %s", strerror(errno));
+	if (!fp)
+		close(fd);
+	return fp;
+}
+
 int scenario_load_sets(const char *path, const char *const *sets, int n_sets, struct scenario *sc, char *err,
 		       size_t errlen)
 {
 	struct pstate *ps = malloc(sizeof *ps);
 	if (!ps) {
 		if (err && errlen)
-			snprintf(err, errlen, "%s: out of memory", path);
+			fail_oom(err, errlen, path);
 		return -1;
 	}
 	locale_t old, c = locale_enter_c(&old);
@@ -105,26 +168,11 @@ int scenario_load_sets(const char *path, const char *const *sets, int n_sets, st
 	ps->sets = sets;
 	ps->n_sets = sets ? n_sets : 0;
 	int rc = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0) {
-		parse_fail(ps, 0, -1, "cannot open: %s", strerror(errno));
-	} else if (fstat(fd, &st) != 0) {
-		parse_fail(ps, 0, -1, "cannot read: %s", strerror(errno));
-		close(fd);
-	} else if (S_ISDIR(st.st_mode)) {
-		parse_fail(ps, 0, -1, "is a directory");
-		close(fd);
-	} else {
-		FILE *fp = fdopen(fd, "rb");
-		if (!fp) {
-			parse_fail(ps, 0, -1, "cannot open: %s", strerror(errno));
-			close(fd);
-		} else {
-			ps->src.fp = fp;
-			rc = parse_source(ps);
-			fclose(fp);
-		}
+	FILE *fp = open_regular(ps, path);
+	if (fp) {
+		ps->src.fp = fp;
+		rc = parse_source(ps);
+		fclose(fp);
 	}
 	locale_leave_c(c, old);
 	free(ps);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/parse.h"
@@ -32,13 +33,18 @@ static const int required[] = {KEY_KIND, KEY_TITLE, KEY_SAMPLES, KEY_DIM, KEY_EP
 
 /* The line to blame for a key: where it was set, else its section header,
  * else line 1. */
-static int line_of(const struct pstate *ps, int key)
+static int line_in(const struct pstate *ps, const int *key_line /* (KEY_COUNT) */, int key)
 {
-	if (ps->key_line[key])
-		return ps->key_line[key];
+	if (key_line[key])
+		return key_line[key];
 	if (ps->sec_line[keys[key].sec])
 		return ps->sec_line[keys[key].sec];
 	return 1;
+}
+
+static int line_of(const struct pstate *ps, int key)
+{
+	return line_in(ps, ps->key_line, key);
 }
 
 bool config_fail(struct config_check *c, enum config_key key, const char *fmt, ...)
@@ -240,16 +246,74 @@ size_t scenario_memory(const struct scenario *sc)
 	return memory_of(experiment_ops_for(sc->kind), sc, &blame);
 }
 
+/* tmp with key k as the file had it (the kind's default where the file
+ * left it to the kind). */
+static void put_back(const struct pstate *ps, struct scenario *tmp, int k)
+{
+	keys_copy(tmp, ps->before_sets, k);
+	const struct experiment_ops *ops = experiment_ops_for(tmp->kind);
+	if (!ops || ps->file_line[k])
+		return;
+	if (k == KEY_TARGET)
+		tmp->data.target = ops->target;
+	else if (k == KEY_OPTIMIZER)
+		keys_store_int(tmp, KEY_OPTIMIZER, 0, ops->optimizer);
+}
+
+/* Estimate of tmp: ps->sc with the keys in `back` (KEY_BIT) put back. */
+static size_t memory_without(const struct pstate *ps, struct scenario *tmp, uint64_t back)
+{
+	enum config_key blame;
+	*tmp = *ps->sc;
+	for (int k = 0; k < KEY_COUNT; k++)
+		if (back & KEY_BIT(k))
+			put_back(ps, tmp, k);
+	return memory_of(experiment_ops_for(tmp->kind), tmp, &blame);
+}
+
+/* The key of the --set that raised the memory most: the one whose key, put
+ * back as the file had it, lowers the estimate most (the first on a tie).
+ * -1 when no --set raised it, -2 when the file alone is over the cap. */
+static int blame_set(const struct pstate *ps, size_t need)
+{
+	uint64_t set_keys = 0;
+	for (int k = 0; k < KEY_COUNT; k++)
+		set_keys |= ps->key_line[k] < 0 ? KEY_BIT(k) : 0;
+	struct scenario *tmp = set_keys && ps->before_sets && !ps->ctx ? malloc(sizeof *tmp) : NULL;
+	if (!tmp)
+		return -1;
+	int best = -1;
+	if (memory_without(ps, tmp, set_keys) > SCENARIO_MEMORY_CAP)
+		best = -2;
+	for (int pos = 1; best != -2 && pos <= ps->n_sets; pos++)
+		for (int k = 0; k < KEY_COUNT; k++) {
+			size_t m = ps->key_line[k] == -pos ? memory_without(ps, tmp, KEY_BIT(k)) : need;
+			if (m < need) {
+				need = m;
+				best = k;
+			}
+		}
+	free(tmp);
+	return best;
+}
+
+/* Over the cap: the kind names the key to blame, unless a --set raised the
+ * memory (that --set is blamed), or the file alone is over the cap (its
+ * own line is, even where a --set changed the key). */
 static void check_memory(struct pstate *ps, const struct experiment_ops *ops)
 {
 	enum config_key blame;
 	size_t need = memory_of(ops, ps->sc, &blame);
 	if (need <= SCENARIO_MEMORY_CAP)
 		return;
+	int by_set = blame_set(ps, need);
+	if (by_set >= 0)
+		blame = (enum config_key)by_set;
+	int line = by_set == -2 ? line_in(ps, ps->file_line, blame) : line_of(ps, blame);
 	char have[32], cap[32];
 	value_format_bytes(have, sizeof have, need, SCENARIO_MEMORY_CAP);
 	value_format_bytes(cap, sizeof cap, SCENARIO_MEMORY_CAP, SCENARIO_MEMORY_CAP);
-	parse_fail(ps, line_of(ps, blame), blame, "needs %s, over the %s cap", have, cap);
+	parse_fail(ps, line, blame, "needs %s, over the %s cap", have, cap);
 }
 
 void validate_scenario(struct pstate *ps)

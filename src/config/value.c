@@ -10,7 +10,9 @@
 
 #include "config/parse.h"
 
-/* Records the first error only: "name[:line]: [section.key: ]message". */
+/* Records the first error only: "name[:line]: [section.key: ]message",
+ * made safe to print (config_escape): the file name and the values it
+ * quotes may hold control or invisible characters. */
 void parse_vfail(struct pstate *ps, int line, int key, const char *fmt, va_list ap)
 {
 	if (ps->failed)
@@ -18,28 +20,27 @@ void parse_vfail(struct pstate *ps, int line, int key, const char *fmt, va_list 
 	ps->failed = true;
 	if (!ps->err || ps->errlen == 0)
 		return;
+	char raw[2 * SCENARIO_ERR_LEN];
+	size_t cap = ps->errlen < sizeof raw ? ps->errlen : sizeof raw;
 	int n;
 	const char *ctx = ps->ctx ? ps->ctx : "";
 	if (ps->ctx_line > 0)
 		line = ps->ctx_line;
 	if (ps->bare)
-		n = snprintf(ps->err, ps->errlen, "%s", ctx);
+		n = snprintf(raw, cap, "%s", ctx);
 	else if (line > 0)
-		n = snprintf(ps->err, ps->errlen, "%s:%d: %s", ps->name, line, ctx);
+		n = snprintf(raw, cap, "%s:%d: %s", ps->name, line, ctx);
 	else if (line < 0) /* a key given by the -line'th --set */
-		n = snprintf(ps->err, ps->errlen, "%s: --set:%d: %s", ps->name, -line, ctx);
+		n = snprintf(raw, cap, "%s: --set:%d: %s", ps->name, -line, ctx);
 	else
-		n = snprintf(ps->err, ps->errlen, "%s: %s", ps->name, ctx);
-	if (n < 0 || (size_t)n >= ps->errlen)
-		return;
-	if (key >= 0) {
-		int m = snprintf(ps->err + n, ps->errlen - (size_t)n, "%s.%s: ", section_names[keys[key].sec],
-				 keys[key].name);
-		if (m < 0 || (size_t)n + (size_t)m >= ps->errlen)
-			return;
-		n += m;
+		n = snprintf(raw, cap, "%s: %s", ps->name, ctx);
+	if (n >= 0 && (size_t)n < cap && key >= 0) {
+		int m = snprintf(raw + n, cap - (size_t)n, "%s.%s: ", section_names[keys[key].sec], keys[key].name);
+		n = m < 0 ? m : n + m;
 	}
-	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+	if (n >= 0 && (size_t)n < cap)
+		vsnprintf(raw + n, cap - (size_t)n, fmt, ap);
+	config_escape(ps->err, ps->errlen, raw);
 }
 
 void parse_fail(struct pstate *ps, int line, int key, const char *fmt, ...)
@@ -224,7 +225,7 @@ static bool parse_enum(struct pstate *ps, int line, int key, const char *text, i
 }
 
 /* Comma-separated integers into out (maxlen items). Returns the count, or -1. */
-static int parse_int_list(struct pstate *ps, int line, int key, const char *text, long long *out /* (maxlen) */)
+static int list_items(struct pstate *ps, int line, int key, const char *text, long long *out /* (maxlen) */)
 {
 	const struct keyspec *k = &keys[key];
 	char item[VALUE_CAP];
@@ -255,6 +256,27 @@ static int parse_int_list(struct pstate *ps, int line, int key, const char *text
 			break;
 		p = comma + 1;
 	}
+	return count;
+}
+
+/* A list value: its items, then their count. A value past VALUE_CAP kept
+ * only its first pieces: the items complete in them are checked, and the
+ * count is the whole value's (ps->pend_commas + 1), never the kept part's. */
+static int parse_int_list(struct pstate *ps, int line, int key, char *text, long long *out /* (maxlen) */)
+{
+	const struct keyspec *k = &keys[key];
+	int count;
+	if (ps->pend_overflow) {
+		char *last = strrchr(text, ','); /* the item after it may go on in what was not kept */
+		if (last) {
+			*last = '\0';
+			if (list_items(ps, line, key, text, out) < 0)
+				return -1;
+		}
+		count = ps->pend_commas + 1;
+	} else if ((count = list_items(ps, line, key, text, out)) < 0) {
+		return -1;
+	}
 	if (k->minitems == k->maxlen && count != k->maxlen) {
 		parse_fail(ps, line, key, "%d %s%s given, exactly %d needed", count, k->noun, count == 1 ? "" : "s",
 			   k->maxlen);
@@ -262,6 +284,10 @@ static int parse_int_list(struct pstate *ps, int line, int key, const char *text
 	}
 	if (count > k->maxlen) {
 		parse_fail(ps, line, key, "%d %ss given, at most %d", count, k->noun, k->maxlen);
+		return -1;
+	}
+	if (ps->pend_overflow) {
+		parse_fail(ps, line, key, "longer than %d bytes", VALUE_CAP - 1);
 		return -1;
 	}
 	return count;
@@ -309,6 +335,10 @@ static void store(struct pstate *ps, int key, int line, char *text)
 	double dv = 0;
 	bool word = false;
 	int ev = 0, count = 0;
+	if (ps->pend_overflow && (k->type == V_INT || k->type == V_REAL || k->type == V_ENUM)) {
+		parse_fail(ps, line, key, "longer than %d bytes", VALUE_CAP - 1);
+		return;
+	}
 	switch (k->type) {
 	case V_TEXT:
 		store_text(ps, key, line, text);
@@ -341,6 +371,34 @@ static void store(struct pstate *ps, int key, int line, char *text)
 	}
 }
 
+void value_begin(struct pstate *ps, int key, const char *v, size_t n)
+{
+	ps->pend = key;
+	ps->pend_len = 0;
+	ps->pend_val[0] = '\0';
+	ps->pend_overflow = false;
+	ps->pend_commas = 0;
+	value_append(ps, v, n);
+}
+
+void value_append(struct pstate *ps, const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ps->pend_commas += v[i] == ',';
+	if (ps->pend_overflow) /* no later, shorter piece: the value is kept whole or as a prefix */
+		return;
+	size_t space = ps->pend_len > 0 ? 1 : 0;
+	if (ps->pend_len + space + n >= VALUE_CAP) {
+		ps->pend_overflow = true;
+		return;
+	}
+	if (space)
+		ps->pend_val[ps->pend_len++] = ' ';
+	memcpy(ps->pend_val + ps->pend_len, v, n);
+	ps->pend_len += n;
+	ps->pend_val[ps->pend_len] = '\0';
+}
+
 void value_flush(struct pstate *ps)
 {
 	int key = ps->pend;
@@ -349,7 +407,7 @@ void value_flush(struct pstate *ps)
 	ps->pend = -1;
 	int line = ps->key_line[key];
 	char *text = ps->pend_val;
-	if (text[0] == '\0')
+	if (text[0] == '\0' && !ps->pend_overflow)
 		parse_fail(ps, line, key, "empty value");
 	else
 		store(ps, key, line, text);
