@@ -309,12 +309,14 @@ static void lazy_report(const struct scenario *sc, const struct run_desc *d, con
 		"\nlog-log slope against width: weight movement %.3f (theory -1/2), kernel drift %.3f (between -3/4 and "
 		"-1)\n",
 		sm, sk);
-	if (h->diverged[0])
+	if (h->diverged[0]) {
 		report_undecided(out, NULL, "diverged at epoch %u (width %.0f); " REPORT_LR_HINT,
 				 h->last_epoch[0][MET_DIVERGED], bad);
-	else if (!report_decided(out, NULL, d, h, 0))
 		return;
-	else if (sm > -0.7 && sm < -0.3)
+	}
+	if (!report_decided(out, NULL, d, h, 0))
+		return;
+	if (sm > -0.7 && sm < -0.3)
 		report_result(out, NULL, "lazy training: the wider the net, the less its weights move to fit the same data");
 	else
 		report_result(out, NULL, "the movement does not fall like 1/sqrt(width) here (slope %.3f)", sm);

@@ -314,7 +314,7 @@ static bool lt_step(struct experiment *x, struct emitter *em)
 	/* The round's end: both nets' test loss at this fraction of weights. */
 	for (int s = 0; s < 2; s++) {
 		struct lt_net *c = &t->nets[s];
-		double test = mlp_loss(&c->net, t->X_test, t->y_test, t->n_test);
+		double test = c->diverged ? NAN : mlp_loss(&c->net, t->X_test, t->y_test, t->n_test);
 		emitter_put(em, t->epoch, s, MET_TEST_LOSS, 0, test);
 		emitter_put(em, t->epoch, s, MET_LT_TEST, (uint32_t)t->round, test);
 	}
