@@ -30,6 +30,7 @@ struct netpair_net {
 	struct mlp net;
 	struct optim opt;
 	double loss;    /* latest training loss, NaN before any */
+	double start_loss; /* its first training loss, NaN before (the divergence rule's scale) */
 	int stopped_at; /* epoch it went below the target loss, -1 while training */
 	bool diverged;
 };
@@ -106,11 +107,20 @@ double netpair_memory(const struct scenario *sc);
 long netpair_params(const struct scenario *sc, int width);
 
 /* One epoch (one full-batch step) of each net still training. A net stops
- * with the weights whose loss met the target, or when it diverges. With em,
- * emits MET_TRAIN_LOSS, MET_CONVERGED and MET_DIVERGED of net k as series
- * series0 + k at epoch p->epoch. Returns true once both nets are done. */
+ * with the weights whose loss met the target, or when it diverges
+ * (report_diverged in src/experiments/report.h). With em, emits
+ * MET_TRAIN_LOSS, MET_CONVERGED and MET_DIVERGED of net k as series
+ * series0 + k at epoch p->epoch. Returns true once the pair is over: both
+ * nets done, or either diverged (no path to a diverged net means anything,
+ * so the other need not go on). */
 bool netpair_train(struct netpair *p, struct emitter *em, int series0);
 bool netpair_done(const struct netpair *p);
+/* Whether either net diverged. */
+bool netpair_diverged(const struct netpair *p);
+/* MET_DIVERGED at epoch e, with the loss of the net that diverged, for each
+ * series in series_mask (bit i = series i): the paths of a run whose pair
+ * diverged, which end there too. */
+void netpair_emit_diverged(const struct netpair *p, struct emitter *em, uint32_t e, uint32_t series_mask);
 
 /* B's hidden units reordered to match A's (weight matching from the
  * identity, align.h): the parameters of a net computing B's function, valid
@@ -152,6 +162,7 @@ struct netpair_run;
 /* What tells one run of a pair (below) from another. */
 struct netpair_measure {
 	bool matching; /* build the weight matching (netpair_match) */
+	uint32_t paths; /* the series (bit i = series i) of its paths beside nets A and B */
 	enum netpair_rounding rounding;
 	/* emits the paths at this epoch */
 	void (*measure)(struct netpair_run *r, uint32_t epoch, struct emitter *em);
@@ -159,7 +170,9 @@ struct netpair_measure {
 
 /* Mode connectivity and permutation alignment: one pair of the scenario's
  * width (nets A and B, series 0 and 1) trains to the end; its paths are
- * measured every eval_every epochs and at the end. */
+ * measured every eval_every epochs and at the end. A diverged net ends the
+ * run there, its paths' series marked diverged, the last measured paths
+ * left as they were. */
 struct netpair_run {
 	struct scenario sc;
 	struct netpair p;

@@ -21,7 +21,7 @@ enum metric {
 	MET_MN_SIGNAL,      /* closed-form min-norm interpolant: ||theta_signal|| */
 	MET_MN_NOISE,       /* closed-form min-norm interpolant: ||theta_noise|| */
 	MET_MN_DISTANCE,    /* ||theta_gd - theta_mn|| / ||theta_mn|| */
-	MET_DIVERGED,       /* event: series became non-finite at this epoch */
+	MET_DIVERGED,       /* event: series diverged at this epoch (src/experiments/report.h: non-finite or 1e6 x its start) */
 	MET_EPOCH,          /* trainer: one step finished; value = epochs done */
 	MET_DONE,           /* trainer: the run ended; value = epochs done */
 	MET_START,          /* trainer: a run began; series = scenario index, value = seed */

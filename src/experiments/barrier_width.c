@@ -3,12 +3,14 @@
  * One step trains `repeats` pairs of one width to the target loss and
  * measures both barriers (their mean is one grid point), so the chart fills
  * in width by width. Pair r uses the init seeds init_seeds + 2r; every
- * width sees the same data. */
+ * width sees the same data. A net that diverges ends the run at its width,
+ * both series marked diverged there. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/report.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"
@@ -64,18 +66,23 @@ static bool barrier_width_step(struct experiment *x, struct emitter *em)
 	struct netpair *p = &m->pair[k];
 	int repeats = m->sc.train.repeats > 0 ? m->sc.train.repeats : 1;
 	double plain = 0, aligned = 0, reached = 0;
+	uint32_t e = (uint32_t)k;
 	for (int r = 0; r < repeats; r++) {
 		netpair_reset(p, &m->sc, m->seed, m->sc.model.init_seeds[0] + 2 * (uint64_t)r,
 			      m->sc.model.init_seeds[1] + 2 * (uint64_t)r);
 		while (!netpair_train(p, NULL, 0) && p->epoch < m->sc.train.epochs)
 			;
+		if (netpair_diverged(p)) {
+			netpair_emit_diverged(p, em, e, (1u << SER_PLAIN) | (1u << SER_ALIGNED));
+			m->next = m->sc.model.n_widths;
+			return false;
+		}
 		/* the line from B (alpha 0) to A (alpha 1), then from B matched to A */
 		const float *a = p->net[0].net.params;
 		plain += netpair_line(p, &m->alpha, p->net[1].net.params, a);
 		aligned += netpair_line(p, &m->alpha, netpair_match(p), a);
 		reached += p->net[0].stopped_at >= 0 && p->net[1].stopped_at >= 0;
 	}
-	uint32_t e = (uint32_t)k;
 	emitter_put(em, e, SER_PLAIN, MET_PAIR_BARRIER, (uint32_t)k, plain / repeats);
 	emitter_put(em, e, SER_ALIGNED, MET_PAIR_BARRIER, (uint32_t)k, aligned / repeats);
 	/* pairs whose both nets reached the target, as a fraction */
@@ -125,6 +132,8 @@ static void barrier_width_report(const struct scenario *sc, const struct run_des
 	const double *reached = history_grid(h, SER_PLAIN, MET_PAIR_REACHED);
 	fprintf(out, "\n%-8s %-10s %-12s %-12s %-10s %s\n", "width", "params", "as trained", "aligned", "removed",
 		"reached target");
+	/* the width a pair diverged at, whose step ended the run */
+	int bad = h->diverged[SER_PLAIN] ? (int)h->last_epoch[SER_PLAIN][MET_DIVERGED] : -1;
 	for (int k = 0; k < d->n_grid; k++) {
 		double p = plain ? plain[k] : NAN, a = aligned ? aligned[k] : NAN;
 		char removed[16] = "-", got[16] = "-";
@@ -132,17 +141,30 @@ static void barrier_width_report(const struct scenario *sc, const struct run_des
 			snprintf(removed, sizeof removed, "%.0f%%", 100 * (1 - a / p));
 		if (reached && isfinite(reached[k]))
 			snprintf(got, sizeof got, "%.0f%%", 100 * reached[k]);
-		fprintf(out, "%-8d %-10ld %-12.4g %-12.4g %-10s %s\n", sc->model.widths[k],
-			netpair_params(sc, sc->model.widths[k]), p, a, removed, got);
+		long params = netpair_params(sc, sc->model.widths[k]);
+		if (isnan(p) && isnan(a)) /* never measured */
+			fprintf(out, "%-8d %-10ld %-12s %-12s %-10s %s\n", sc->model.widths[k], params,
+				k == bad ? "diverged" : "-", "-", removed, got);
+		else
+			fprintf(out, "%-8d %-10ld %-12.4g %-12.4g %-10s %s\n", sc->model.widths[k], params, p, a, removed,
+				got);
 	}
+	fprintf(out, "\n");
+	if (bad >= 0 && bad < d->n_grid) {
+		report_undecided(out, NULL, "diverged at width %d (a net of one of its pairs); " REPORT_LR_HINT,
+				 sc->model.widths[bad]);
+		return;
+	}
+	if (!report_decided(out, NULL, d, h, 0))
+		return;
 	int last = d->n_grid - 1;
 	double first = aligned ? aligned[0] : NAN, end = aligned && last > 0 ? aligned[last] : NAN;
 	/* "shrinks" only for a clear fall: one pair's barrier is noisy */
 	if (isfinite(first) && isfinite(end) && end < 0.5 * first)
-		fprintf(out, "\nRESULT: after matching units the barrier falls %.1fx from width %d to %d (%.3g to %.3g)\n",
+		fprintf(out, "RESULT: after matching units the barrier falls %.1fx from width %d to %d (%.3g to %.3g)\n",
 			first / end, sc->model.widths[0], sc->model.widths[last], first, end);
 	else
-		fprintf(out, "\nRESULT: after matching units the barrier does not clearly fall with width (%.3g at %d, "
+		fprintf(out, "RESULT: after matching units the barrier does not clearly fall with width (%.3g at %d, "
 			"%.3g at %d)\n",
 			first, sc->model.widths[0], end, sc->model.widths[last > 0 ? last : 0]);
 }
@@ -153,7 +175,7 @@ static double barrier_width_memory(const struct scenario *sc, enum config_key *b
 	return netpair_memory(sc);
 }
 
-static const enum metric emitted[] = {MET_PAIR_BARRIER, MET_PAIR_REACHED};
+static const enum metric emitted[] = {MET_PAIR_BARRIER, MET_PAIR_REACHED, MET_DIVERGED};
 
 const struct experiment_ops barrier_width_ops = {
 	.kind = "barrier_width",

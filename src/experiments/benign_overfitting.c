@@ -43,6 +43,7 @@ struct fit {
 	double lr, mn_norm;
 	double mn_train, mn_test, mn_signal, mn_noise;
 	struct eff_ranks ranks;  /* of the population covariance */
+	double start_loss;       /* train MSE at theta = 0, NaN before (report.h's rule) */
 	bool diverged;
 };
 
@@ -167,6 +168,7 @@ static int benign_create(const struct scenario *sc, uint64_t seed, struct experi
 			snprintf(err, errlen, "%s: LAPACK failed to solve for the min-norm interpolant", sc->path);
 			goto fail;
 		}
+		f->start_loss = NAN;
 		f->lr = sc->train.lr > 0 ? sc->train.lr : linear_gd_step_size(f->X, b->n, b->p, work);
 		f->mn_norm = linalg_norm2(f->theta_mn, b->p);
 		f->mn_train = linear_mse(f->X, b->y, b->n, b->p, f->theta_mn, b->resid);
@@ -224,7 +226,7 @@ static bool measure(struct benign *b, int s, uint32_t e, struct emitter *em)
 	struct fit *f = &b->fit[s];
 	double train = linear_mse(f->X, b->y, b->n, b->p, f->theta, b->resid);
 	emitter_put(em, e, s, MET_TRAIN_LOSS, 0, train);
-	if (!isfinite(train)) {
+	if (report_diverges(&f->start_loss, train)) {
 		f->diverged = true;
 		emitter_put(em, e, s, MET_DIVERGED, 0, train);
 		return false;
@@ -399,6 +401,31 @@ static void print_ranks(const struct scenario *sc, int ns, FILE *out)
 	fprintf(out, "benign needs all three ratios small: r_0/n (bias), k*/n and n/R_k* (variance)\n");
 }
 
+/* A RESULT line a series: none from a diverged or unfinished run, and no
+ * benign or harmful without a test set to tell them by. */
+static void print_verdicts(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+{
+	double s2 = d->noise_floor;
+	bool tested = sc->data.test_samples > 0;
+	for (int s = 0; s < d->n_series; s++) {
+		const char *who = d->n_series == 2 ? d->series_label[s] : NULL;
+		double test = h->last[s][MET_TEST_LOSS];
+		if (!report_decided(out, who, d, h, 1u << s))
+			continue;
+		if (!(s2 > 0) && !tested)
+			report_result(out, who, "no label noise, so nothing to overfit");
+		else if (!(s2 > 0))
+			report_result(out, who, "no label noise, so nothing to overfit (test MSE %.3g)", test);
+		else if (!tested)
+			report_undecided(out, who, "no test set (data.test_samples = 0), so benign or harmful cannot be told");
+		else if (isfinite(test) && test < 2 * s2)
+			report_result(out, who, "benign overfitting: the noise is fitted, yet test MSE %.3g < 2 sigma^2 = %.3g",
+				      test, 2 * s2);
+		else
+			report_result(out, who, "harmful overfitting: test MSE %.3g >= 2 sigma^2 = %.3g", test, 2 * s2);
+	}
+}
+
 static void benign_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
 {
 	double s2 = d->noise_floor;
@@ -437,6 +464,10 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 		fprintf(out, " %14u %14s", h->epoch, "-");
 	fprintf(out, "\n");
 	for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+		if (rows[r].gd == MET_TEST_LOSS && sc->data.test_samples == 0) {
+			fprintf(out, "%-28s no test set (data.test_samples = 0): test error not measured\n", rows[r].what);
+			continue;
+		}
 		double v[2 * MAX_SERIES] = {0};
 		for (size_t s = 0; s < (size_t)ns; s++) {
 			v[2 * s] = h->last[s][rows[r].gd];
@@ -453,20 +484,7 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 	for (int s = 0; ns == 2 && s < ns; s++)
 		fprintf(out, "; %s GD is %.3g (relative) from its min-norm", d->series_label[s], h->last[s][MET_MN_DISTANCE]);
 	fprintf(out, "\n");
-	for (int s = 0; s < ns; s++) {
-		const char *who = ns == 2 ? d->series_label[s] : NULL;
-		double test = h->last[s][MET_TEST_LOSS];
-		bool benign = isfinite(test) && test < 2 * s2;
-		if (h->diverged[s])
-			report_result(out, who, "gradient descent diverged (step size too large)");
-		else if (!(s2 > 0))
-			report_result(out, who, "no label noise, so nothing to overfit (test MSE %.3g)", test);
-		else if (benign)
-			report_result(out, who, "benign overfitting: the noise is fitted, yet test MSE %.3g < 2 sigma^2 = %.3g",
-				      test, 2 * s2);
-		else
-			report_result(out, who, "harmful overfitting: test MSE %.3g >= 2 sigma^2 = %.3g", test, 2 * s2);
-	}
+	print_verdicts(sc, d, h, out);
 }
 
 static const enum metric emitted[] = {

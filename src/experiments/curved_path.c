@@ -6,13 +6,15 @@
  * which reaches theta_c scaled by dphi/dtheta_c = 2t(1-t). The bend starts
  * at (A + B)/2, where the curve is the straight line, so the class sees the
  * curve's loss peel away from the line's. Both paths are measured from the
- * epoch the two ends stop. */
+ * epoch the two ends stop. A diverged net ends the run, both paths' series
+ * marked diverged; so does a diverged bend, the curve's series marked. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <cblas.h>
 
+#include "experiments/report.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"
@@ -20,6 +22,7 @@
 #include "overparam/rng.h"
 
 enum { SER_A, SER_B, SER_LINE, SER_CURVE, N_SERIES };
+#define PATHS ((1u << SER_LINE) | (1u << SER_CURVE))
 enum { STREAM_T = 2000 }; /* the t draws: apart from data (0) and nets (1000 + seed) */
 
 struct curved_path {
@@ -93,6 +96,14 @@ static double bend_step(struct curved_path *m)
 	return loss;
 }
 
+/* The bend's starting loss, for the divergence rule: the larger of the two
+ * nets' first losses, the scale of the problem (its own first loss, at a t
+ * drawn near an end, may be as small as the ends' target). */
+static double bend_scale(const struct curved_path *m)
+{
+	return fmax(m->p.net[SER_A].start_loss, m->p.net[SER_B].start_loss);
+}
+
 /* Loss along both paths at every t, and each path's barrier. */
 static void curve_measure(struct curved_path *m, uint32_t e, struct emitter *em)
 {
@@ -113,6 +124,10 @@ static bool curve_step(struct experiment *x, struct emitter *em)
 		return false;
 	if (m->bend_from < 0) {
 		bool done = netpair_train(&m->p, em, SER_A);
+		if (netpair_diverged(&m->p)) {
+			netpair_emit_diverged(&m->p, em, (uint32_t)epoch, PATHS);
+			return false;
+		}
 		/* The bend starts at the trained ends' midpoint (and stays there
 		 * if the ends never both reach the target). */
 		if (done || epoch + 1 >= total)
@@ -123,6 +138,10 @@ static bool curve_step(struct experiment *x, struct emitter *em)
 		double loss = bend_step(m);
 		m->bend_steps++;
 		emitter_put(em, (uint32_t)epoch, SER_CURVE, MET_TRAIN_LOSS, 0, loss);
+		if (report_diverged(loss, bend_scale(m))) {
+			emitter_put(em, (uint32_t)epoch, SER_CURVE, MET_DIVERGED, 0, loss);
+			return false;
+		}
 	}
 	bool over = epoch + 1 >= total;
 	/* The paths are measured once the ends are trained (the untrained
@@ -184,14 +203,10 @@ static double grid_max(const double *g /* (n) */, int n)
 	return g ? mx : NAN;
 }
 
-static void curve_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+/* Both paths' losses on the grid, their highest points and barriers. */
+static void print_paths(const struct run_desc *d, const struct history *h, const double *line, const double *curve,
+			FILE *out)
 {
-	netpair_report_nets(sc, d, h, out);
-	const double *line = history_grid(h, SER_LINE, MET_INTERP_LOSS);
-	const double *curve = history_grid(h, SER_CURVE, MET_INTERP_LOSS);
-	bool bent = h->seen[SER_CURVE][MET_TRAIN_LOSS];
-	fprintf(out, "\nloss along each path at epoch %u (the bend trained %s):\n", h->grid_epoch[SER_CURVE][MET_INTERP_LOSS],
-		bent ? "after both nets stopped" : "never: the nets did not both stop");
 	fprintf(out, "%-8s %-16s %s\n", "t", "straight line", "Bezier curve");
 	for (int i = 0; i < d->n_grid; i++)
 		fprintf(out, "%-8.2f %-16.6g %.6g\n", d->grid_x[i], line ? line[i] : NAN, curve ? curve[i] : NAN);
@@ -201,6 +216,23 @@ static void curve_report(const struct scenario *sc, const struct run_desc *d, co
 		fprintf(out, " (%.1f%% of the line's)", 100 * cmax / lmax);
 	fprintf(out, "\nbarrier: straight line %.4g, Bezier curve %.4g\n", h->last[SER_LINE][MET_BARRIER],
 		h->last[SER_CURVE][MET_BARRIER]);
+}
+
+static void curve_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+{
+	netpair_report_nets(sc, d, h, out);
+	const double *line = history_grid(h, SER_LINE, MET_INTERP_LOSS);
+	const double *curve = history_grid(h, SER_CURVE, MET_INTERP_LOSS);
+	bool bent = h->seen[SER_CURVE][MET_TRAIN_LOSS];
+	fprintf(out, "\nloss along each path at epoch %u (the bend trained %s):\n", h->grid_epoch[SER_CURVE][MET_INTERP_LOSS],
+		bent ? "after both nets stopped" : "never: the nets did not both stop");
+	if (line || curve)
+		print_paths(d, h, line, curve, out);
+	else
+		fprintf(out, "none: the run ended before a path was measured\n");
+	if (!report_decided(out, NULL, d, h, REPORT_ALL_SERIES))
+		return;
+	double lmax = grid_max(line, d->n_grid), cmax = grid_max(curve, d->n_grid);
 	if (!bent)
 		fprintf(out, "RESULT: the nets did not both reach the target, so the bend never trained\n");
 	else if (isfinite(cmax) && isfinite(lmax) && cmax < 0.2 * lmax)

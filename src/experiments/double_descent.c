@@ -297,6 +297,8 @@ static void dd_report(const struct scenario *sc, const struct run_desc *d, const
 		fprintf(out, "peak test MSE %.4g at N = %.0f (N/n = %.3g)\n", peak, at, at / n);
 	else
 		fprintf(out, "no finite test MSE\n");
+	if (!report_decided(out, NULL, d, h, 0))
+		return;
 	if (isfinite(peak) && at >= n / 1.5 && at <= n * 1.5)
 		report_result(out, NULL, "double descent: test error peaks at the interpolation threshold N = n");
 	else

@@ -42,6 +42,7 @@ struct lazy {
 	double *diff;       /* (m (d + 1)) scratch */
 	double *K0, *K;     /* (n, n) kernels at initialisation and now */
 	double norm0, k0norm;
+	double start_loss;  /* the width's first training loss, NaN before (report.h's rule) */
 	uint64_t seed;
 	int k;              /* index of the width in training */
 	int t;              /* gradient steps it has taken */
@@ -145,6 +146,7 @@ static void start_width(struct lazy *z)
 	ntk_kernel(&z->net, z->X, z->n, z->K0);
 	z->k0norm = norm_of(z->K0, (size_t)z->n * (size_t)z->n);
 	z->t = 0;
+	z->start_loss = NAN;
 	z->fresh = false;
 }
 
@@ -210,7 +212,7 @@ static bool lazy_step(struct experiment *x, struct emitter *em)
 	}
 	double loss = ntk_loss_grad(&z->net, z->X, z->y, z->n);
 	emitter_put(em, z->epoch, 0, MET_TRAIN_LOSS, 0, loss);
-	if (!isfinite(loss)) {
+	if (report_diverges(&z->start_loss, loss)) {
 		emitter_put(em, z->epoch, 0, MET_DIVERGED, 0, loss);
 		z->k = z->n_widths;
 		z->epoch++;
@@ -290,11 +292,13 @@ static void lazy_report(const struct scenario *sc, const struct run_desc *d, con
 	fprintf(out, "%8s %10s %8s %12s %16s %16s\n", "width", "params", "steps", "final loss", "|W_T-W_0|/|W_0|",
 		"|K_T-K_0|/|K_0|");
 	int w[RUN_MAX_GRID];
+	/* the width in training when gradient descent diverged */
+	double bad = h->diverged[0] ? h->last[0][MET_LAZY_WIDTH] : NAN;
 	for (int i = 0; i < d->n_grid; i++) {
 		w[i] = (int)d->grid_x[i];
 		if (isnan(end[i])) {
-			fprintf(out, "%8d %10ld %8s %12s %16s %16s\n", w[i], (long)w[i] * (sc->data.dim + 1), "-", "-",
-				"-", "-");
+			fprintf(out, "%8d %10ld %8s %12s %16s %16s\n", w[i], (long)w[i] * (sc->data.dim + 1), "-",
+				w[i] == bad ? "diverged" : "-", "-", "-");
 			continue;
 		}
 		fprintf(out, "%8d %10ld %8.0f %12.4g %16.4g %16.4g\n", w[i], (long)w[i] * (sc->data.dim + 1), steps[i],
@@ -305,9 +309,14 @@ static void lazy_report(const struct scenario *sc, const struct run_desc *d, con
 		"\nlog-log slope against width: weight movement %.3f (theory -1/2), kernel drift %.3f (between -3/4 and "
 		"-1)\n",
 		sm, sk);
-	if (h->seen[0][MET_DIVERGED])
-		report_result(out, NULL, "gradient descent diverged (learning rate too large)");
-	else if (sm > -0.7 && sm < -0.3)
+	if (h->diverged[0]) {
+		report_undecided(out, NULL, "diverged at epoch %u (width %.0f); " REPORT_LR_HINT,
+				 h->last_epoch[0][MET_DIVERGED], bad);
+		return;
+	}
+	if (!report_decided(out, NULL, d, h, 0))
+		return;
+	if (sm > -0.7 && sm < -0.3)
 		report_result(out, NULL, "lazy training: the wider the net, the less its weights move to fit the same data");
 	else
 		report_result(out, NULL, "the movement does not fall like 1/sqrt(width) here (slope %.3f)", sm);

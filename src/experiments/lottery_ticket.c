@@ -10,7 +10,8 @@
  * gradients before and the weights after each optimiser step, so a cut
  * weight stays exactly zero; biases are never cut. The run's grid is the
  * percentage of weights kept after each round; a round's end puts the test
- * loss of both nets on it. */
+ * loss of both nets on it. A net that diverges ends the run: the two are
+ * only worth comparing together. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ enum { TICKET = 0, REINIT = 1 };
 struct lt_net {
 	struct mlp net;
 	struct optim opt;
+	double start_loss; /* its first training loss this round, NaN before (report.h's rule) */
 	bool diverged;
 };
 
@@ -202,6 +204,7 @@ static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment
 		if (mlp_create(&t->nets[s].net, dims, layers, batch) != 0 ||
 		    optim_create(&t->nets[s].opt, sc->train.optimizer, t->nets[s].net.n_params, sc->train.lr) != 0)
 			goto oom;
+		t->nets[s].start_loss = NAN;
 	}
 	size_t np = t->nets[TICKET].net.n_params, widest = 1;
 	for (int l = 0; l < layers; l++)
@@ -244,7 +247,7 @@ static void next_round(struct lottery *t)
 	for (int s = 0; s < 2; s++) {
 		apply_mask(t->nets[s].net.params, t->mask, np);
 		optim_reset(&t->nets[s].opt);
-		t->nets[s].diverged = false;
+		t->nets[s].start_loss = NAN;
 	}
 }
 
@@ -271,7 +274,7 @@ static void train_epoch(struct lottery *t, int s, bool eval, struct emitter *em)
 		emitter_put(em, t->epoch, s, MET_TEST_LOSS, 0, mlp_loss(&c->net, t->X_test, t->y_test, t->n_test));
 	double loss = mlp_loss_grad(&c->net, t->X, t->y, t->n);
 	emitter_put(em, t->epoch, s, MET_TRAIN_LOSS, 0, loss);
-	if (!isfinite(loss)) {
+	if (report_diverges(&c->start_loss, loss)) {
 		c->diverged = true;
 		emitter_put(em, t->epoch, s, MET_DIVERGED, 0, loss);
 		return;
@@ -302,6 +305,10 @@ static bool lt_step(struct experiment *x, struct emitter *em)
 		train_epoch(t, s, eval, em);
 	t->e++;
 	t->epoch++;
+	if (t->nets[TICKET].diverged || t->nets[REINIT].diverged) {
+		t->round = sc->train.rounds + 1;
+		return false;
+	}
 	if (t->e < sc->train.epochs)
 		return true;
 	/* The round's end: both nets' test loss at this fraction of weights. */
@@ -393,8 +400,10 @@ static void lt_report(const struct scenario *sc, const struct run_desc *d, const
 		last = i;
 	}
 	fprintf(out, "\n");
-	if (last < 0) {
-		report_result(out, NULL, "no round finished");
+	if (!report_decided(out, NULL, d, h, REPORT_ALL_SERIES))
+		return;
+	if (last < 0) { /* a finished run finishes round 0: this is no run of ours */
+		report_undecided(out, NULL, "no round finished");
 		return;
 	}
 	fprintf(out, "at %.1f%% of the weights: winning ticket %.4g, same mask re-initialised %.4g\n", d->grid_x[last],

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "experiments/report.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"
@@ -83,6 +84,8 @@ static void connectivity_report(const struct scenario *sc, const struct run_desc
 		fprintf(out, "%-8.2f %-16.6g %s\n", d->grid_x[i], grid[i], loss_word(grid[i]));
 	double barrier = h->last[0][MET_BARRIER];
 	fprintf(out, "\nbarrier height %.4g (max over alpha of L(theta(a)) - [a L(A) + (1-a) L(B)])\n", barrier);
+	if (!report_decided(out, NULL, d, h, REPORT_ALL_SERIES))
+		return;
 	if (barrier > NETPAIR_HIGH_LOSS)
 		fprintf(out, "RESULT: a loss barrier separates the two solutions on the straight line\n");
 	else

@@ -7,6 +7,7 @@
 
 #include <cblas.h>
 
+#include "experiments/report.h"
 #include "overparam/data.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"
@@ -56,6 +57,7 @@ static void net_init(const struct scenario *sc, uint64_t seed, uint64_t init_see
 	optim_reset(&c->opt);
 	c->stopped_at = -1;
 	c->loss = NAN;
+	c->start_loss = NAN;
 	c->diverged = false;
 }
 
@@ -134,6 +136,19 @@ bool netpair_done(const struct netpair *p)
 	return net_done(&p->net[0]) && net_done(&p->net[1]);
 }
 
+bool netpair_diverged(const struct netpair *p)
+{
+	return p->net[0].diverged || p->net[1].diverged;
+}
+
+void netpair_emit_diverged(const struct netpair *p, struct emitter *em, uint32_t e, uint32_t series_mask)
+{
+	double loss = p->net[0].diverged ? p->net[0].loss : p->net[1].loss;
+	for (int s = 0; s < RUN_MAX_SERIES; s++)
+		if (series_mask >> s & 1u)
+			emitter_put(em, e, s, MET_DIVERGED, 0, loss);
+}
+
 bool netpair_train(struct netpair *p, struct emitter *em, int series0)
 {
 	uint32_t e = (uint32_t)p->epoch;
@@ -144,7 +159,7 @@ bool netpair_train(struct netpair *p, struct emitter *em, int series0)
 		c->loss = mlp_loss_grad(&c->net, p->X, p->y, p->n);
 		if (em)
 			emitter_put(em, e, series0 + k, MET_TRAIN_LOSS, 0, c->loss);
-		if (!isfinite(c->loss)) {
+		if (report_diverges(&c->start_loss, c->loss)) {
 			c->diverged = true;
 			if (em)
 				emitter_put(em, e, series0 + k, MET_DIVERGED, 0, c->loss);
@@ -161,7 +176,7 @@ bool netpair_train(struct netpair *p, struct emitter *em, int series0)
 		optim_step(&c->opt, c->net.params, c->net.grads);
 	}
 	p->epoch++;
-	return netpair_done(p);
+	return netpair_done(p) || netpair_diverged(p);
 }
 
 const float *netpair_match(struct netpair *p)
@@ -279,6 +294,10 @@ bool netpair_run_step(struct experiment *x, struct emitter *em)
 	if (epoch >= r->sc.train.epochs)
 		return false;
 	bool done = netpair_train(&r->p, em, 0);
+	if (netpair_diverged(&r->p)) {
+		netpair_emit_diverged(&r->p, em, (uint32_t)epoch, r->how->paths);
+		return false;
+	}
 	bool over = done || epoch + 1 >= r->sc.train.epochs;
 	if (epoch % r->sc.train.eval_every == 0 || over)
 		r->how->measure(r, (uint32_t)epoch, em);
@@ -341,7 +360,7 @@ void netpair_report_nets(const struct scenario *sc, const struct run_desc *d, co
 		if (h->seen[k][MET_CONVERGED])
 			snprintf(stop, sizeof stop, "stopped at epoch %.0f", h->last[k][MET_CONVERGED]);
 		if (h->diverged[k])
-			snprintf(stop, sizeof stop, "diverged");
+			snprintf(stop, sizeof stop, "diverged at epoch %u", h->last_epoch[k][MET_DIVERGED]);
 		fprintf(out, "%s final loss %.3e, %s\n", d->series_label[k], h->last[k][MET_TRAIN_LOSS], stop);
 	}
 }

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "experiments/report.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"
@@ -36,6 +37,7 @@ static int alignment_create(const struct scenario *sc, uint64_t seed, struct exp
 {
 	static const struct netpair_measure how = {
 		.matching = true,
+		.paths = (1u << SER_PLAIN) | (1u << SER_ALIGNED),
 		.rounding = NETPAIR_ROUND_EACH,
 		.measure = alignment_measure,
 	};
@@ -83,6 +85,8 @@ static void alignment_report(const struct scenario *sc, const struct run_desc *d
 	if (isfinite(plain) && isfinite(aligned) && plain > 0)
 		fprintf(out, " (%.0f%% of it removed)", 100 * (1 - aligned / plain));
 	fprintf(out, "\n");
+	if (!report_decided(out, NULL, d, h, REPORT_ALL_SERIES))
+		return;
 	if (isfinite(aligned) && aligned < 0.5 * plain)
 		fprintf(out, "RESULT: most of the barrier was the numbering of hidden units, not the solutions\n");
 	else

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/report.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -46,6 +47,7 @@ struct sweep_model {
 	struct mlp eval;  /* the test set through net's weights (unused without a test set) */
 	struct optim opt;
 	int converged_at; /* -1 until the loss drops below the threshold */
+	double start_loss; /* its first training loss, NaN before (report.h's rule) */
 	bool diverged;
 	/* This epoch's results, left by whichever thread stepped the model. */
 	bool active, tested;
@@ -285,6 +287,7 @@ static int sweep_create(const struct scenario *sc, uint64_t seed, struct experim
 		else
 			mlp_init_torch_default(&m->net, &r);
 		m->converged_at = -1;
+		m->start_loss = NAN;
 	}
 	plan_epoch(w);
 	*out = (struct experiment *)w;
@@ -315,7 +318,7 @@ static int publish(struct width_sweep *w, struct emitter *em)
 		if (m->tested)
 			emitter_put(em, e, k, MET_TEST_LOSS, 0, m->test_loss);
 		emitter_put(em, e, k, MET_TRAIN_LOSS, 0, m->loss);
-		if (!isfinite(m->loss)) {
+		if (report_diverges(&m->start_loss, m->loss)) {
 			m->diverged = true;
 			emitter_put(em, e, k, MET_DIVERGED, 0, m->loss);
 			continue;
@@ -401,9 +404,9 @@ static void sweep_report(const struct scenario *sc, const struct run_desc *d, co
 		char testv[32] = "";
 		if (test)
 			snprintf(testv, sizeof testv, "%.6g", h->last[k][MET_TEST_LOSS]);
-		/* a diverged model's last loss is NaN or Inf: say so in words */
+		/* a diverged model's last loss is NaN, Inf or huge: say so in words */
 		char lossv[32] = "diverged";
-		if (isfinite(h->last[k][MET_TRAIN_LOSS]))
+		if (!h->diverged[k] && isfinite(h->last[k][MET_TRAIN_LOSS]))
 			snprintf(lossv, sizeof lossv, "%.6g", h->last[k][MET_TRAIN_LOSS]);
 		if (h->diverged[k])
 			snprintf(conv, sizeof conv, "diverged");
@@ -412,6 +415,8 @@ static void sweep_report(const struct scenario *sc, const struct run_desc *d, co
 	}
 	fprintf(out, "\nthreshold %g; models whose final loss is below the noise floor %.4g have fitted label noise\n",
 		sc->train.threshold, d->noise_floor);
+	/* No verdict line of its own: only a run that cannot be read says so. */
+	report_decided(out, NULL, d, h, REPORT_ALL_SERIES);
 }
 
 static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_TEST_LOSS, MET_CONVERGED, MET_DIVERGED};
