@@ -10,6 +10,7 @@
 
 #include "config/parse.h"
 #include "overparam/experiment.h"
+#include "overparam/history.h"
 
 struct config_check {
 	struct pstate *ps;
@@ -240,10 +241,14 @@ size_t scenario_memory(const struct scenario *sc)
 	return memory_of(experiment_ops_for(sc->kind), sc, &blame);
 }
 
+/* The cap holds the experiment and the live UI's history of its curves
+ * (bounded: history.h). */
 static void check_memory(struct pstate *ps, const struct experiment_ops *ops)
 {
 	enum config_key blame;
 	size_t need = memory_of(ops, ps->sc, &blame);
+	size_t hist = history_budget(ps->sc);
+	need = need > SIZE_MAX - hist ? SIZE_MAX : need + hist;
 	if (need <= SCENARIO_MEMORY_CAP)
 		return;
 	char have[32], cap[32];
