@@ -281,11 +281,14 @@ static void test_records_before_any_start(void **state)
 /* ---- bounded history: folding ---- */
 
 enum { FOLD_P = 20011, FOLD_N = 3 * FOLD_P / 2 };
+static uint32_t fold_ep[FOLD_N];
+static float fold_val[FOLD_N];
 
-/* A run's curve as it arrives: mostly one point an epoch, some epochs
- * twice (a round boundary), some skipped, some past the planned span, a
- * walk that crosses zero, and non-finite values now and then. */
-static void fold_points(uint32_t *ep /* (FOLD_N) */, float *val /* (FOLD_N) */)
+/* A run's curve as it arrives, into fold_ep and fold_val: mostly one point
+ * an epoch, some epochs twice (a round boundary), some skipped, some past
+ * the planned span, a walk that crosses zero, and non-finite values now
+ * and then. */
+static void fold_points(void)
 {
 	srand(11);
 	uint32_t e = 0;
@@ -293,61 +296,74 @@ static void fold_points(uint32_t *ep /* (FOLD_N) */, float *val /* (FOLD_N) */)
 	for (int i = 0; i < FOLD_N; i++) {
 		int r = rand() % 16;
 		e += r == 0 ? 0 : r == 1 ? 3 : 1;
-		ep[i] = e;
+		fold_ep[i] = e;
 		x = x * (0.99 + 0.02 * rand() / (double)RAND_MAX) + 0.01 * (rand() / (double)RAND_MAX - 0.52);
-		val[i] = (float)x;
+		fold_val[i] = (float)x;
 		if (i % 89 == 7)
-			val[i] = NAN;
+			fold_val[i] = NAN;
 		if (i % 131 == 5)
-			val[i] = -INFINITY;
+			fold_val[i] = -INFINITY;
 		if (i % 977 == 3)
-			val[i] = 1e6f; /* a lone spike: its column must keep it */
+			fold_val[i] = 1e6f; /* a lone spike: its column must keep it */
+		if (i == 10)
+			fold_val[i] = 1e-30f; /* the smallest positive, folded early: a log axis's floor */
 	}
 }
 
-/* A history holding the points, with only `keep` kept per curve. */
-static void fold_history(struct history *h, uint32_t keep, const uint32_t *ep /* (n) */, const float *val /* (n) */,
-			 int n)
+/* A live history whose run (generation 1) planned `span` epochs, keeping
+ * `keep` points a curve (0: what the span gives). */
+static void start_run(struct history *h, uint32_t span, uint32_t keep)
 {
 	history_init(h, true);
 	add(h, rec(1, 0, 0, MET_START, 0, 0));
-	history_set_span(h, FOLD_P);
-	h->keep = keep;
-	for (int i = 0; i < n; i++)
-		add(h, rec(1, ep[i], 1, MET_TRAIN_LOSS, 0, val[i]));
+	history_set_span(h, span);
+	if (keep)
+		h->keep = keep;
 }
 
-/* Brute force over every point: each column's min and max, and the curve's
- * smallest positive value. */
-static void brute_columns(int ncols, const uint32_t *ep /* (n) */, const float *val /* (n) */, int n,
-			  float *mn /* (ncols) */, float *mx /* (ncols) */, float *minpos)
+static void add_fold_points(struct history *h, int from, int to)
 {
+	for (int i = from; i < to; i++)
+		add(h, rec(1, fold_ep[i], 1, MET_TRAIN_LOSS, 0, fold_val[i]));
+}
+
+/* Every column of cs against brute force over the first n points: the
+ * same min and max exactly. Returns their smallest positive value. */
+static float check_columns(const struct colsum *cs, int n)
+{
+	static float mn[HISTORY_FOLD_COLS], mx[HISTORY_FOLD_COLS];
+	int ncols = cs->ncols;
+	float minpos = NAN;
 	for (int c = 0; c < ncols; c++)
 		mn[c] = mx[c] = NAN;
-	*minpos = NAN;
 	for (int i = 0; i < n; i++) {
-		float v = val[i];
+		float v = fold_val[i];
 		if (!isfinite(v))
 			continue;
-		int c = epoch_col(ep[i], FOLD_P, ncols);
+		int c = epoch_col(fold_ep[i], FOLD_P, ncols);
 		if (isnan(mn[c]) || v < mn[c])
 			mn[c] = v;
 		if (isnan(mx[c]) || v > mx[c])
 			mx[c] = v;
-		if (v > 0 && (isnan(*minpos) || v < *minpos))
-			*minpos = v;
+		if (v > 0 && (isnan(minpos) || v < minpos))
+			minpos = v;
 	}
+	for (int c = 0; c < ncols; c++) {
+		assert_true(isnan(mn[c]) == isnan(cs->min[c]) && isnan(mx[c]) == isnan(cs->max[c]));
+		if (!isnan(mn[c])) {
+			assert_true(cs->min[c] == mn[c] && cs->max[c] == mx[c]);
+		}
+	}
+	return minpos;
 }
 
 static void test_fold_keeps_every_column_exact(void **state)
 {
 	(void)state;
-	static uint32_t ep[FOLD_N];
-	static float val[FOLD_N];
-	static float mn[HISTORY_FOLD_COLS], mx[HISTORY_FOLD_COLS];
-	fold_points(ep, val);
+	fold_points();
 	struct history h;
-	fold_history(&h, 64, ep, val, FOLD_N);
+	start_run(&h, FOLD_P, 64);
+	add_fold_points(&h, 0, FOLD_N);
 	const struct point_series *ps = &h.pts[1][MET_TRAIN_LOSS];
 	const struct point_fold *f = &h.fold[1][MET_TRAIN_LOSS];
 	assert_true(f->folded > 0);
@@ -357,19 +373,10 @@ static void test_fold_keeps_every_column_exact(void **state)
 		colsum_init(&cs);
 		assert_int_equal(colsum_reset(&cs, ncols, FOLD_P), 0);
 		colsum_update_folded(&cs, ps, f);
-		float mp;
-		brute_columns(ncols, ep, val, FOLD_N, mn, mx, &mp);
-		for (int c = 0; c < ncols; c++) {
-			if (isnan(mn[c])) {
-				assert_true(isnan(cs.min[c]) && isnan(cs.max[c]));
-				continue;
-			}
-			assert_float_equal(cs.min[c], mn[c], 0);
-			assert_float_equal(cs.max[c], mx[c], 0);
-		}
+		float mp = check_columns(&cs, FOLD_N);
 		double lo, hi, pos;
 		assert_true(colsum_extent(&cs, &lo, &hi, &pos));
-		assert_float_equal(pos, mp, 0);
+		assert_true(pos == mp); /* (cmocka's float compare takes NaN for anything) */
 		colsum_free(&cs);
 	}
 	history_free(&h);
@@ -381,31 +388,20 @@ static void test_fold_keeps_every_column_exact(void **state)
 static void test_fold_while_drawing(void **state)
 {
 	(void)state;
-	static uint32_t ep[FOLD_N];
-	static float val[FOLD_N];
-	static float mn[HISTORY_FOLD_COLS], mx[HISTORY_FOLD_COLS];
-	fold_points(ep, val);
+	fold_points();
 	struct history h;
-	fold_history(&h, 256, ep, val, 0);
-	const int ncols = 2 * 71; /* the chart of an 80-column terminal */
+	start_run(&h, FOLD_P, 256);
 	struct colsum cs;
 	colsum_init(&cs);
-	colsum_reset(&cs, ncols, FOLD_P);
+	colsum_reset(&cs, 2 * 71, FOLD_P); /* the chart of an 80-column terminal */
 	int i = 0, step = 1;
 	while (i < FOLD_N) {
-		for (int k = 0; k < step && i < FOLD_N; k++, i++)
-			add(&h, rec(1, ep[i], 1, MET_TRAIN_LOSS, 0, val[i]));
+		int to = i + step < FOLD_N ? i + step : FOLD_N;
+		add_fold_points(&h, i, to);
+		i = to;
 		step = step * 7 % 997 + 1; /* now and then more than `keep` a frame */
 		colsum_update_folded(&cs, &h.pts[1][MET_TRAIN_LOSS], &h.fold[1][MET_TRAIN_LOSS]);
-		float mp;
-		brute_columns(ncols, ep, val, i, mn, mx, &mp);
-		for (int c = 0; c < ncols; c++) {
-			assert_true(isnan(mn[c]) == isnan(cs.min[c]));
-			if (!isnan(mn[c])) {
-				assert_float_equal(cs.min[c], mn[c], 0);
-				assert_float_equal(cs.max[c], mx[c], 0);
-			}
-		}
+		check_columns(&cs, i);
 	}
 	colsum_free(&cs);
 	history_free(&h);
@@ -419,10 +415,7 @@ static void test_ranges_never_straddle_a_column(void **state)
 	(void)state;
 	const uint32_t span = 31 * SCENARIO_MAX_EPOCHS;
 	struct history h;
-	history_init(&h, true);
-	add(&h, rec(1, 0, 0, MET_START, 0, 0));
-	history_set_span(&h, span);
-	h.keep = 4;
+	start_run(&h, span, 4);
 	for (uint32_t e = 0; e < 8; e++)
 		add(&h, rec(1, e * (span / 7), 0, MET_TEST_LOSS, 0, e));
 	const struct point_fold *f = &h.fold[0][MET_TEST_LOSS];
@@ -448,10 +441,7 @@ static void test_fold_bounds_memory_and_keeps_the_latest(void **state)
 {
 	(void)state;
 	struct history h;
-	history_init(&h, true);
-	add(&h, rec(1, 0, 0, MET_START, 0, 0));
-	history_set_span(&h, 1000000);
-	h.keep = 1024;
+	start_run(&h, 1000000, 1024);
 	const uint32_t n = 1000000;
 	for (uint32_t e = 1; e <= n; e++)
 		add(&h, rec(1, e, 0, MET_TRAIN_LOSS, 0, 1.0 / e));
@@ -463,9 +453,9 @@ static void test_fold_bounds_memory_and_keeps_the_latest(void **state)
 	assert_int_equal(f->folded + ps->n, n);
 	for (uint32_t i = 0; i < ps->n; i++) {
 		assert_int_equal(ps->epoch[i], n - ps->n + 1 + i);
-		assert_float_equal(ps->value[i], (float)(1.0 / ps->epoch[i]), 0);
+		assert_true(ps->value[i] == (float)(1.0 / ps->epoch[i]));
 	}
-	assert_float_equal(f->minpos, (float)(1.0 / (double)f->folded), 0);
+	assert_true(f->minpos == (float)(1.0 / (double)f->folded));
 	assert_int_equal(history_kept_from(&h), ps->epoch[0]);
 	/* a new run forgets the summary */
 	assert_true(add(&h, rec(2, 0, 0, MET_START, 0, 0)));

@@ -204,16 +204,19 @@ static bool fold_older_half(struct history *h, struct point_series *ps, struct p
 		h->span = ps->epoch[ps->n - 1] ? ps->epoch[ps->n - 1] : 1;
 	if (!f->lo && (!ensure_cuts(h) || !fold_start(h, f)))
 		return false;
+	float *lo = f->lo, *hi = f->hi; /* (f->n) */
+	if (!lo || !hi)
+		return false;
 	uint32_t half = ps->n / 2, r = 0;
 	for (uint32_t i = 0; i < half; i++) {
 		float v = ps->value[i];
 		if (!isfinite(v))
 			continue; /* as colsum: never drawn */
 		r = range_of(f, ps->epoch[i], r);
-		if (isnan(f->lo[r]) || v < f->lo[r])
-			f->lo[r] = v;
-		if (isnan(f->hi[r]) || v > f->hi[r])
-			f->hi[r] = v;
+		if (isnan(lo[r]) || v < lo[r])
+			lo[r] = v;
+		if (isnan(hi[r]) || v > hi[r])
+			hi[r] = v;
 		if (v > 0 && (isnan(f->minpos) || v < f->minpos))
 			f->minpos = v;
 	}
