@@ -86,9 +86,9 @@ export_folded() {
 	keys e
 	wait_for "wrote " 20 || { why="no export"; return 1; }
 	shows "summarised" || { why="the status line does not say older points were summarised"; return 1; }
-	local f
-	f=$(ls "$WORK"/overparam-11-lottery-tickets-*.csv 2>/dev/null | head -n 1)
-	[ -n "$f" ] || { why="no CSV"; return 1; }
+	local fs=("$WORK"/overparam-11-lottery-tickets-*.csv) f
+	f=${fs[0]}
+	[ -f "$f" ] || { why="no CSV"; return 1; }
 	# each series: at most 64 train_loss rows, in order, up to the last epoch
 	why=$(awk -F, '$3 == "train_loss" { k = $2; if (n[k] && $4 <= last[k]) bad++; n[k]++; last[k] = $4 }
 		END { for (k in n) { print k ": " n[k] " rows to epoch " last[k]; if (n[k] > 64 || last[k] != 54999) bad++; nk++ }
