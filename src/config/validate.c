@@ -11,6 +11,7 @@
 
 #include "config/parse.h"
 #include "overparam/experiment.h"
+#include "overparam/history.h"
 
 struct config_check {
 	struct pstate *ps;
@@ -246,6 +247,14 @@ size_t scenario_memory(const struct scenario *sc)
 	return memory_of(experiment_ops_for(sc->kind), sc, &blame);
 }
 
+/* What the cap holds: the experiment's estimate and the history's budget. */
+static size_t memory_with_history(const struct experiment_ops *ops, const struct scenario *sc,
+				  enum config_key *blame)
+{
+	size_t need = memory_of(ops, sc, blame), hist = history_budget(sc);
+	return need > SIZE_MAX - hist ? SIZE_MAX : need + hist;
+}
+
 /* tmp with key k as the file had it (the kind's default where the file
  * left it to the kind). */
 static void put_back(const struct pstate *ps, struct scenario *tmp, int k)
@@ -268,7 +277,7 @@ static size_t memory_without(const struct pstate *ps, struct scenario *tmp, uint
 	for (int k = 0; k < KEY_COUNT; k++)
 		if (back & KEY_BIT(k))
 			put_back(ps, tmp, k);
-	return memory_of(experiment_ops_for(tmp->kind), tmp, &blame);
+	return memory_with_history(experiment_ops_for(tmp->kind), tmp, &blame);
 }
 
 /* The key of the --set that raised the memory most: the one whose key, put
@@ -297,13 +306,14 @@ static int blame_set(const struct pstate *ps, size_t need)
 	return best;
 }
 
-/* Over the cap: the kind names the key to blame, unless a --set raised the
- * memory (that --set is blamed), or the file alone is over the cap (its
- * own line is, even where a --set changed the key). */
+/* Over the cap (the experiment and the live UI's history of its curves,
+ * bounded: history.h): the kind names the key to blame, unless a --set
+ * raised the memory (that --set is blamed), or the file alone is over the
+ * cap (its own line is, even where a --set changed the key). */
 static void check_memory(struct pstate *ps, const struct experiment_ops *ops)
 {
 	enum config_key blame;
-	size_t need = memory_of(ops, ps->sc, &blame);
+	size_t need = memory_with_history(ops, ps->sc, &blame);
 	if (need <= SCENARIO_MEMORY_CAP)
 		return;
 	int by_set = blame_set(ps, need);

@@ -114,7 +114,7 @@ static bool fold_curve(struct chart *c, int k, const struct history *h)
 {
 	struct chart_curve *cv = &c->curve[k];
 	if (!c->view->x_grid)
-		return colsum_update(&cv->cs, &h->pts[cv->series][cv->metric]);
+		return colsum_update_folded(&cv->cs, &h->pts[cv->series][cv->metric], &h->fold[cv->series][cv->metric]);
 	uint64_t dg = grid_digest(h, cv, c->desc->n_grid);
 	bool changed = dg != c->grid_digest[k];
 	c->grid_digest[k] = dg;

@@ -90,6 +90,11 @@ int export_csv(const char *dir, const struct scenario *sc, const struct run_desc
 		snprintf(msg, len, "export failed: %s: %s", path, strerror(errno ? errno : EIO));
 		return -1;
 	}
-	snprintf(msg, len, "wrote %s", path);
+	/* A folded curve (history.h) has only its latest points: say so. */
+	uint32_t from = history_kept_from(h);
+	if (from)
+		snprintf(msg, len, "wrote (summarised before epoch %u): %s", from, path);
+	else
+		snprintf(msg, len, "wrote %s", path);
 	return 0;
 }

@@ -152,6 +152,9 @@ static void take_record(struct app *a, const struct op_record *r)
 			panels_show(a, s); /* the trainer is elsewhere: follow it */
 		else
 			panels_reset(a);
+		/* the x span of the line charts: the fold keeps their columns */
+		int planned = app_desc(a)->planned_epochs;
+		history_set_span(&a->hist, planned > 0 ? (uint32_t)planned : 1);
 		return;
 	}
 	if (r->metric == MET_EPOCH || r->metric == MET_DONE) {

@@ -61,12 +61,17 @@ int epoch_col(uint32_t epoch, uint32_t planned, int ncols);
 
 /* For each dot column, the min and max of the finite points that fall in
  * it, and the smallest positive one (for a log axis). Updated as points
- * arrive, so drawing costs O(columns) however many epochs there are. */
+ * arrive, so drawing costs O(columns) however many epochs there are. A
+ * series' folded points (history.h) come from its per-range summary: each
+ * range into the column of its first epoch, which is every epoch's column
+ * of the range when ncols <= HISTORY_FOLD_COLS and planned is the span the
+ * ranges were cut for; their smallest positive value counts in fold_minpos. */
 struct colsum {
 	int ncols;
 	uint32_t planned;
-	uint32_t consumed; /* points of the series already folded in */
+	uint64_t consumed; /* points of the series (folded and kept) already in */
 	float *min, *max, *minpos; /* (ncols); NaN where a column has no point */
+	float fold_minpos; /* the folded points' smallest positive, NaN: none */
 };
 
 void colsum_init(struct colsum *c);
@@ -76,6 +81,9 @@ int colsum_reset(struct colsum *c, int ncols, uint32_t planned);
 /* Folds in the points ps gained since the last call; a series that got
  * shorter (a new run) starts over. Returns true when any column changed. */
 bool colsum_update(struct colsum *c, const struct point_series *ps);
+/* The same for a curve whose older points f folded (NULL: none); when f
+ * folded points not yet in, it starts over from f and the kept points. */
+bool colsum_update_folded(struct colsum *c, const struct point_series *ps, const struct point_fold *f);
 /* Smallest, largest and smallest positive finite value over all columns;
  * false when there is none. */
 bool colsum_extent(const struct colsum *c, double *lo, double *hi, double *minpos);
