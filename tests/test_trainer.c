@@ -934,17 +934,25 @@ static double cancel_took(struct trainer *t, struct log *lg, struct op_command c
 	return now_s() - t0;
 }
 
-static void test_cancel_cuts_long_step(void **state)
+/* A trainer on two scenarios, the first spinning as `what` says (and
+ * already in its spin), the second a plain fake of 50 epochs. */
+static struct trainer *start_spinning(enum spin what)
 {
-	(void)state;
 	atomic_store(&spins, 0);
-	struct scenario scs[2] = {spin_scenario(SPIN_STEP), fake_scenario(2, 50, 1, 0)};
+	struct scenario scs[2] = {spin_scenario(what), fake_scenario(2, 50, 1, 0)};
 	struct trainer_config cfg = fake_config(scs, 2, 1024, false);
 	cfg.ops = &spin_ops;
 	struct trainer *t;
 	assert_int_equal(trainer_start(&t, &cfg), 0);
-	struct log lg = {0};
 	assert_true(wait_spins(1, 2000));
+	return t;
+}
+
+static void test_cancel_cuts_long_step(void **state)
+{
+	(void)state;
+	struct trainer *t = start_spinning(SPIN_STEP);
+	struct log lg = {0};
 	/* r, a knob (this scenario has none: the run restarts all the same),
 	 * then a switch: each ends the spinning step and starts its run. */
 	double r = cancel_took(t, &lg, (struct op_command){.kind = CMD_RESTART}, 2);
@@ -967,14 +975,8 @@ static void test_cancel_cuts_long_step(void **state)
 static void test_cancel_cuts_long_create(void **state)
 {
 	(void)state;
-	atomic_store(&spins, 0);
-	struct scenario scs[2] = {spin_scenario(SPIN_CREATE), fake_scenario(2, 50, 1, 0)};
-	struct trainer_config cfg = fake_config(scs, 2, 1024, false);
-	cfg.ops = &spin_ops;
-	struct trainer *t;
-	assert_int_equal(trainer_start(&t, &cfg), 0);
+	struct trainer *t = start_spinning(SPIN_CREATE);
 	struct log lg = {0};
-	assert_true(wait_spins(1, 2000));
 	double sw = cancel_took(t, &lg, (struct op_command){.kind = CMD_SWITCH, .arg = 1}, 2);
 	print_message("switch during create %.1f ms\n", 1e3 * sw);
 	assert_true(sw < 2);
