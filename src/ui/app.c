@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,11 +81,18 @@ static void on_fatal(int sig)
 	raise(sig);
 }
 
+/* tigetstr() gives NULL for an absent capability, (char *)-1 for a name
+ * that is not a string one. */
+static bool cap_ok(const char *cap)
+{
+	return cap && (intptr_t)cap != -1;
+}
+
 /* Appends a terminfo string to the reset sequence, less its padding
  * ("$<5>", which is for curses' output routine, not the terminal). */
 static void reset_add(const char *cap)
 {
-	if (!cap || cap == (const char *)-1)
+	if (!cap_ok(cap))
 		return;
 	for (const char *p = cap; *p && reset_len < sizeof reset_seq - 1; p++) {
 		const char *end = p[0] == '$' && p[1] == '<' ? strchr(p, '>') : NULL;
@@ -102,7 +110,7 @@ static void reset_prepare(void)
 	reset_len = 0;
 	reset_add(tigetstr("sgr0"));
 	const char *cup = tigetstr("cup");
-	if (cup && cup != (const char *)-1)
+	if (cap_ok(cup))
 		reset_add(tiparm(cup, LINES - 1, 0));
 	reset_add(tigetstr("cnorm"));
 	reset_add(tigetstr("rmkx"));
