@@ -22,6 +22,7 @@
 #define REFUSED_SEED 13 /* the fake's create() fails for this seed */
 
 struct experiment {
+	int spin; /* enum spin: what of it runs until cancelled */
 	int n_series;
 	uint32_t epochs;
 	uint32_t epoch;
@@ -859,6 +860,193 @@ static void test_switch_out_of_range_ignored(void **state)
 }
 
 
+/* ---- cancellation (run_loop.h) ---- */
+
+/* The spinning fake: train.repeats says what runs on until the run is
+ * cancelled, as a long LAPACK set-up or a step that trains to convergence
+ * does; DEAF ignores the flag (one long library call), for DEAF_S. */
+enum spin { SPIN_NONE, SPIN_CREATE, SPIN_STEP, SPIN_DEAF };
+#define SPIN_S 20.0 /* far beyond every wait below: only a cancel ends it */
+#define DEAF_S 1.0
+
+static atomic_int spins; /* spins entered */
+
+/* true if cancelled */
+static bool spin(double seconds, bool deaf)
+{
+	atomic_fetch_add(&spins, 1);
+	double end = now_s() + seconds;
+	while (now_s() < end)
+		if (!deaf && run_cancelled())
+			return true;
+	return false;
+}
+
+static int spin_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
+{
+	if (sc->train.repeats == SPIN_CREATE && spin(SPIN_S, false))
+		return -1;
+	if (fake_create(sc, seed, out, err, errlen) != 0)
+		return -1;
+	(*out)->spin = sc->train.repeats;
+	return 0;
+}
+
+static bool spin_step(struct experiment *x, struct emitter *em)
+{
+	if (x->spin == SPIN_STEP || x->spin == SPIN_DEAF)
+		if (spin(x->spin == SPIN_DEAF ? DEAF_S : SPIN_S, x->spin == SPIN_DEAF))
+			return false;
+	return fake_step(x, em);
+}
+
+static const struct experiment_ops spin_ops = {
+	.kind = "spin",
+	.create = spin_create,
+	.step = spin_step,
+	.destroy = fake_destroy,
+	.describe = fake_describe,
+};
+
+static struct scenario spin_scenario(enum spin what)
+{
+	struct scenario sc = fake_scenario(1, 1000000, 1, 0);
+	sc.train.repeats = (int)what;
+	return sc;
+}
+
+static bool wait_spins(int n, double timeout_ms)
+{
+	double end = now_s() + timeout_ms / 1000;
+	while (atomic_load(&spins) < n && now_s() < end)
+		sleep_ms(1);
+	return atomic_load(&spins) >= n;
+}
+
+/* Sends c while the trainer is held in a spin; returns the seconds until
+ * generation gen opened, or 99 if it did not within 2 s. */
+static double cancel_took(struct trainer *t, struct log *lg, struct op_command c, uint32_t gen)
+{
+	double t0 = now_s();
+	assert_true(trainer_command(t, c));
+	if (!wait_count(t, lg, MET_START, gen, 1, 2000))
+		return 99;
+	return now_s() - t0;
+}
+
+/* A trainer on two scenarios, the first spinning as `what` says (and
+ * already in its spin), the second a plain fake of 50 epochs. */
+static struct trainer *start_spinning(enum spin what)
+{
+	atomic_store(&spins, 0);
+	struct scenario scs[2] = {spin_scenario(what), fake_scenario(2, 50, 1, 0)};
+	struct trainer_config cfg = fake_config(scs, 2, 1024, false);
+	cfg.ops = &spin_ops;
+	struct trainer *t;
+	assert_int_equal(trainer_start(&t, &cfg), 0);
+	assert_true(wait_spins(1, 2000));
+	return t;
+}
+
+static void test_cancel_cuts_long_step(void **state)
+{
+	(void)state;
+	struct trainer *t = start_spinning(SPIN_STEP);
+	struct log lg = {0};
+	/* r, a knob (this scenario has none: the run restarts all the same),
+	 * then a switch: each ends the spinning step and starts its run. */
+	double r = cancel_took(t, &lg, (struct op_command){.kind = CMD_RESTART}, 2);
+	assert_true(wait_spins(2, 2000));
+	double k = cancel_took(t, &lg, (struct op_command){.kind = CMD_KNOB}, 3);
+	assert_true(wait_spins(3, 2000));
+	double sw = cancel_took(t, &lg, (struct op_command){.kind = CMD_SWITCH, .arg = 1}, 4);
+	print_message("restart %.1f ms, knob %.1f ms, switch %.1f ms\n", 1e3 * r, 1e3 * k, 1e3 * sw);
+	assert_true(r < 2 && k < 2 && sw < 2);
+	assert_true(wait_count(t, &lg, MET_DONE, 4, 1, 2000));
+	/* A dropped run ends unseen: no MET_DONE, no error. */
+	assert_int_equal(log_count(&lg, MET_DONE, 0), 1);
+	assert_string_equal(trainer_error(t), "");
+	trainer_stop(t);
+	assert_false(run_cancelled());
+	check_fake_clean();
+	free(lg.r);
+}
+
+static void test_cancel_cuts_long_create(void **state)
+{
+	(void)state;
+	struct trainer *t = start_spinning(SPIN_CREATE);
+	struct log lg = {0};
+	double sw = cancel_took(t, &lg, (struct op_command){.kind = CMD_SWITCH, .arg = 1}, 2);
+	print_message("switch during create %.1f ms\n", 1e3 * sw);
+	assert_true(sw < 2);
+	assert_true(wait_state(t, &lg, TRAINER_DONE, 2000));
+	assert_string_equal(trainer_error(t), ""); /* given up, not failed */
+	assert_int_equal(atomic_load(&fake_creates), 1);
+	/* Back into the spinning create: stopping does not wait for it. */
+	assert_true(trainer_command(t, (struct op_command){.kind = CMD_SWITCH, .arg = 0}));
+	assert_true(wait_spins(2, 2000));
+	double t0 = now_s();
+	assert_true(trainer_stop_within(t, 5));
+	assert_true(now_s() - t0 < 1);
+	check_fake_clean();
+	free(lg.r);
+}
+
+/* Restarts and switches as fast as keys can come: every one but the last
+ * is cancelled, and the last run is never (its epochs keep coming). Paced,
+ * so that no run can reach its end during the test. */
+static void test_cancel_burst_keeps_last_run(void **state)
+{
+	(void)state;
+	struct scenario scs[2] = {fake_scenario(1, 200000, 1, 2000), fake_scenario(2, 200000, 1, 2000)};
+	struct trainer_config cfg = fake_config(scs, 2, 1u << 14, false);
+	struct trainer *t;
+	assert_int_equal(trainer_start(&t, &cfg), 0);
+	struct log lg = {0};
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 10; i++) {
+			struct op_command c = {.kind = i % 3 ? CMD_RESTART : CMD_SWITCH, .arg = i % 2};
+			assert_true(trainer_command(t, c));
+			log_drain(t, &lg);
+		}
+		uint32_t gen = 1 + 10 * (uint32_t)(round + 1);
+		assert_true(wait_count(t, &lg, MET_EPOCH, gen, 40, 2000));
+		assert_int_equal(trainer_state(t), TRAINER_RUNNING);
+		assert_false(run_cancelled());
+	}
+	trainer_stop(t);
+	check_fake_clean();
+	free(lg.r);
+}
+
+/* The last resort: a step deaf to the flag holds the thread, and the caller
+ * gets control back at the deadline; a later trainer_stop still joins. */
+static void test_stop_within_deadline(void **state)
+{
+	(void)state;
+	atomic_store(&spins, 0);
+	struct scenario sc = spin_scenario(SPIN_DEAF);
+	struct trainer_config cfg = fake_config(&sc, 1, 1024, false);
+	cfg.ops = &spin_ops;
+	struct trainer *t;
+	assert_int_equal(trainer_start(&t, &cfg), 0);
+	assert_true(wait_spins(1, 2000));
+	double t0 = now_s();
+	assert_false(trainer_stop_within(t, 0.2));
+	double took = now_s() - t0;
+	assert_true(took >= 0.19 && took < DEAF_S);
+	trainer_stop(t);
+	check_fake_clean();
+
+	/* A step that listens (for SPIN_S) ends well within the deadline. */
+	sc = spin_scenario(SPIN_STEP);
+	assert_int_equal(trainer_start(&t, &cfg), 0);
+	assert_true(wait_spins(2, 2000));
+	assert_true(trainer_stop_within(t, DEAF_S));
+	check_fake_clean();
+}
+
 /* A real scenario at max pace through a small ring: what the UI drains is
  * exactly the record stream of the same run through experiment_run (the
  * headless runner's loop), marks included, in order, bit for bit. */
@@ -941,6 +1129,10 @@ int main(void)
 		cmocka_unit_test_setup(test_stop_never_deadlocks, reset_fake),
 		cmocka_unit_test_setup(test_create_failure_and_recovery, reset_fake),
 		cmocka_unit_test_setup(test_switch_out_of_range_ignored, reset_fake),
+		cmocka_unit_test_setup(test_cancel_cuts_long_step, reset_fake),
+		cmocka_unit_test_setup(test_cancel_cuts_long_create, reset_fake),
+		cmocka_unit_test_setup(test_cancel_burst_keeps_last_run, reset_fake),
+		cmocka_unit_test_setup(test_stop_within_deadline, reset_fake),
 		cmocka_unit_test(test_real_scenario_no_loss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,7 +37,8 @@ void align_destroy(struct align *al);
  * step a linear assignment maximising the summed inner products of A's and
  * (permuted) B's incoming weights and bias plus outgoing weights of every
  * unit pair, until a sweep improves nothing (or ALIGN_MAX_ROUNDS sweeps).
- * Starts from the identity. Returns the number of sweeps. */
+ * Starts from the identity. Returns the number of sweeps. A cancelled run
+ * (run_loop.h) stops it early, with permutations that mean nothing. */
 int align_match(struct align *al, const struct mlp *a, const struct mlp *b);
 
 /* out's parameters = b's with hidden units permuted by al->perm: out

@@ -7,13 +7,14 @@
 /* theta = X^T (X X^T)^{-1} y when p >= n (Cholesky of the n x n Gram
  * matrix), the least-squares solution otherwise; falls back to SVD (dgelsd)
  * when the Gram matrix is singular. `work` needs n*n + n doubles.
- * Returns 0, or -1 when LAPACK fails. */
+ * Returns 0, or -1 when LAPACK fails or the run is cancelled (run_loop.h). */
 int linear_min_norm(const double *X /* (n, p) row-major */, const double *y /* (n) */, int n, int p,
 		    double *theta /* (p) */, double *work /* (n*n + n) */);
 
 /* Step size for gradient descent on L(theta) = ||X theta - y||^2 / (2n):
  * 2 / (lmax + lmin) with lmax, lmin the extreme nonzero eigenvalues of
- * X X^T / n (the fastest rate that provably contracts). `work`: n*n + n doubles. */
+ * X X^T / n (the fastest rate that provably contracts). `work`: n*n + n doubles.
+ * 0 when the run is cancelled (run_loop.h). */
 double linear_gd_step_size(const double *X /* (n, p) */, int n, int p, double *work /* (n*n + n) */);
 
 /* One gradient step theta -= lr * X^T (X theta - y) / n. `resid`: scratch. */

@@ -47,7 +47,7 @@ double ntk_loss_grad(struct ntk *t, const double *X /* (n, d) */, const double *
  * outputs with respect to all parameters. In closed form:
  *     K(x, x') = (1/m) sum_j [ relu(u_j) relu(u'_j)
  *                              + a_j^2 relu'(u_j) relu'(u'_j) x . x' / d ],
- * u_j = w_j . x / sqrt(d). */
+ * u_j = w_j . x / sqrt(d). A cancelled run (run_loop.h) leaves K unfinished. */
 void ntk_kernel(struct ntk *t, const double *X /* (n, d) */, int n, double *K /* (n, n) row-major */);
 
 #endif

@@ -23,7 +23,7 @@ struct run_loop {
 
 /* create() with `seed`, then lends the experiment the team (wk may be NULL:
  * the caller's thread alone; workers.h). Returns 0, or -1 with create()'s
- * message in err. */
+ * message in err ("PATH: cancelled" when it gave way to run_cancel()). */
 int run_loop_open(struct run_loop *r, const struct experiment_ops *ops, const struct scenario *sc, uint64_t seed,
 		  struct workers *wk, struct emitter *em, char *err, size_t errlen);
 /* One step and its MET_EPOCH mark; false once the experiment has ended the

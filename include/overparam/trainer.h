@@ -36,11 +36,19 @@ struct trainer_config {
 struct trainer;
 
 int trainer_start(struct trainer **out, const struct trainer_config *cfg);
-/* Sends QUIT, joins the thread, frees everything. */
+/* Sends QUIT (and cancels the run: run_loop.h), joins the thread, frees
+ * everything. */
 void trainer_stop(struct trainer *t);
+/* The same, giving the thread `seconds` to finish (< 0: no limit). false if
+ * it did not: nothing is freed, and the caller is to end the process. */
+bool trainer_stop_within(struct trainer *t, double seconds);
 
 /* UI side: queue a command and wake the trainer. false if the command ring
- * is full (it holds 256; the UI sends a handful a second). */
+ * is full (it holds 256; the UI sends a handful a second). A restart, a
+ * switch to a scenario there is, a knob or a quit first cancels the
+ * current run (run_loop.h), so a long create() or step() gives way at
+ * once; the trainer drops that run unseen (no MET_DONE) and starts the
+ * command's. */
 bool trainer_command(struct trainer *t, struct op_command cmd);
 /* UI side: take up to max records, oldest first. */
 uint32_t trainer_drain(struct trainer *t, struct op_record *out /* (max) */, uint32_t max);

@@ -14,6 +14,7 @@
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/netpair.h"
+#include "overparam/run_loop.h"
 
 enum { SER_PLAIN, SER_ALIGNED, N_SERIES };
 
@@ -43,16 +44,20 @@ static int barrier_width_create(const struct scenario *sc, uint64_t seed, struct
 		goto oom;
 	m->sc = *sc;
 	m->seed = seed;
-	for (int k = 0; k < sc->model.n_widths; k++)
+	for (int k = 0; k < sc->model.n_widths; k++) {
+		if (run_cancelled())
+			goto fail; /* run_loop_open says why */
 		if (netpair_create(&m->pair[k], sc, sc->model.widths[k], seed, sc->model.init_seeds[0],
 				   sc->model.init_seeds[1]) != 0 ||
 		    netpair_create_matching(&m->pair[k]) != 0)
 			goto oom;
+	}
 	netpair_grid(&m->alpha, sc->train.alpha_points, NETPAIR_ROUND_EACH);
 	*out = (struct experiment *)m;
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory building the networks", sc->path);
+fail:
 	barrier_width_destroy((struct experiment *)m);
 	return -1;
 }
@@ -70,8 +75,11 @@ static bool barrier_width_step(struct experiment *x, struct emitter *em)
 	for (int r = 0; r < repeats; r++) {
 		netpair_reset(p, &m->sc, m->seed, m->sc.model.init_seeds[0] + 2 * (uint64_t)r,
 			      m->sc.model.init_seeds[1] + 2 * (uint64_t)r);
+		/* up to train.epochs epochs in this one step: it gives way to
+		 * a cancel (run_loop.h) between them */
 		while (!netpair_train(p, NULL, 0) && p->epoch < m->sc.train.epochs)
-			;
+			if (run_cancelled())
+				return false;
 		if (netpair_diverged(p)) {
 			netpair_emit_diverged(p, em, e, (1u << SER_PLAIN) | (1u << SER_ALIGNED));
 			m->next = m->sc.model.n_widths;
@@ -81,6 +89,8 @@ static bool barrier_width_step(struct experiment *x, struct emitter *em)
 		const float *a = p->net[0].net.params;
 		plain += netpair_line(p, &m->alpha, p->net[1].net.params, a);
 		aligned += netpair_line(p, &m->alpha, netpair_match(p), a);
+		if (run_cancelled()) /* the matching gave up: nothing to send */
+			return false;
 		reached += p->net[0].stopped_at >= 0 && p->net[1].stopped_at >= 0;
 	}
 	emitter_put(em, e, SER_PLAIN, MET_PAIR_BARRIER, (uint32_t)k, plain / repeats);

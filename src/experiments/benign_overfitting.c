@@ -26,6 +26,7 @@
 #include "overparam/linalg.h"
 #include "overparam/linear.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 
 enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_TEACHER = 2 };
 
@@ -164,6 +165,10 @@ static int benign_create(const struct scenario *sc, uint64_t seed, struct experi
 
 	for (int s = 0; s < b->n_series; s++) {
 		struct fit *f = &b->fit[s];
+		/* With a big data.dim each solve takes seconds: give way to a
+		 * cancel between them (run_loop.h; run_loop_open says why). */
+		if (run_cancelled())
+			goto fail;
 		if (linear_min_norm(f->X, b->y, b->n, b->p, f->theta_mn, work) != 0) {
 			snprintf(err, errlen, "%s: LAPACK failed to solve for the min-norm interpolant", sc->path);
 			goto fail;
@@ -178,6 +183,8 @@ static int benign_create(const struct scenario *sc, uint64_t seed, struct experi
 		if (population_ranks(sc, s, &f->ranks) != 0)
 			goto oom;
 	}
+	if (run_cancelled()) /* a solve above may have given up half way */
+		goto fail;
 	free(work);
 	*out = (struct experiment *)b;
 	return 0;

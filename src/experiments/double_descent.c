@@ -25,6 +25,7 @@
 #include "overparam/linalg.h"
 #include "overparam/linear.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 
 enum { STREAM_TEACHER, STREAM_TRAIN, STREAM_TEST, STREAM_FEATURES, STREAMS_PER_DRAW };
 
@@ -136,6 +137,8 @@ static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment
 	m->work = arrays_alloc(&m->mem, n * n + n, sizeof *m->work);
 	m->resid = arrays_alloc(&m->mem, nr, sizeof *m->resid);
 	for (int r = 0; !m->mem.failed && r < m->n_draws; r++) {
+		if (run_cancelled()) /* up to 32 big draws: give way (run_loop.h) */
+			goto fail;
 		struct draw *dr = &m->draws[r];
 		dr->X = arrays_alloc(&m->mem, n * d, sizeof *dr->X);
 		dr->y = arrays_alloc(&m->mem, n, sizeof *dr->y);
@@ -151,6 +154,7 @@ static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory building the random-features problem", sc->path);
+fail: /* cancelled: run_loop_open says so */
 	dd_destroy((struct experiment *)m);
 	return -1;
 }
@@ -195,6 +199,8 @@ static bool dd_step(struct experiment *x, struct emitter *em)
 	for (int r = 0; r < m->n_draws; r++) {
 		double tr, te, no;
 		fit_one(m, &m->draws[r], N, &tr, &te, &no);
+		if (run_cancelled()) /* each fit can take seconds: give way (run_loop.h) */
+			return false;
 		train += tr / m->n_draws;
 		test += te / m->n_draws;
 		norm += no / m->n_draws;

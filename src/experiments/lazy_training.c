@@ -30,6 +30,7 @@
 #include "overparam/history.h"
 #include "overparam/ntk.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 
 enum { STREAM_TRAIN = 0, STREAM_NET = 100 };
 
@@ -175,6 +176,8 @@ static void measure(struct lazy *z, struct emitter *em)
 	size_t p = ntk_n_params(&z->net), nn = (size_t)z->n * (size_t)z->n;
 	uint32_t k = (uint32_t)z->k;
 	ntk_kernel(&z->net, z->X, z->n, z->K);
+	if (run_cancelled()) /* the kernel gave up half way */
+		return;
 	z->move[k] = dist_of(z->net.params, z->p0, z->diff, p) / z->norm0;
 	z->drift[k] = dist_of(z->K, z->K0, z->K, nn) / z->k0norm;
 	emitter_put(em, z->epoch, 0, MET_LAZY_MOVEMENT, k, z->move[k]);
@@ -208,6 +211,8 @@ static bool lazy_step(struct experiment *x, struct emitter *em)
 		return false;
 	if (z->fresh) {
 		start_width(z);
+		if (run_cancelled()) /* its kernel gave up half way (ntk_kernel) */
+			return false;
 		emitter_put(em, z->epoch, 0, MET_LAZY_WIDTH, 0, z->sc.model.widths[z->k]);
 	}
 	double loss = ntk_loss_grad(&z->net, z->X, z->y, z->n);

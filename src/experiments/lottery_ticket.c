@@ -26,6 +26,7 @@
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 
 enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_TEACHER = 2, STREAM_TICKET = 100, STREAM_REINIT = 200 };
 enum { TICKET = 0, REINIT = 1 };
@@ -115,7 +116,9 @@ static void lt_destroy(struct experiment *x)
 static void teacher_labels(const float *Wt /* (T, k) */, const float *vt /* (T) */, int T, int k, struct rng *r,
 			   const float *X /* (n, d) */, int n, int d, double noise, float *y /* (n) */)
 {
-	for (int i = 0; i < n; i++) {
+	/* n T k products: minutes at the largest sizes, so it gives way to
+	 * a cancel (run_loop.h), leaving y unfinished */
+	for (int i = 0; i < n && !run_cancelled(); i++) {
 		const float *x = X + (size_t)i * (size_t)d;
 		double f = 0;
 		for (int j = 0; j < T; j++) {
@@ -197,6 +200,8 @@ static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment
 	t->y_test = arrays_alloc(&t->mem, nt, sizeof *t->y_test);
 	if (t->mem.failed || make_data(t, seed) != 0)
 		goto oom;
+	if (run_cancelled()) /* the labels are unfinished: run_loop_open says why */
+		goto fail;
 	int dims[MLP_MAX_LAYERS + 1];
 	int layers = mlp_layer_dims(dims, sc->data.dim, sc->model.depth, sc->model.widths[0], 1);
 	int batch = t->n > t->n_test ? t->n : t->n_test;
@@ -224,6 +229,7 @@ static int lt_create(const struct scenario *sc, uint64_t seed, struct experiment
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory building the lottery-ticket nets", sc->path);
+fail:
 	lt_destroy((struct experiment *)t);
 	return -1;
 }

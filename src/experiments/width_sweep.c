@@ -31,6 +31,7 @@
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
 #include "overparam/workers.h"
 
 enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_MODEL = 100 };
@@ -90,7 +91,8 @@ static void step_model(struct width_sweep *w, int k)
 
 static void run_models(struct width_sweep *w, int share)
 {
-	for (int k = 0; k < w->n_models; k++)
+	/* wide models take long: give way to a cancel (run_loop.h) between them */
+	for (int k = 0; k < w->n_models && !run_cancelled(); k++)
 		if (!w->split[k] && w->share_of[k] == share && w->model[k].active)
 			step_model(w, k);
 }
@@ -342,6 +344,8 @@ static bool sweep_step(struct experiment *x, struct emitter *em)
 	for (int k = 0; k < w->n_models; k++)
 		w->model[k].active = !w->model[k].diverged;
 	run_epoch(w);
+	if (run_cancelled()) /* the epoch may be half done: nothing to send */
+		return false;
 	int alive = publish(w, em);
 	w->epoch++;
 	return alive > 0 && w->epoch < w->sc.train.epochs;

@@ -12,6 +12,7 @@
 #include <cblas.h>
 
 #include "overparam/align.h"
+#include "overparam/run_loop.h"
 
 int align_create(struct align *al, const struct mlp *m)
 {
@@ -134,7 +135,9 @@ int align_match(struct align *al, const struct mlp *a, const struct mlp *b)
 	while (improved && rounds < ALIGN_MAX_ROUNDS) {
 		improved = false;
 		rounds++;
-		for (int k = 1; k < al->n_layers; k++) {
+		/* a layer's similarity and assignment take seconds at width
+		 * 4096: give way to a cancel (run_loop.h) between layers */
+		for (int k = 1; k < al->n_layers && !run_cancelled(); k++) {
 			int h = al->dims[k];
 			layer_similarity(al, a, b, k);
 			double best = assign_solve(&al->lap, al->sim, h, true, al->trial);

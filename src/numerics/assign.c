@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "numerics/assign.h"
+#include "overparam/run_loop.h"
 
 int assign_create(struct assign *a, int cap)
 {
@@ -49,6 +50,8 @@ double assign_solve(struct assign *a, const double *cost /* (n, n) row-major */,
 		a->row_of[j] = 0;
 	}
 	for (int r = 1; r <= n; r++) {
+		if (run_cancelled()) /* O(n^3) in all: give way (run_loop.h) */
+			goto give_up;
 		a->row_of[0] = r;
 		for (int j = 0; j <= n; j++) {
 			a->slack[j] = INFINITY;
@@ -74,11 +77,8 @@ double assign_solve(struct assign *a, const double *cost /* (n, n) row-major */,
 					j1 = j;
 				}
 			}
-			if (j1 == 0) { /* only NaN or infinite costs left: no optimum */
-				for (int i = 0; i < n; i++)
-					col_of[i] = i;
-				return NAN;
-			}
+			if (j1 == 0) /* only NaN or infinite costs left: no optimum */
+				goto give_up;
 			/* Shift the potentials by the step to the nearest column:
 			 * the tree's edges stay tight, that column becomes reachable. */
 			for (int j = 0; j <= n; j++) {
@@ -104,4 +104,8 @@ double assign_solve(struct assign *a, const double *cost /* (n, n) row-major */,
 	for (int i = 0; i < n; i++)
 		sum += cost[(size_t)i * (size_t)n + (size_t)col_of[i]];
 	return sum;
+give_up:
+	for (int i = 0; i < n; i++)
+		col_of[i] = i;
+	return NAN;
 }

@@ -30,7 +30,7 @@ void assign_destroy(struct assign *a);
 /* Solves the n x n problem (n <= cap) on cost (row-major): col_of[i] is the
  * column given to row i; maximize picks the largest sum. Returns that
  * optimal sum, or NaN (with the identity in col_of) when non-finite costs
- * leave no optimum. */
+ * leave no optimum, or when the run is cancelled (run_loop.h). */
 double assign_solve(struct assign *a, const double *cost /* (n, n) row-major */, int n, bool maximize,
 		    int *col_of /* (n) */);
 

@@ -8,6 +8,7 @@
 
 #include "overparam/linalg.h"
 #include "overparam/linear.h"
+#include "overparam/run_loop.h"
 
 /* Cholesky pivots below this fraction of the Gram matrix's largest diagonal
  * mean X X^T is numerically singular: the factor "succeeds" but the solve
@@ -33,6 +34,8 @@ int linear_min_norm(const double *X /* (n, p) row-major */, const double *y /* (
 	double gmax = 0.0, pmin = INFINITY;
 
 	gram_lower(X, n, p, 1.0, G);
+	if (run_cancelled()) /* each of these calls can take seconds (run_loop.h) */
+		return -1;
 	for (int i = 0; i < n; i++)
 		gmax = fmax(gmax, G[(size_t)i * n + i]);
 	memcpy(alpha, y, (size_t)n * sizeof *alpha);
@@ -58,7 +61,7 @@ double linear_gd_step_size(const double *X /* (n, p) */, int n, int p, double *w
 	double *w = work + (size_t)n * n;   /* (n) eigenvalues, ascending */
 
 	gram_lower(X, n, p, 1.0 / n, G);
-	if (linalg_sym_eigvals(G, n, w) != 0)
+	if (run_cancelled() || linalg_sym_eigvals(G, n, w) != 0)
 		return 0.0;
 	double lmax = w[n - 1];
 	if (!(lmax > 0.0))

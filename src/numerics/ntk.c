@@ -10,6 +10,7 @@
 #include <cblas.h>
 
 #include "overparam/ntk.h"
+#include "overparam/run_loop.h"
 
 int ntk_create(struct ntk *t, int n_cap, int d, int m_cap)
 {
@@ -117,6 +118,10 @@ void ntk_kernel(struct ntk *t, const double *X, int n, double *K)
 	int m = t->m, d = t->d;
 	const double *a = t->params + (size_t)m * (size_t)d;
 	hidden(t, X, n);
+	/* Each product below can take seconds with many samples: give way
+	 * to a cancel (run_loop.h) between them, K then left unfinished. */
+	if (run_cancelled())
+		return;
 	/* The output layer's part: relu features. */
 	gram(t->S, n, m, 1.0 / m, K);
 	/* The hidden layer's part: (a_j relu'(u_ij)) features, times x . x' / d. */
@@ -127,7 +132,7 @@ void ntk_kernel(struct ntk *t, const double *X, int n, double *K)
 			s[j] = u[j] > 0 ? a[j] : 0.0;
 	}
 	gram(t->S, n, m, 1.0 / m, t->KK);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && !run_cancelled(); i++)
 		for (int k = 0; k < n; k++) {
 			double xx = cblas_ddot(d, X + (size_t)i * (size_t)d, 1, X + (size_t)k * (size_t)d, 1) / d;
 			K[(size_t)i * (size_t)n + (size_t)k] += t->KK[(size_t)i * (size_t)n + (size_t)k] * xx;

@@ -2,6 +2,7 @@
 #include "overparam/run_loop.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <time.h>
 
 /* A signal handler may set it: it must not take a lock. */
@@ -36,6 +37,9 @@ int run_loop_open(struct run_loop *r, const struct experiment_ops *ops, const st
 	*r = (struct run_loop){.ops = ops, .em = em};
 	if (ops->create(sc, seed, &r->x, err, errlen) != 0) {
 		r->x = NULL;
+		/* A create() that gave way to a cancel leaves the message to us. */
+		if (run_cancelled())
+			snprintf(err, errlen, "%s: cancelled", sc->path);
 		return -1;
 	}
 	if (ops->use_workers)

@@ -24,15 +24,18 @@
 #define PACE_CATCHUP_NS 100000000 /* further behind than this: rebase, no burst */
 #define SEED_MASK ((UINT64_C(1) << 53) - 1) /* seeds travel as doubles */
 
-/* Why the current run is not stepping on its own, paused aside. */
-enum run_phase { PHASE_ACTIVE, PHASE_DONE, PHASE_DIVERGED, PHASE_FAILED };
+/* Why the current run is not stepping on its own, paused aside. DROPPED:
+ * cancelled (run_loop.h) for a command that is on its way; it is waited for. */
+enum run_phase { PHASE_ACTIVE, PHASE_DONE, PHASE_DIVERGED, PHASE_FAILED, PHASE_DROPPED };
 
 struct trainer {
 	struct ring records;  /* trainer -> UI, struct op_record */
 	struct ring commands; /* UI -> trainer, struct op_command */
 	pthread_t thread;
-	pthread_mutex_t sleep_mu; /* guards nothing but the sleep itself */
+	pthread_mutex_t sleep_mu; /* guards the sleep itself, and finished */
 	pthread_cond_t wake;
+	pthread_cond_t gone;      /* the thread has finished (trainer_stop_within) */
+	bool finished;
 	pthread_mutex_t err_mu;   /* guards err */
 
 	/* Shared with the UI. */
@@ -41,6 +44,11 @@ struct trainer {
 	_Atomic uint64_t pace_bits; /* the pace as a double's bits */
 	_Atomic uint32_t generation;
 	_Atomic uint64_t sent;
+	/* Commands sent that cancel the run before they arrive (trainer_command);
+	 * the trainer counts those it took. A later one than the command being
+	 * applied keeps the cancel flag up (trainer_settle_cancel). */
+	_Atomic uint64_t cancels_asked;
+	uint64_t cancels_taken; /* trainer thread only */
 	char err[SCENARIO_ERR_LEN];    /* last create() error, under err_mu */
 	char ui_err[SCENARIO_ERR_LEN]; /* trainer_error's copy; UI thread only */
 
@@ -157,6 +165,41 @@ static void trainer_fail(struct trainer *t, const char *msg)
 	trainer_publish_state(t);
 }
 
+/* Whether command c drops the current run: it starts another one, or ends
+ * them all. An out-of-range switch is ignored, so it cancels nothing. */
+static bool trainer_cancels(const struct trainer *t, const struct op_command *c)
+{
+	switch ((enum command_kind)c->kind) {
+	case CMD_RESTART:
+	case CMD_KNOB:
+	case CMD_QUIT: return true;
+	case CMD_SWITCH: return c->arg >= 0 && c->arg < t->n_scenarios;
+	default: return false;
+	}
+}
+
+/* Before a new run is built: the cancel flag comes down, unless a command
+ * later than the one being applied has asked for it. The count is read with
+ * a read-modify-write, as trainer_command bumps it: if ours comes later it
+ * sees the bump; if it comes first, this clear happens before that
+ * command's run_cancel(). So a later command's cancel is never lost, and a
+ * run is never cancelled with no command on the way to replace it. */
+static void trainer_settle_cancel(struct trainer *t)
+{
+	run_cancel_clear();
+	if (atomic_fetch_add(&t->cancels_asked, 0) != t->cancels_taken)
+		run_cancel();
+}
+
+/* The run was cancelled: its experiment goes, and nothing more of it is
+ * sent (no MET_DONE). The command that cancelled it starts the next. */
+static void trainer_drop(struct trainer *t)
+{
+	run_loop_close(&t->run);
+	t->phase = PHASE_DROPPED;
+	trainer_publish_state(t);
+}
+
 /* (Re)starts scenario idx with seed: the old experiment goes first, then a
  * new generation opens with MET_START, then the new experiment is built. The
  * paused flag is left as the user set it. */
@@ -183,8 +226,12 @@ static void trainer_begin(struct trainer *t, int idx, uint64_t seed)
 	if (ops->describe)
 		ops->describe(sc, &t->desc);
 	char msg[SCENARIO_ERR_LEN] = "";
+	trainer_settle_cancel(t);
 	if (run_loop_open(&t->run, ops, sc, seed, t->team, &t->em, msg, sizeof(msg)) != 0) {
-		trainer_fail(t, msg);
+		if (run_cancelled())
+			trainer_drop(t);
+		else
+			trainer_fail(t, msg);
 		return;
 	}
 	pthread_mutex_lock(&t->err_mu);
@@ -209,6 +256,10 @@ static uint64_t trainer_fresh_seed(struct trainer *t)
 static void trainer_step(struct trainer *t)
 {
 	bool more = run_loop_step(&t->run);
+	if (run_cancelled()) {
+		trainer_drop(t);
+		return;
+	}
 	int n = t->desc.n_series < 32 ? t->desc.n_series : 32;
 	uint32_t all = n == 32 ? UINT32_MAX : (UINT32_C(1) << n) - 1;
 	bool diverged = n > 0 && (t->diverged & all) == all;
@@ -234,6 +285,8 @@ static double trainer_scenario_pace(const struct trainer *t, int idx)
 
 static void trainer_apply(struct trainer *t, const struct op_command *c)
 {
+	if (trainer_cancels(t, c))
+		t->cancels_taken++;
 	switch ((enum command_kind)c->kind) {
 	case CMD_PAUSE:
 		trainer_pause(t, !t->paused);
@@ -333,6 +386,10 @@ static void *trainer_main(void *arg)
 		trainer_step(t);
 	}
 	run_loop_close(&t->run);
+	pthread_mutex_lock(&t->sleep_mu);
+	t->finished = true;
+	pthread_cond_broadcast(&t->gone);
+	pthread_mutex_unlock(&t->sleep_mu);
 	return NULL;
 }
 
@@ -357,6 +414,10 @@ int trainer_start(struct trainer **out, const struct trainer_config *cfg)
 	int rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	if (rc == 0)
 		rc = pthread_cond_init(&t->wake, &ca);
+	if (rc == 0 && pthread_cond_init(&t->gone, &ca) != 0) {
+		pthread_cond_destroy(&t->wake);
+		rc = -1;
+	}
 	pthread_condattr_destroy(&ca);
 	if (rc != 0)
 		goto fail_commands;
@@ -368,6 +429,7 @@ int trainer_start(struct trainer **out, const struct trainer_config *cfg)
 	atomic_init(&t->quit, false);
 	atomic_init(&t->generation, 0);
 	atomic_init(&t->sent, 0);
+	atomic_init(&t->cancels_asked, 0);
 	t->scenarios = malloc((size_t)cfg->n_scenarios * sizeof *t->scenarios);
 	if (!t->scenarios)
 		goto fail_err_mu;
@@ -396,6 +458,7 @@ fail_err_mu:
 fail_sleep_mu:
 	pthread_mutex_destroy(&t->sleep_mu);
 fail_cond:
+	pthread_cond_destroy(&t->gone);
 	pthread_cond_destroy(&t->wake);
 fail_commands:
 	ring_destroy(&t->commands);
@@ -413,31 +476,73 @@ static void trainer_wake(struct trainer *t)
 	pthread_mutex_unlock(&t->sleep_mu);
 }
 
-void trainer_stop(struct trainer *t)
+/* Waits until the thread has finished or `seconds` have passed; true if
+ * it has finished (it may then be joined at once). */
+static bool trainer_wait_finished(struct trainer *t, double seconds)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t end = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)(seconds * 1e9);
+	ts = (struct timespec){.tv_sec = (time_t)(end / 1000000000), .tv_nsec = (long)(end % 1000000000)};
+	pthread_mutex_lock(&t->sleep_mu);
+	int rc = 0;
+	while (!t->finished && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&t->gone, &t->sleep_mu, &ts);
+	bool finished = t->finished;
+	pthread_mutex_unlock(&t->sleep_mu);
+	return finished;
+}
+
+bool trainer_stop_within(struct trainer *t, double seconds)
 {
 	if (!t)
-		return;
+		return true;
 	/* The flag, not only the command: the command ring may be full, and a
-	 * trainer blocked on a full record ring looks only at the flag. */
+	 * trainer blocked on a full record ring looks only at the flag. The
+	 * cancel flag cuts a long create() or step() short. */
 	atomic_store_explicit(&t->quit, true, memory_order_release);
+	run_cancel();
 	struct op_command quit = {.kind = CMD_QUIT};
 	ring_push(&t->commands, &quit);
 	trainer_wake(t);
+	if (seconds >= 0 && !trainer_wait_finished(t, seconds))
+		return false;
 	pthread_join(t->thread, NULL);
+	/* No run is left to cancel: whatever runs next in this process
+	 * starts with the flag down. */
+	run_cancel_clear();
 	workers_destroy(t->team);
 	pthread_mutex_destroy(&t->err_mu);
 	pthread_mutex_destroy(&t->sleep_mu);
+	pthread_cond_destroy(&t->gone);
 	pthread_cond_destroy(&t->wake);
 	ring_destroy(&t->commands);
 	ring_destroy(&t->records);
 	free(t->scenarios);
 	free(t);
+	return true;
+}
+
+void trainer_stop(struct trainer *t)
+{
+	trainer_stop_within(t, -1);
 }
 
 bool trainer_command(struct trainer *t, struct op_command cmd)
 {
-	if (cmd.kind == CMD_QUIT)
+	bool cancel = trainer_cancels(t, &cmd);
+	if (cmd.kind == CMD_QUIT) {
 		atomic_store_explicit(&t->quit, true, memory_order_release);
+	} else if (cancel && ring_count(&t->commands) >= ring_capacity(&t->commands)) {
+		/* A cancelled run waits for its command, so cancel only with room
+		 * for it (the UI alone pushes: room seen is room kept). */
+		return false;
+	}
+	if (cancel) {
+		/* Counted first, then the flag (trainer_settle_cancel). */
+		atomic_fetch_add(&t->cancels_asked, 1);
+		run_cancel();
+	}
 	bool ok = ring_push(&t->commands, &cmd);
 	trainer_wake(t);
 	return ok;

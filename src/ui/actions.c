@@ -6,6 +6,8 @@
 #include "ui/app.h"
 #include "ui/keymap.h"
 
+/* A restart, a switch or a knob also cancels the run in progress
+ * (trainer_command), so a long step gives way at once. */
 static bool send(struct app *a, enum command_kind k, int arg, double value)
 {
 	struct op_command c = {.kind = (uint32_t)k, .arg = arg, .value = value};

@@ -2,11 +2,15 @@
  * into the history, redraws the panels whose data changed (panels.c), and
  * waits for a key or the frame tick; keys become actions (actions.c). Every
  * way out restores the terminal: q, Ctrl-C, SIGTERM, SIGHUP, a vanished
- * terminal, and exit() (atexit). */
+ * terminal, and exit() (atexit); SIGQUIT, SIGUSR1, SIGUSR2 and SIGALRM too,
+ * before they take their default action. Every way out also ends the
+ * process soon, whatever the trainer is doing: QUIT_DEADLINE after the
+ * quit, or at once on a second SIGINT or SIGTERM. */
 #include <errno.h>
 #include <locale.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +18,103 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "overparam/run_loop.h"
 #include "ui/app.h"
 
+/* After app.h: terminfo's capability macros (lines, columns, ...) would
+ * clash with the widgets' names. */
+#include <term.h>
+
 #define IO_ERRORS_FATAL 3
+/* Seconds from a quit to the end of the process. The trainer gives up its
+ * run within milliseconds (run_cancel); this is for one long library call
+ * (a big LAPACK solve) that cannot look at the flag. */
+#define QUIT_DEADLINE 0.7
 
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t leaving;   /* the loop is over: another signal ends it now */
+static volatile sig_atomic_t screen_up; /* the screen is ours: a signal gives it back first */
 static bool curses_on;
 
+/* What endwin() would send and the modes it would restore, made ready when
+ * the screen opens, so that a signal handler can give the terminal back
+ * with write() and tcsetattr() alone (async-signal-safe). */
+static char reset_seq[256];
+static size_t reset_len;
+static struct termios shell_modes;
+static int tty_fd = -1;
+
+/* Gives the terminal back from a signal handler: async-signal-safe. */
+static void restore_terminal_now(void)
+{
+	if (!screen_up)
+		return;
+	screen_up = 0;
+	if (write(STDOUT_FILENO, reset_seq, reset_len) < 0) {
+		/* the terminal may be gone: nothing more to do */
+	}
+	if (tty_fd >= 0)
+		tcsetattr(tty_fd, TCSANOW, &shell_modes);
+}
+
+/* SIGINT, SIGTERM, SIGHUP: the loop ends and the trainer gives up its run.
+ * A second one, or one once the loop is over (the program seems to hang
+ * after q), ends the process at once. */
 static void on_signal(int sig)
 {
+	if (got_signal || leaving) {
+		restore_terminal_now();
+		_exit(128 + sig);
+	}
 	got_signal = sig;
+	run_cancel();
+}
+
+/* SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM: signals we have no use for, whose
+ * default action ends the process without a word to the terminal. Give it
+ * back, then let the default action happen: SA_RESETHAND has restored it,
+ * and the raised signal is taken when this returns (a core dump for
+ * SIGQUIT, where the limits allow one). */
+static void on_fatal(int sig)
+{
+	restore_terminal_now();
+	raise(sig);
+}
+
+/* tigetstr() gives NULL for an absent capability, (char *)-1 for a name
+ * that is not a string one. */
+static bool cap_ok(const char *cap)
+{
+	return cap && (intptr_t)cap != -1;
+}
+
+/* Appends a terminfo string to the reset sequence, less its padding
+ * ("$<5>", which is for curses' output routine, not the terminal). */
+static void reset_add(const char *cap)
+{
+	if (!cap_ok(cap))
+		return;
+	for (const char *p = cap; *p && reset_len < sizeof reset_seq - 1; p++) {
+		const char *end = p[0] == '$' && p[1] == '<' ? strchr(p, '>') : NULL;
+		if (end)
+			p = end;
+		else
+			reset_seq[reset_len++] = *p;
+	}
+}
+
+/* endwin()'s sequence: attributes off, the cursor to the bottom line and
+ * visible, keypad mode off, the main screen back. */
+static void reset_prepare(void)
+{
+	reset_len = 0;
+	reset_add(tigetstr("sgr0"));
+	const char *cup = tigetstr("cup");
+	if (cap_ok(cup))
+		reset_add(tiparm(cup, LINES - 1, 0));
+	reset_add(tigetstr("cnorm"));
+	reset_add(tigetstr("rmkx"));
+	reset_add(tigetstr("rmcup"));
 }
 
 /* atexit: whatever ends the process, the shell gets its terminal back. */
@@ -50,6 +141,12 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -80,6 +177,10 @@ static int start_trainer(struct app *a, int initial)
 	sigaddset(&block, SIGWINCH);
 	sigaddset(&block, SIGTSTP);
 	sigaddset(&block, SIGCONT);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
+	sigaddset(&block, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	int rc = trainer_start(&a->tr, &cfg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -119,9 +220,14 @@ static void app_free(struct app *a)
 
 static bool screen_open(struct app *a, const struct ui_options *opt)
 {
+	tty_fd = isatty(STDOUT_FILENO) ? STDOUT_FILENO : isatty(STDIN_FILENO) ? STDIN_FILENO : -1;
+	if (tty_fd >= 0 && tcgetattr(tty_fd, &shell_modes) != 0)
+		tty_fd = -1;
 	if (!initscr())
 		return false;
 	curses_on = true;
+	reset_prepare();
+	screen_up = 1;
 	atexit(restore_terminal);
 	cbreak();
 	noecho();
@@ -149,6 +255,7 @@ static void screen_close(struct app *a)
 	clrtoeol();
 	refresh();
 	endwin();
+	screen_up = 0;
 	curses_on = false;
 }
 
@@ -213,6 +320,7 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	}
 	if (start_trainer(a, a->cur) != 0) {
 		endwin();
+		screen_up = 0;
 		curses_on = false;
 		fprintf(stderr, "overparam: cannot start the training thread\n");
 		app_free(a);
@@ -224,8 +332,16 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	panels_show(a, a->cur);
 
 	int status = app_loop(a);
+	double quit_at = app_now();
+	leaving = 1;
+	run_cancel(); /* the trainer gives up its run while the screen closes */
 	screen_close(a);
-	trainer_stop(a->tr);
+	/* The last resort: a trainer stuck in one long library call does not
+	 * keep the shell waiting. The terminal is restored; nothing else of
+	 * ours needs an orderly end. */
+	double left = QUIT_DEADLINE - (app_now() - quit_at);
+	if (!trainer_stop_within(a->tr, left > 0 ? left : 0))
+		_exit(status);
 	panels_free(a);
 	app_free(a);
 	return status;
