@@ -194,7 +194,7 @@ static void test_every_point_kept_in_order(void **state)
 	assert_int_equal(tr->n, n);
 	for (uint32_t i = 0; i < n; i++) {
 		assert_int_equal(tr->epoch[i], i + 1);
-		assert_float_equal(tr->value[i], (float)(1.0 / (i + 1)), 0);
+		assert_float_equal(tr->value[i], 1.0 / (i + 1), 0);
 	}
 	const struct point_series *te = &h.pts[0][MET_TEST_LOSS];
 	assert_int_equal(te->n, n / 20);

@@ -14,7 +14,7 @@
 
 struct point_series {
 	uint32_t *epoch; /* (n) */
-	float *value;    /* (n) */
+	double *value;   /* (n) as recorded: an export writes them at full precision */
 	uint32_t n, cap;
 };
 

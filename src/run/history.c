@@ -70,7 +70,7 @@ void history_reset(struct history *h, uint32_t generation)
 
 /* Doubling growth; on allocation failure the point is dropped, the latest
  * value is still kept, and the chart shows what it has. */
-static void append_point(struct point_series *ps, uint32_t epoch, float value)
+static void append_point(struct point_series *ps, uint32_t epoch, double value)
 {
 	if (ps->n == ps->cap) {
 		uint32_t cap = ps->cap ? ps->cap * 2 : 256;
@@ -80,7 +80,7 @@ static void append_point(struct point_series *ps, uint32_t epoch, float value)
 		if (!e)
 			return;
 		ps->epoch = e;
-		float *v = realloc(ps->value, (size_t)cap * sizeof *v);
+		double *v = realloc(ps->value, (size_t)cap * sizeof *v);
 		if (!v)
 			return;
 		ps->value = v;
@@ -153,7 +153,7 @@ bool history_add(struct history *h, const struct op_record *rec)
 		if (m == MET_DIVERGED)
 			h->diverged[s] = true;
 		if (h->keep_points && is_curve_metric(m))
-			append_point(&h->pts[s][m], rec->epoch, (float)rec->value);
+			append_point(&h->pts[s][m], rec->epoch, rec->value);
 	}
 	h->changes++;
 	return true;

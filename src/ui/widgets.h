@@ -129,7 +129,7 @@ struct chart {
 	 * a digest of each curve's grid to see when it changed */
 	struct point_series gpts;
 	uint32_t gpts_index[RUN_MAX_GRID];
-	float gpts_value[RUN_MAX_GRID];
+	double gpts_value[RUN_MAX_GRID];
 	uint64_t grid_digest[CHART_MAX_CURVES];
 };
 
