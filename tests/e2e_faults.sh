@@ -317,8 +317,7 @@ export_gone() {
 	readable || return 1
 	rmdir "$WORK/out"
 	keys e
-	wait_for "export failed: $WORK/out/overparam-01-optimization-ease-" 5 || return 1
-	wait_for "No such file or directory" 1 || return 1
+	wait_for "export failed: No such file or directory: $WORK/out/overparam-01-optimization-ease-" 5 || return 1
 	advancing
 }
 check "e into a removed --export-dir: the error in the status line, the run goes on" export_gone

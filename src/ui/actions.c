@@ -2,6 +2,7 @@
  * here an action becomes a trainer command, a change of what is on screen,
  * or both. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ui/app.h"
 #include "ui/keymap.h"
@@ -151,11 +152,40 @@ static void touch_all(struct app *a)
 	a->all_dirty = true;
 }
 
+/* One export at a time: each is a copy of the history until it is
+ * written. */
 static void export_run(struct app *a)
 {
+	if (a->export) {
+		status_msg(a, "export busy: the last one is still writing", true);
+		return;
+	}
 	char msg[600];
-	int rc = export_csv(a->opt.export_dir, &a->sc[a->cur], app_desc(a), &a->hist, msg, sizeof msg);
-	status_msg(a, msg, rc != 0);
+	a->export = export_start(a->opt.export_dir, &a->sc[a->cur], app_desc(a), &a->hist, msg, sizeof msg);
+	status_msg(a, msg, !a->export);
+	actions_export_tick(a);
+}
+
+void actions_export_tick(struct app *a)
+{
+	if (!a->export)
+		return;
+	char msg[600];
+	bool bad;
+	if (export_poll(a->export, msg, sizeof msg, &bad)) {
+		export_end(a->export, 0);
+		a->export = NULL;
+		status_msg(a, msg, bad);
+	} else if (strcmp(msg, a->msg) != 0) {
+		status_msg(a, msg, false);
+	}
+}
+
+void actions_export_quit(struct app *a)
+{
+	if (a->export && !export_end(a->export, 0.3))
+		fprintf(stderr, "overparam: quit while an export was writing: its file was not written\n");
+	a->export = NULL;
 }
 
 static void open_help(struct app *a)

@@ -225,6 +225,7 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 
 	int status = app_loop(a);
 	screen_close(a);
+	actions_export_quit(a);
 	trainer_stop(a->tr);
 	panels_free(a);
 	app_free(a);

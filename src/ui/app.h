@@ -45,6 +45,7 @@ struct app {
 	char msg[512];
 	bool msg_bad;
 	double msg_until;
+	struct export_job *export; /* the `e` export writing now, or NULL */
 };
 
 static inline const struct run_desc *app_desc(const struct app *a)
@@ -72,5 +73,10 @@ void status_draw_footer(struct app *a);
 
 /* actions.c: one key; false when it asks to quit. */
 bool actions_key(struct app *a, int ch);
+/* Each frame: the export's progress, then its result, in the header. */
+void actions_export_tick(struct app *a);
+/* On the way out, terminal restored: lets an export finish for a moment,
+ * else stops it and says on stderr that its file was not written. */
+void actions_export_quit(struct app *a);
 
 #endif
