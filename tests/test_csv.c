@@ -379,8 +379,9 @@ static void fill_history(struct history *h, uint32_t epochs)
 		}
 	r = (struct op_record){.generation = 1, .epoch = epochs, .metric = MET_BARRIER, .value = 0.1};
 	history_add(h, &r);
-	for (uint32_t i = 0; i < 5; i++) {
-		r = (struct op_record){.generation = 1, .epoch = epochs, .metric = MET_INTERP_LOSS, .index = i, .value = i};
+	for (uint32_t i = 0; i < 5; i++) { /* a grid filled one position an epoch */
+		r = (struct op_record){.generation = 1, .epoch = epochs - 5 + i, .metric = MET_INTERP_LOSS, .index = i,
+				       .value = i};
 		history_add(h, &r);
 	}
 }
@@ -432,7 +433,8 @@ static void test_export_rows_as_headless(void **state)
 	assert_non_null(strstr(text, "\"some/dir/a,b\"\"c.ini\",net A,train_loss,0,0,1\n"));
 	assert_non_null(strstr(text, ",\"net \"\"B\"\", again\",train_loss,1,0,0.33333333333333331\n"));
 	assert_non_null(strstr(text, ",net A,barrier,100,0,0.10000000000000001\n"));
-	assert_non_null(strstr(text, ",net A,interp_loss,100,3,3\n"));
+	assert_non_null(strstr(text, ",net A,interp_loss,98,3,3\n")); /* the epoch it came at */
+	assert_non_null(strstr(text, ",net A,interp_loss,99,4,4\n"));
 	free(text);
 	history_free(&h);
 }

@@ -241,6 +241,8 @@ static void test_grid_and_bounds(void **state)
 	assert_float_equal(g[0], 1e-6, 0);
 	assert_float_equal(g[5], 0.45, 0);
 	assert_int_equal(h.grid_epoch[0][MET_INTERP_LOSS], 20);
+	assert_int_equal(h.grid_at[0][MET_INTERP_LOSS][0], 10); /* each position its own epoch */
+	assert_int_equal(h.grid_at[0][MET_INTERP_LOSS][5], 20);
 	assert_true(isnan(g[1]));
 	/* grids are per series: series 1 has none yet, then its own */
 	assert_null(history_grid(&h, 1, MET_INTERP_LOSS));

@@ -33,6 +33,8 @@ struct history {
 	 * none arrived; allocated on first use (see history_grid). */
 	double *grid[RUN_MAX_SERIES][MET_COUNT];
 	uint32_t grid_epoch[RUN_MAX_SERIES][MET_COUNT]; /* epoch of the latest grid record */
+	uint32_t *grid_at[RUN_MAX_SERIES][MET_COUNT];   /* (RUN_MAX_GRID) epoch of each position's value,
+	                                                 * with grid: what an export writes */
 	struct point_series pts[RUN_MAX_SERIES][MET_COUNT];
 	uint64_t changes;       /* bumped on every accepted record: redraw hint */
 };

@@ -56,6 +56,8 @@ void history_free(struct history *h)
 			h->pts[s][m] = (struct point_series){0};
 			free(h->grid[s][m]);
 			h->grid[s][m] = NULL;
+			free(h->grid_at[s][m]);
+			h->grid_at[s][m] = NULL;
 		}
 }
 
@@ -135,12 +137,14 @@ bool history_add(struct history *h, const struct op_record *rec)
 		if (rec->index >= RUN_MAX_GRID || s >= RUN_MAX_SERIES)
 			return false;
 		if (!h->grid[s][m]) {
-			h->grid[s][m] = malloc(RUN_MAX_GRID * sizeof(double));
+			h->grid_at[s][m] = calloc(RUN_MAX_GRID, sizeof(uint32_t));
+			h->grid[s][m] = h->grid_at[s][m] ? malloc(RUN_MAX_GRID * sizeof(double)) : NULL;
 			if (!h->grid[s][m])
 				return false;
 			grid_clear(h->grid[s][m]);
 		}
 		h->grid[s][m][rec->index] = rec->value;
+		h->grid_at[s][m][rec->index] = rec->epoch;
 		h->grid_epoch[s][m] = rec->epoch;
 	}
 	if (m != MET_EPOCH && m != MET_DONE) {

@@ -102,7 +102,7 @@ static int copy_grid(struct export_job *j, const struct run_desc *d, const struc
 	n = 0;
 	for (int i = 0; i < d->n_grid && i < RUN_MAX_GRID; i++)
 		if (!isnan(grid[i])) {
-			p->epoch[n] = h->grid_epoch[s][m];
+			p->epoch[n] = h->grid_at[s][m][i];
 			p->index[n] = (uint32_t)i;
 			p->value[n++] = grid[i];
 		}
