@@ -67,6 +67,14 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 /* Entries of dir whose names start with prefix. */
 static int count_entries(const char *prefix)
 {
@@ -221,10 +229,7 @@ static void test_replace_is_whole_or_nothing(void **state)
 	(void)state;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/r.csv", dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("old\n", f);
-	fclose(f);
+	write_file(path, "old\n");
 	static struct csv_out w;
 	assert_int_equal(csv_open_path(&w, path), 0);
 	for (int i = 0; i < 10000; i++)
@@ -247,10 +252,7 @@ static void test_failed_write_leaves_nothing(void **state)
 	(void)state;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/full.csv", dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("old\n", f);
-	fclose(f);
+	write_file(path, "old\n");
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -298,10 +300,7 @@ static void test_new_files_never_overwrite(void **state)
 	(void)state;
 	char taken[PATH_MAX];
 	snprintf(taken, sizeof taken, "%s/n.csv", dir);
-	FILE *f = fopen(taken, "w");
-	assert_non_null(f);
-	fputs("mine\n", f);
-	fclose(f);
+	write_file(taken, "mine\n");
 	static struct csv_out a, b;
 	assert_int_equal(csv_open_new(&a, dir, "n"), 0);
 	assert_int_equal(csv_open_new(&b, dir, "n"), 0);
@@ -347,9 +346,7 @@ static void test_inputs_and_ini_files_are_refused(void **state)
 	snprintf(in, sizeof in, "%s/scenario.conf", dir);
 	snprintf(other, sizeof other, "%s/./scenario.conf", dir);
 	snprintf(link, sizeof link, "%s/link.csv", dir);
-	FILE *f = fopen(in, "w");
-	assert_non_null(f);
-	fclose(f);
+	write_file(in, "");
 	assert_int_equal(symlink(in, link), 0);
 	const char *inputs[] = {in};
 	assert_true(csv_refuses("scenarios/01-optimization-ease.ini", inputs, 1, msg, sizeof msg));
@@ -397,6 +394,20 @@ static void describe(struct run_desc *d, struct scenario *sc, const char *path)
 	snprintf(sc->path, sizeof sc->path, "%s", path);
 }
 
+/* What an export is given: the history, the run's description, the
+ * scenario (only its path matters). */
+struct fix {
+	struct history h;
+	struct run_desc d;
+	struct scenario sc;
+};
+
+static void fix_open(struct fix *f, uint32_t epochs, const char *path)
+{
+	fill_history(&f->h, epochs);
+	describe(&f->d, &f->sc, path);
+}
+
 /* export_start .. "wrote"; returns 0 or -1. */
 static int export_once(const struct scenario *sc, const struct run_desc *d, const struct history *h, char *msg,
 		       size_t len)
@@ -414,13 +425,10 @@ static int export_once(const struct scenario *sc, const struct run_desc *d, cons
 static void test_export_rows_as_headless(void **state)
 {
 	(void)state;
-	struct history h;
-	fill_history(&h, 100);
-	struct run_desc d;
-	struct scenario sc;
-	describe(&d, &sc, "some/dir/a,b\"c.ini");
+	static struct fix f;
+	fix_open(&f, 100, "some/dir/a,b\"c.ini");
 	char msg[PATH_MAX + 64];
-	assert_int_equal(export_once(&sc, &d, &h, msg, sizeof msg), 0);
+	assert_int_equal(export_once(&f.sc, &f.d, &f.h, msg, sizeof msg), 0);
 	assert_memory_equal(msg, "wrote ", 6);
 	char want[PATH_MAX];
 	snprintf(want, sizeof want, "%s/overparam-a,b\"c-42-", dir);
@@ -436,7 +444,7 @@ static void test_export_rows_as_headless(void **state)
 	assert_non_null(strstr(text, ",net A,interp_loss,98,3,3\n")); /* the epoch it came at */
 	assert_non_null(strstr(text, ",net A,interp_loss,99,4,4\n"));
 	free(text);
-	history_free(&h);
+	history_free(&f.h);
 }
 
 /* Writing happens on the export's thread: export_start returns at once,
@@ -444,13 +452,10 @@ static void test_export_rows_as_headless(void **state)
 static void test_large_export_runs_off_the_caller(void **state)
 {
 	(void)state;
-	struct history h;
-	fill_history(&h, 1500000); /* 3 M rows */
-	struct run_desc d;
-	struct scenario sc;
-	describe(&d, &sc, "big.ini");
+	static struct fix f;
+	fix_open(&f, 1500000, "big.ini"); /* 3 M rows */
 	char msg[PATH_MAX + 64];
-	struct export_job *j = export_start(dir, &sc, &d, &h, msg, sizeof msg);
+	struct export_job *j = export_start(dir, &f.sc, &f.d, &f.h, msg, sizeof msg);
 	assert_non_null(j);
 	assert_string_equal(msg, "exporting 3000006 rows");
 	bool bad, seen_progress = false;
@@ -471,25 +476,22 @@ static void test_large_export_runs_off_the_caller(void **state)
 	assert_int_equal(parse_rows(text), 3000006);
 	free(text);
 	unlink(msg + 6);
-	history_free(&h);
+	history_free(&f.h);
 }
 
 /* Quitting mid-export: the thread stops, nothing is left behind. */
 static void test_export_stopped_leaves_nothing(void **state)
 {
 	(void)state;
-	struct history h;
-	fill_history(&h, 1500000);
-	struct run_desc d;
-	struct scenario sc;
-	describe(&d, &sc, "stopped.ini");
+	static struct fix f;
+	fix_open(&f, 1500000, "stopped.ini");
 	char msg[PATH_MAX + 64];
-	struct export_job *j = export_start(dir, &sc, &d, &h, msg, sizeof msg);
+	struct export_job *j = export_start(dir, &f.sc, &f.d, &f.h, msg, sizeof msg);
 	assert_non_null(j);
 	assert_false(export_end(j, 0));
 	assert_int_equal(count_entries("overparam-stopped-"), 0);
 	assert_int_equal(count_entries(".overparam-"), 0);
-	history_free(&h);
+	history_free(&f.h);
 }
 
 /* 100 exports from two processes at once, in one directory: 100 files,
@@ -498,11 +500,8 @@ static void test_export_stopped_leaves_nothing(void **state)
 static void test_concurrent_exports_from_two_processes(void **state)
 {
 	(void)state;
-	struct history h;
-	fill_history(&h, 2000);
-	struct run_desc d;
-	struct scenario sc;
-	describe(&d, &sc, "race.ini");
+	static struct fix f;
+	fix_open(&f, 2000, "race.ini");
 	pid_t kids[2];
 	for (int k = 0; k < 2; k++) {
 		kids[k] = fork();
@@ -510,7 +509,7 @@ static void test_concurrent_exports_from_two_processes(void **state)
 		if (kids[k] == 0) {
 			char msg[PATH_MAX + 64];
 			for (int i = 0; i < 50; i++)
-				if (export_once(&sc, &d, &h, msg, sizeof msg) != 0)
+				if (export_once(&f.sc, &f.d, &f.h, msg, sizeof msg) != 0)
 					_exit(1);
 			_exit(0);
 		}
@@ -537,7 +536,7 @@ static void test_concurrent_exports_from_two_processes(void **state)
 	}
 	closedir(dd);
 	assert_true(with_counter > 0); /* the same second did happen */
-	history_free(&h);
+	history_free(&f.h);
 }
 
 /* ---- every (series, metric, epoch, index) once ---- */
