@@ -16,6 +16,8 @@
 
 /* The most tries for a free temporary name or a free final name. */
 #define CSV_MAX_TRIES 10000
+/* ",epoch,index,value\n" at most: two 10-digit numbers, a 31-byte value */
+#define ROW_NUMBERS ((size_t)64)
 
 static int fail(struct csv_out *w, const char *what, int err)
 {
@@ -160,19 +162,17 @@ void csv_format_value(char *buf, size_t len, double v)
  * 4180). Room for 2 * strlen(s) + 2 bytes. Returns the bytes put. */
 static size_t put_field(char *p, const char *s)
 {
-	size_t n = strlen(s);
-	if (!strpbrk(s, ",\"\r\n")) {
-		memcpy(p, s, n);
-		return n;
-	}
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 	char *q = p;
-	*q++ = '"';
+	if (quote)
+		*q++ = '"';
 	for (; *s; s++) {
 		if (*s == '"')
 			*q++ = '"';
 		*q++ = *s;
 	}
-	*q++ = '"';
+	if (quote)
+		*q++ = '"';
 	return (size_t)(q - p);
 }
 
@@ -181,8 +181,8 @@ void csv_row(struct csv_out *w, const char *scenario, const char *series, const 
 {
 	if (w->err)
 		return;
-	/* fields at worst doubled and quoted, the numbers, 5 commas, LF */
-	size_t need = 2 * (strlen(scenario) + strlen(series) + strlen(metric)) + 6 + 2 * 11 + 32 + 6;
+	/* fields at worst doubled and quoted, two commas, then the numbers */
+	size_t need = 2 * (strlen(scenario) + strlen(series) + strlen(metric)) + 6 + 2 + ROW_NUMBERS;
 	if (need > sizeof w->buf) {
 		fail(w, "error writing", ENAMETOOLONG);
 		return;
@@ -197,7 +197,7 @@ void csv_row(struct csv_out *w, const char *scenario, const char *series, const 
 	p += put_field(p, metric);
 	char num[32];
 	csv_format_value(num, sizeof num, value);
-	p += snprintf(p, 2 * 11 + 32 + 6, ",%u,%u,%s\n", epoch, index, num);
+	p += snprintf(p, ROW_NUMBERS, ",%u,%u,%s\n", epoch, index, num);
 	w->used += (size_t)(p - p0);
 	w->rows++;
 }

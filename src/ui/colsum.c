@@ -56,7 +56,7 @@ bool colsum_update(struct colsum *c, const struct point_series *ps)
 		changed = true;
 	}
 	for (uint32_t i = c->consumed; i < ps->n; i++) {
-		float v = ps->value[i];
+		float v = (float)ps->value[i]; /* the chart's resolution */
 		if (!isfinite(v))
 			continue; /* never part of the scale, never drawn */
 		int x = epoch_col(ps->epoch[i], c->planned, c->ncols);

@@ -111,7 +111,7 @@ static int copy_grid(struct export_job *j, const struct run_desc *d, const struc
 
 static int copy_history(struct export_job *j, const struct run_desc *d, const struct history *h)
 {
-	j->piece = calloc(2 * RUN_MAX_SERIES * MET_COUNT, sizeof *j->piece);
+	j->piece = calloc((size_t)2 * RUN_MAX_SERIES * MET_COUNT, sizeof *j->piece);
 	if (!j->piece)
 		return -1;
 	for (int s = 0; s < RUN_MAX_SERIES; s++)
@@ -255,7 +255,7 @@ bool export_end(struct export_job *j, double wait)
 {
 	if (!j)
 		return true;
-	struct timespec tick = {0, 10 * 1000 * 1000};
+	struct timespec tick = {0, 10L * 1000 * 1000};
 	for (double t = 0; t < wait && !atomic_load(&j->finished); t += 0.01)
 		nanosleep(&tick, NULL);
 	bool whole = atomic_load(&j->finished);
