@@ -293,6 +293,23 @@ static void test_stream_errors_are_reported(void **state)
 	assert_int_equal(w.err, EISDIR);
 }
 
+/* A file made read-only is not replaced behind its back (root may write
+ * anything: skipped there). */
+static void test_read_only_target_is_refused(void **state)
+{
+	(void)state;
+	if (geteuid() == 0)
+		skip();
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/ro.csv", dir);
+	write_file(path, "keep\n");
+	assert_int_equal(chmod(path, 0444), 0);
+	static struct csv_out w;
+	assert_int_equal(csv_open_path(&w, path), -1);
+	assert_int_equal(w.err, EACCES);
+	assert_int_equal(count_entries(".overparam-"), 0);
+}
+
 /* ---- names ---- */
 
 static void test_new_files_never_overwrite(void **state)
@@ -447,6 +464,24 @@ static void test_export_rows_as_headless(void **state)
 	history_free(&f.h);
 }
 
+/* A scenario file name too long for an export's file name: refused when
+ * the file is named, never cut, nothing left. */
+static void test_export_name_too_long_is_refused(void **state)
+{
+	(void)state;
+	static struct fix f;
+	char path[300];
+	memset(path, 'y', 250);
+	snprintf(path + 250, sizeof path - 250, ".ini");
+	fix_open(&f, 10, path);
+	char msg[PATH_MAX + 64];
+	assert_int_equal(export_once(&f.sc, &f.d, &f.h, msg, sizeof msg), -1);
+	assert_memory_equal(msg, "export failed: File name too long: ", 35);
+	assert_int_equal(count_entries("overparam-yyy"), 0);
+	assert_int_equal(count_entries(".overparam-"), 0);
+	history_free(&f.h);
+}
+
 /* Writing happens on the export's thread: export_start returns at once,
  * progress shows, and the file appears only when whole. */
 static void test_large_export_runs_off_the_caller(void **state)
@@ -598,10 +633,12 @@ int main(void)
 		cmocka_unit_test(test_replace_is_whole_or_nothing),
 		cmocka_unit_test(test_failed_write_leaves_nothing),
 		cmocka_unit_test(test_stream_errors_are_reported),
+		cmocka_unit_test(test_read_only_target_is_refused),
 		cmocka_unit_test(test_new_files_never_overwrite),
 		cmocka_unit_test(test_names_too_long_are_refused_not_cut),
 		cmocka_unit_test(test_inputs_and_ini_files_are_refused),
 		cmocka_unit_test(test_export_rows_as_headless),
+		cmocka_unit_test(test_export_name_too_long_is_refused),
 		cmocka_unit_test(test_large_export_runs_off_the_caller),
 		cmocka_unit_test(test_export_stopped_leaves_nothing),
 		cmocka_unit_test(test_concurrent_exports_from_two_processes),

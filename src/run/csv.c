@@ -112,7 +112,11 @@ int csv_open_path(struct csv_out *w, const char *path)
 	if (name_into(w, w->path, "%s", path) != 0)
 		return -1;
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	bool exists = stat(path, &st) == 0;
+	/* a file made read-only is not replaced behind its back */
+	if (exists && S_ISREG(st.st_mode) && access(path, W_OK) != 0)
+		return fail(w, "cannot write", errno);
+	if (exists && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
 			return fail(w, "cannot write", EISDIR);
 		w->mode = CSV_STREAM;

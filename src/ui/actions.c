@@ -183,8 +183,8 @@ void actions_export_tick(struct app *a)
 			if (bad || !said_bad) /* a failure is not hidden by a success */
 				status_msg(a, msg, bad);
 			said_bad |= bad;
-		} else if (strncmp(a->msg, "exporting", 9) == 0 && strcmp(msg, a->msg) != 0) {
-			status_msg(a, msg, false); /* progress, but never over a result */
+		} else if ((!a->msg[0] || strncmp(a->msg, "exporting", 9) == 0) && strcmp(msg, a->msg) != 0) {
+			status_msg(a, msg, false); /* progress, but never over another message */
 		}
 	}
 }

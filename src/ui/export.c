@@ -170,8 +170,9 @@ static void *export_main(void *arg)
 
 /* ---- the UI's side ---- */
 
-/* overparam-<scenario file name without .ini>-<seed>-<local time> */
-static void export_name(const struct scenario *sc, uint64_t seed, char *buf, size_t len)
+/* overparam-<scenario file name without .ini>-<seed>-<local time>. A name
+ * too long for the file system is refused when it is opened, not cut. */
+static void export_name(const struct scenario *sc, uint64_t seed, char *buf /* (len >= PATH_MAX) */, size_t len)
 {
 	const char *base = strrchr(sc->path, '/');
 	base = base ? base + 1 : sc->path;
@@ -208,7 +209,7 @@ struct export_job *export_start(const char *dir, const struct scenario *sc, cons
 		return NULL;
 	}
 	snprintf(j->scenario, sizeof j->scenario, "%s", sc->path);
-	char name[NAME_MAX + 1];
+	char name[PATH_MAX];
 	export_name(sc, h->seed, name, sizeof name);
 	const char *in = dir && *dir ? dir : "";
 	snprintf(j->target, sizeof j->target, "%s%s%s.csv", in, *in && in[strlen(in) - 1] != '/' ? "/" : "", name);
