@@ -59,13 +59,17 @@ static void usage(FILE *f)
 	ui_print_keys(f);
 }
 
+/* Started with no standard output (`>&-`): /dev/null stands in for it
+ * (check_std_fds), and whatever is written there counts as lost. */
+static bool stdout_closed;
+
 /* Standard output written so far reached its file: flushed and closed
  * with no error. Returns rc, or 1 after saying what failed (unless rc is
  * already 1: an error said once is enough). */
 static int finish_stdout(int rc)
 {
-	errno = 0;
-	bool bad = fflush(stdout) != 0 || ferror(stdout);
+	errno = stdout_closed ? EBADF : 0;
+	bool bad = stdout_closed || fflush(stdout) != 0 || ferror(stdout);
 	int e = errno;
 	if (fclose(stdout) != 0 && !bad) {
 		bad = true;
@@ -401,29 +405,22 @@ static int check_terminal(void)
 	return 0;
 }
 
-/* A closed stdout (`>&-`) would hand its descriptor to the next file we
- * open (the CSV), and nothing written to it could be seen: refuse it. A
- * closed stdin or stderr gets /dev/null for the same reason. Returns -1 to
- * go on, else the exit status. */
-static int check_std_fds(void)
+/* A closed descriptor 0, 1 or 2 (`>&-`) would go to the next file opened
+ * (the CSV), and stderr's messages or stdout's tables into it: /dev/null
+ * takes its place. A closed stdout is remembered: what needed it fails. */
+static void check_std_fds(void)
 {
-	bool out_closed = fcntl(STDOUT_FILENO, F_GETFD) < 0;
+	stdout_closed = fcntl(STDOUT_FILENO, F_GETFD) < 0;
 	for (int fd = 0; fd <= 2; fd++)
 		if (fcntl(fd, F_GETFD) < 0)
 			open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY); /* the lowest free: fd itself */
-	if (!out_closed)
-		return -1;
-	fprintf(stderr, "overparam: error writing standard output: %s\n", strerror(EBADF));
-	return 1;
 }
 
 int main(int argc, char **argv)
 {
 	static struct cli o = {.uo = {.fps = 20, .pace_override = -1}};
 	int c;
-	int rc0 = check_std_fds();
-	if (rc0 >= 0)
-		return rc0;
+	check_std_fds();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		int rc = take_option(c, argv, &o);
@@ -443,6 +440,8 @@ int main(int argc, char **argv)
 		return rc;
 	workers_startup(); /* OpenBLAS on one thread; the team size, once */
 
+	if (stdout_closed && (o.list || o.headless))
+		return finish_stdout(0); /* says so before a run whose tables would be lost */
 	if (o.list) {
 		for (int i = 0; i < n; i++)
 			printf("%d  %-28s %s\n", i + 1, scenarios[i].title, scenarios[i].path);
