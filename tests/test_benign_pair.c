@@ -164,7 +164,7 @@ static void assert_same_curve(const struct history *a, int sa, const struct hist
 	assert_int_equal(pa->n, pb->n);
 	for (uint32_t i = 0; i < pa->n; i++) {
 		assert_int_equal(pa->epoch[i], pb->epoch[i]);
-		if (memcmp(&pa->value[i], &pb->value[i], sizeof(float)) != 0)
+		if (memcmp(&pa->value[i], &pb->value[i], sizeof pa->value[i]) != 0)
 			fail_msg("%s differs at point %u: %g vs %g", metric_name(m), i, pa->value[i], pb->value[i]);
 	}
 }

@@ -98,7 +98,7 @@ static void test_non_finite_never_scales(void **state)
 	/* through a summary: a diverging curve's Inf and NaN stay out */
 	struct point_series ps;
 	uint32_t ep[4] = {1, 2, 3, 4};
-	float val[4] = {0.5f, INFINITY, NAN, 0.25f};
+	double val[4] = {0.5f, INFINITY, NAN, 0.25f};
 	ps.epoch = ep;
 	ps.value = val;
 	ps.n = ps.cap = 4;
@@ -236,7 +236,7 @@ static void test_epoch_columns(void **state)
 }
 
 /* Brute force over the points folded in so far. */
-static void check_colsum(const struct colsum *cs, const uint32_t *ep /* (n) */, const float *val /* (n) */, uint32_t n)
+static void check_colsum(const struct colsum *cs, const uint32_t *ep /* (n) */, const double *val /* (n) */, uint32_t n)
 {
 	for (int c = 0; c < cs->ncols; c++) {
 		float mn = NAN, mx = NAN, mp = NAN;
@@ -268,7 +268,7 @@ static void test_colsum_matches_brute_force(void **state)
 	(void)state;
 	enum { N = 3000 };
 	static uint32_t ep[N];
-	static float val[N];
+	static double val[N];
 	srand(7);
 	double x = 1;
 	for (int i = 0; i < N; i++) {
@@ -306,7 +306,7 @@ static void test_colsum_reports_change(void **state)
 {
 	(void)state;
 	uint32_t ep[3] = {1, 2, 3};
-	float val[3] = {0.5f, 0.6f, 0.4f};
+	double val[3] = {0.5f, 0.6f, 0.4f};
 	struct point_series ps = {.epoch = ep, .value = val, .n = 1, .cap = 3};
 	struct colsum cs;
 	colsum_init(&cs);
@@ -366,7 +366,7 @@ static void test_plot_joins_columns(void **state)
 {
 	(void)state;
 	uint32_t ep[2] = {1, 100};
-	float val[2] = {1.0f, 0.0f};
+	double val[2] = {1.0f, 0.0f};
 	struct point_series ps = {.epoch = ep, .value = val, .n = 2, .cap = 2};
 	struct canvas c;
 	canvas_init(&c);

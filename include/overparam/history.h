@@ -22,8 +22,9 @@
  * (history_set_span; plot.h's epoch_col), so every column of such a chart
  * has the same min and max from the summary and the kept points as from
  * all the points: the chart does not change. A curve holds at most
- * 8 bytes a kept point (epoch, float) and 8 a range (min, max); the
- * ranges' starts, 4 bytes each, are shared (history_budget sums it). */
+ * 12 bytes a kept point (epoch, and the value as recorded, so that `e`
+ * writes what --csv writes) and 8 a range (float min, max); the ranges'
+ * starts, 4 bytes each, are shared (history_budget sums it). */
 #define HISTORY_KEEP_POINTS 1048576u
 #define HISTORY_FOLD_COLS 512u
 #define HISTORY_FOLD_RANGES (1u + HISTORY_FOLD_COLS * (HISTORY_FOLD_COLS - 1u) / 2u)
@@ -43,7 +44,7 @@ struct point_fold {
 /* A curve's kept points. */
 struct point_series {
 	uint32_t *epoch; /* (n) in arrival order */
-	float *value;    /* (n) */
+	double *value;   /* (n) as recorded: an export writes them at full precision */
 	uint32_t n, cap;
 };
 
@@ -67,6 +68,8 @@ struct history {
 	 * none arrived; allocated on first use (see history_grid). */
 	double *grid[RUN_MAX_SERIES][MET_COUNT];
 	uint32_t grid_epoch[RUN_MAX_SERIES][MET_COUNT]; /* epoch of the latest grid record */
+	uint32_t *grid_at[RUN_MAX_SERIES][MET_COUNT];   /* (RUN_MAX_GRID) epoch of each position's value,
+	                                                 * with grid: what an export writes */
 	struct point_series pts[RUN_MAX_SERIES][MET_COUNT];
 	struct point_fold fold[RUN_MAX_SERIES][MET_COUNT];
 	uint64_t changes;       /* bumped on every accepted record: redraw hint */

@@ -1,8 +1,15 @@
 /* headless.c: the run loop the trainer runs (run_loop.h), with no terminal
  * and no pacing; records go into a history (latest values only) and, on
- * request, a CSV file. The result table is the experiment's own report. */
-#include <stdio.h>
+ * request, a CSV file. The result table is the experiment's own report.
+ *
+ * A step's records are held until the step is over: SIGINT or SIGTERM
+ * cancel the run (run_cancel), a step may then return early, and its
+ * records are dropped, so the CSV ends with the last whole epoch. */
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/headless.h"
 #include "overparam/experiment.h"
@@ -10,51 +17,175 @@
 #include "overparam/run_loop.h"
 #include "overparam/workers.h"
 
+/* ---- signals ---- */
+
+static volatile sig_atomic_t signals_seen;
+static const char *volatile csv_tmp; /* a second signal removes it */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (signals_seen++ == 0) {
+		run_cancel();
+		return;
+	}
+	if (csv_tmp && csv_tmp[0])
+		unlink(csv_tmp);
+	static const char msg[] = "overparam: interrupted twice: stopped at once, no CSV written\n";
+	ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)ignored;
+	_exit(HEADLESS_INTERRUPTED);
+}
+
+void headless_signals(const struct csv_out *csv)
+{
+	csv_tmp = csv ? csv->tmp : NULL;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT); /* one handler at a time */
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- records ---- */
+
 struct sink {
 	struct history *h;
 	const struct run_desc *d;
-	const char *name;
-	FILE *csv;
+	const char *name; /* the scenario file as given */
+	struct csv_out *csv;
+	struct op_record *held; /* (cap) this step's records, n of them */
+	size_t n, cap;
 };
 
-static void sink_emit(void *ctx, const struct op_record *rec)
+static void sink_take(struct sink *s, const struct op_record *rec)
 {
-	struct sink *s = ctx;
 	history_add(s->h, rec);
 	if (!s->csv)
 		return;
 	const char *label = rec->series < s->d->n_series ? s->d->series_label[rec->series] : "run";
-	fprintf(s->csv, "%s,%s,%s,%u,%u,%.9g\n", s->name, label, metric_name((enum metric)rec->metric), rec->epoch,
-		rec->index, rec->value);
+	csv_row(s->csv, s->name, label, metric_name((enum metric)rec->metric), rec->epoch, rec->index, rec->value);
 }
 
-int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, FILE *csv)
+/* The held records, now that their step is whole. */
+static void sink_commit(struct sink *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		sink_take(s, &s->held[i]);
+	s->n = 0;
+}
+
+static void sink_emit(void *ctx, const struct op_record *rec)
+{
+	struct sink *s = ctx;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		struct op_record *held = realloc(s->held, cap * sizeof *held);
+		if (!held) { /* no room to hold it: let it through now */
+			sink_commit(s);
+			sink_take(s, rec);
+			return;
+		}
+		s->held = held;
+		s->cap = cap;
+	}
+	s->held[s->n++] = *rec;
+}
+
+int headless_csv_error(const struct csv_out *csv)
+{
+	fprintf(stderr, "overparam: --csv: %s %s: %s\n", csv->what ? csv->what : "error writing", csv->path,
+		csv_reason(csv));
+	return 1;
+}
+
+/* ---- one run ---- */
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Steps to the end, or to a cancel or a CSV error. Returns the epochs
+ * whose records went out (a cancelled step's are dropped). */
+static uint32_t run_steps(struct run_loop *r, struct sink *s, double *seconds)
+{
+	uint32_t done = 0;
+	double t0 = now();
+	bool more = true;
+	while (more && !run_cancelled() && !(s->csv && s->csv->err)) {
+		more = run_loop_step(r);
+		if (run_cancelled()) {
+			s->n = 0;
+			break;
+		}
+		sink_commit(s);
+		done = r->epochs;
+	}
+	*seconds = now() - t0;
+	if (!more && !run_cancelled()) {
+		run_loop_finish(r);
+		sink_commit(s);
+	}
+	return done;
+}
+
+static int interrupted(const struct scenario *sc, uint32_t epochs, struct csv_out *csv)
+{
+	if (csv && csv_flush(csv) != 0)
+		return headless_csv_error(csv);
+	fprintf(stderr, "overparam: interrupted at epoch %u of %s\n", epochs, sc->path);
+	return HEADLESS_INTERRUPTED;
+}
+
+int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv_out *csv)
 {
 	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
 	struct run_desc d;
 	ops->describe(sc, &d);
 	const char *name = strrchr(sc->path, '/') ? strrchr(sc->path, '/') + 1 : sc->path;
+	if (run_cancelled())
+		return interrupted(sc, 0, csv);
 
 	struct history h;
 	history_init(&h, false);
-	struct sink s = {.h = &h, .d = &d, .name = name, .csv = csv};
+	struct sink s = {.h = &h, .d = &d, .name = sc->path, .csv = csv};
 	struct emitter em = {.emit = sink_emit, .ctx = &s, .generation = 1};
 
 	char err[SCENARIO_ERR_LEN];
-	struct run_stats st;
 	struct workers *team = ops->use_workers ? workers_create(workers_planned()) : NULL;
-	int rc = experiment_run(ops, sc, seed, team, &em, &st, err, sizeof err);
-	workers_destroy(team);
-	if (rc != 0) {
-		fprintf(stderr, "overparam: %s\n", err);
-		history_free(&h);
-		return 2;
+	struct run_loop r;
+	int rc = run_loop_open(&r, ops, sc, seed, team, &em, err, sizeof err);
+	uint32_t epochs = 0;
+	double seconds = 0;
+	if (rc == 0) {
+		emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
+		sink_commit(&s);
+		epochs = run_steps(&r, &s, &seconds);
+		run_loop_close(&r);
 	}
-
-	fprintf(out, "== %s (%s, seed %llu) ==\n", name, ops->kind, (unsigned long long)seed);
-	ops->report(sc, &d, &h, out);
-	fprintf(out, "ran %u epochs in %.3f s (%.0f epochs/s)\n\n", st.epochs, st.seconds,
-		st.seconds > 0 ? st.epochs / st.seconds : 0.0);
+	workers_destroy(team);
+	free(s.held);
+	if (run_cancelled()) {
+		rc = interrupted(sc, epochs, csv);
+	} else if (rc != 0) {
+		fprintf(stderr, "overparam: %s\n", err);
+		rc = 2;
+	} else if (csv && csv->err) {
+		rc = headless_csv_error(csv);
+	} else {
+		fprintf(out, "== %s (%s, seed %llu) ==\n", name, ops->kind, (unsigned long long)seed);
+		ops->report(sc, &d, &h, out);
+		fprintf(out, "ran %u epochs in %.3f s (%.0f epochs/s)\n\n", r.epochs, seconds,
+			seconds > 0 ? r.epochs / seconds : 0.0);
+	}
 	history_free(&h);
-	return 0;
+	return rc;
 }

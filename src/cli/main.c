@@ -2,6 +2,7 @@
  * file exits 2 before the terminal is touched), then runs them headless or
  * hands them to the live UI. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <glob.h>
 #include <inttypes.h>
@@ -17,6 +18,7 @@
 
 #include "cli/headless.h"
 #include "overparam/config.h"
+#include "overparam/csv.h"
 #include "overparam/scenario.h"
 #include "overparam/ui.h"
 #include "overparam/workers.h"
@@ -41,7 +43,7 @@ static void usage(FILE *f)
 		"runs those in ./scenarios (or " OVERPARAM_DATADIR "/scenarios).\n"
 		"\n"
 		"  --headless          run each scenario to the end with no terminal; print its table\n"
-		"  --csv FILE          with --headless: write every metric record to FILE\n"
+		"  --csv FILE          with --headless: write every metric record to FILE (- for stdout)\n"
 		"  --seed N            seed for every scenario (0 .. 2^53-1) instead of the file's\n"
 		"  --set SEC.KEY=VAL   override a key of every scenario file, e.g. --set train.lr=0.05\n"
 		"                      (repeatable; checked as if the file said it)\n"
@@ -83,6 +85,28 @@ static void complain(const char *fmt, ...)
 	}
 	free(raw);
 	free(out);
+}
+
+/* Started with no standard output (`>&-`): /dev/null stands in for it
+ * (check_std_fds), and whatever is written there counts as lost. */
+static bool stdout_closed;
+
+/* Standard output written so far reached its file: flushed and closed
+ * with no error. Returns rc, or 1 after saying what failed (unless rc is
+ * already 1: an error said once is enough). */
+static int finish_stdout(int rc)
+{
+	errno = stdout_closed ? EBADF : 0;
+	bool bad = stdout_closed || fflush(stdout) != 0 || ferror(stdout);
+	int e = errno;
+	if (fclose(stdout) != 0 && !bad) {
+		bad = true;
+		e = errno;
+	}
+	if (!bad || rc == 1)
+		return rc;
+	fprintf(stderr, "overparam: error writing standard output: %s\n", strerror(e ? e : EIO));
+	return 1;
 }
 
 /* Strict unsigned parse: digits only, no sign, no trailing text. */
@@ -271,8 +295,8 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 		}
 		o->sets[o->n_sets++] = optarg;
 		break;
-	case 'h': usage(stdout); return 0;
-	case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return 0;
+	case 'h': usage(stdout); return finish_stdout(0);
+	case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return finish_stdout(0);
 	default:
 		bad_option(longopts, argv, argc, c);
 		return 2;
@@ -340,23 +364,62 @@ static int load_scenarios(char **files, int n_files, const struct cli *o, struct
 	return n_files;
 }
 
+/* --csv must not land on an input: a name ending in .ini (the shell
+ * expanded `--csv scenarios/ *.ini`) or any file given to read. Returns -1
+ * to go on, else the exit status. */
+static int check_csv_target(const char *csv, char **files, int n_files, const struct scenario *sc /* (n) */, int n)
+{
+	if (!csv)
+		return -1;
+	const char *inputs[MAX_SCENARIOS];
+	for (int i = 0; i < n; i++)
+		inputs[i] = n_files > 0 ? files[i] : sc[i].path;
+	static char msg[2 * PATH_MAX + 128];
+	if (!csv_refuses(csv, inputs, n, msg, sizeof msg))
+		return -1;
+	fprintf(stderr, "overparam: --csv: %s\n", msg);
+	return 2;
+}
+
+/* A report that could not be written stops the run: exit 1. */
+static int flush_report(FILE *out)
+{
+	errno = 0;
+	if (fflush(out) == 0 && !ferror(out))
+		return 0;
+	int e = errno ? errno : EIO;
+	fprintf(stderr, "overparam: error writing %s: %s\n", out == stdout ? "standard output" : "standard error",
+		strerror(e));
+	return 1;
+}
+
+/* Runs every scenario; with `--csv -` the reports go to stderr and stdout
+ * is the CSV alone. The CSV is put in place whole (also after an
+ * interrupt, with the epochs done) or, on any error, not at all. */
 static int run_headless(const struct scenario *sc /* (n) */, int n, const char *csv_path)
 {
-	FILE *csv = NULL;
+	static struct csv_out csv; /* 64 KiB of buffer */
+	struct csv_out *w = NULL;
 	if (csv_path) {
-		csv = fopen(csv_path, "w");
-		if (!csv) {
-			fprintf(stderr, "overparam: --csv: cannot write %s: %s\n", csv_path, strerror(errno));
+		w = &csv;
+		if (csv_open_path(w, csv_path) != 0) {
+			fprintf(stderr, "overparam: --csv: cannot write %s: %s\n", csv_path, csv_reason(w));
 			return 2;
 		}
-		fprintf(csv, "scenario,series,metric,epoch,index,value\n");
 	}
+	headless_signals(w);
+	FILE *out = w && w->fd == STDOUT_FILENO ? stderr : stdout;
 	int rc = 0;
-	for (int i = 0; i < n && rc == 0; i++)
-		rc = headless_run(&sc[i], sc[i].seed, stdout, csv);
-	if (csv && fclose(csv) != 0) {
-		fprintf(stderr, "overparam: --csv: error writing %s: %s\n", csv_path, strerror(errno));
-		rc = 2;
+	for (int i = 0; i < n && rc == 0; i++) {
+		rc = headless_run(&sc[i], sc[i].seed, out, w);
+		if ((rc == 0 || rc == HEADLESS_INTERRUPTED) && flush_report(out) != 0)
+			rc = 1;
+	}
+	if (w && (rc == 0 || rc == HEADLESS_INTERRUPTED)) {
+		if (csv_close(w) != 0)
+			rc = headless_csv_error(w);
+	} else if (w) {
+		csv_abort(w);
 	}
 	return rc;
 }
@@ -398,10 +461,22 @@ static int check_terminal(void)
 	return 0;
 }
 
+/* A closed descriptor 0, 1 or 2 (`>&-`) would go to the next file opened
+ * (the CSV), and stderr's messages or stdout's tables into it: /dev/null
+ * takes its place. A closed stdout is remembered: what needed it fails. */
+static void check_std_fds(void)
+{
+	stdout_closed = fcntl(STDOUT_FILENO, F_GETFD) < 0;
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY); /* the lowest free: fd itself */
+}
+
 int main(int argc, char **argv)
 {
 	static struct cli o = {.uo = {.fps = 20, .pace_override = -1}};
 	int c;
+	check_std_fds();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		int rc = take_option(c, argv, argc, &o);
@@ -416,15 +491,20 @@ int main(int argc, char **argv)
 	int n = load_scenarios(argv + optind, argc - optind, &o, scenarios);
 	if (n < 0)
 		return 2;
+	rc = check_csv_target(o.csv_path, argv + optind, argc - optind, scenarios, n);
+	if (rc >= 0)
+		return rc;
 	workers_startup(); /* OpenBLAS on one thread; the team size, once */
 
+	if (stdout_closed && (o.list || o.headless))
+		return finish_stdout(0); /* says so before a run whose tables would be lost */
 	if (o.list) {
 		for (int i = 0; i < n; i++)
 			printf("%d  %-28s %s\n", i + 1, scenarios[i].title, scenarios[i].path);
-		return 0;
+		return finish_stdout(0);
 	}
 	if (o.headless)
-		return run_headless(scenarios, n, o.csv_path);
+		return finish_stdout(run_headless(scenarios, n, o.csv_path));
 	rc = check_terminal();
 	if (rc != 0)
 		return rc;

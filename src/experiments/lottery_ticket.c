@@ -317,14 +317,20 @@ static bool lt_step(struct experiment *x, struct emitter *em)
 	}
 	if (t->e < sc->train.epochs)
 		return true;
-	/* The round's end: both nets' test loss at this fraction of weights. */
+	/* The round's end: both nets' test loss at this fraction of weights.
+	 * test_loss at an epoch is the net that trains from it (its
+	 * train_loss is there too): the next round's first evaluation, at
+	 * this same epoch, on the pruned and rewound net. Only the last
+	 * round's end, with no round after it, is a test_loss point too. */
+	bool last = t->round == sc->train.rounds;
 	for (int s = 0; s < 2; s++) {
 		struct lt_net *c = &t->nets[s];
 		double test = c->diverged ? NAN : mlp_loss(&c->net, t->X_test, t->y_test, t->n_test);
-		emitter_put(em, t->epoch, s, MET_TEST_LOSS, 0, test);
+		if (last)
+			emitter_put(em, t->epoch, s, MET_TEST_LOSS, 0, test);
 		emitter_put(em, t->epoch, s, MET_LT_TEST, (uint32_t)t->round, test);
 	}
-	if (t->round == sc->train.rounds) {
+	if (last) {
 		t->round++;
 		return false;
 	}

@@ -81,6 +81,8 @@ void history_free(struct history *h)
 			h->pts[s][m] = (struct point_series){0};
 			free(h->grid[s][m]);
 			h->grid[s][m] = NULL;
+			free(h->grid_at[s][m]);
+			h->grid_at[s][m] = NULL;
 		}
 	free(h->cuts);
 	h->cuts = NULL;
@@ -230,7 +232,7 @@ static bool fold_older_half(struct history *h, struct point_series *ps, struct p
 /* Doubling growth up to `keep` points, then folding; on allocation failure
  * the point is dropped, the latest value is still kept, and the chart shows
  * what it has. */
-static void append_point(struct history *h, int s, enum metric m, uint32_t epoch, float value)
+static void append_point(struct history *h, int s, enum metric m, uint32_t epoch, double value)
 {
 	struct point_series *ps = &h->pts[s][m];
 	uint32_t keep = h->keep < 2 ? 2 : h->keep;
@@ -247,7 +249,7 @@ static void append_point(struct history *h, int s, enum metric m, uint32_t epoch
 		if (!e)
 			return;
 		ps->epoch = e;
-		float *v = realloc(ps->value, (size_t)cap * sizeof *v);
+		double *v = realloc(ps->value, (size_t)cap * sizeof *v);
 		if (!v)
 			return;
 		ps->value = v;
@@ -302,12 +304,14 @@ bool history_add(struct history *h, const struct op_record *rec)
 		if (rec->index >= RUN_MAX_GRID || s >= RUN_MAX_SERIES)
 			return false;
 		if (!h->grid[s][m]) {
-			h->grid[s][m] = malloc(RUN_MAX_GRID * sizeof(double));
+			h->grid_at[s][m] = calloc(RUN_MAX_GRID, sizeof(uint32_t));
+			h->grid[s][m] = h->grid_at[s][m] ? malloc(RUN_MAX_GRID * sizeof(double)) : NULL;
 			if (!h->grid[s][m])
 				return false;
 			grid_clear(h->grid[s][m]);
 		}
 		h->grid[s][m][rec->index] = rec->value;
+		h->grid_at[s][m][rec->index] = rec->epoch;
 		h->grid_epoch[s][m] = rec->epoch;
 	}
 	if (m != MET_EPOCH && m != MET_DONE) {
@@ -320,7 +324,7 @@ bool history_add(struct history *h, const struct op_record *rec)
 		if (m == MET_DIVERGED)
 			h->diverged[s] = true;
 		if (h->keep_points && is_curve_metric(m))
-			append_point(h, s, m, rec->epoch, (float)rec->value);
+			append_point(h, s, m, rec->epoch, rec->value);
 	}
 	h->changes++;
 	return true;
@@ -360,6 +364,7 @@ size_t history_budget(const struct scenario *sc)
 	size_t series = d.n_series < 0 ? 0 : d.n_series > RUN_MAX_SERIES ? RUN_MAX_SERIES : (size_t)d.n_series;
 	uint32_t planned = d.planned_epochs > 0 ? (uint32_t)d.planned_epochs : 1;
 	size_t ranges = planned < HISTORY_FOLD_RANGES ? (size_t)planned + 1 : HISTORY_FOLD_RANGES;
-	size_t curve = (size_t)history_keep_for(planned) * 8 + ranges * 8;
+	size_t point = sizeof(uint32_t) + sizeof(double); /* epoch, value */
+	size_t curve = (size_t)history_keep_for(planned) * point + ranges * 2 * sizeof(float);
 	return series * curves * curve + ranges * 4;
 }

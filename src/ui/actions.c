@@ -2,6 +2,7 @@
  * here an action becomes a trainer command, a change of what is on screen,
  * or both. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ui/app.h"
 #include "ui/keymap.h"
@@ -153,11 +154,56 @@ static void touch_all(struct app *a)
 	a->all_dirty = true;
 }
 
+/* Up to UI_EXPORTS at once, so e pressed twice in a second writes two
+ * files; each holds a copy of the history until it is written. */
 static void export_run(struct app *a)
 {
+	actions_export_tick(a); /* one just finished frees its place */
+	int k = 0;
+	while (k < UI_EXPORTS && a->export[k])
+		k++;
+	if (k == UI_EXPORTS) {
+		status_msg(a, "export busy: 4 exports still writing; press e again when one is done", true);
+		return;
+	}
 	char msg[600];
-	int rc = export_csv(a->opt.export_dir, &a->sc[a->cur], app_desc(a), &a->hist, msg, sizeof msg);
-	status_msg(a, msg, rc != 0);
+	a->export[k] = export_start(a->opt.export_dir, &a->sc[a->cur], app_desc(a), &a->hist, msg, sizeof msg);
+	status_msg(a, msg, !a->export[k]);
+}
+
+void actions_export_tick(struct app *a)
+{
+	bool said_bad = false;
+	for (int k = 0; k < UI_EXPORTS; k++) {
+		if (!a->export[k])
+			continue;
+		char msg[600];
+		bool bad;
+		if (export_poll(a->export[k], msg, sizeof msg, &bad)) {
+			export_end(a->export[k], 0);
+			a->export[k] = NULL;
+			if (bad || !said_bad) /* a failure is not hidden by a success */
+				status_msg(a, msg, bad);
+			said_bad |= bad;
+		} else if ((!a->msg[0] || strncmp(a->msg, "exporting", 9) == 0) && strcmp(msg, a->msg) != 0) {
+			status_msg(a, msg, false); /* progress, but never over another message */
+		}
+	}
+}
+
+void actions_export_quit(struct app *a)
+{
+	double until = app_now() + 0.3;
+	int lost = 0;
+	for (int k = 0; k < UI_EXPORTS; k++) {
+		double wait = until - app_now();
+		if (a->export[k] && !export_end(a->export[k], wait > 0 ? wait : 0))
+			lost++;
+		a->export[k] = NULL;
+	}
+	if (lost)
+		fprintf(stderr, "overparam: quit while %s writing: %s not written\n",
+			lost > 1 ? "exports were" : "an export was", lost > 1 ? "their files were" : "its file was");
 }
 
 static void open_help(struct app *a)

@@ -336,6 +336,7 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	leaving = 1;
 	run_cancel(); /* the trainer gives up its run while the screen closes */
 	screen_close(a);
+	actions_export_quit(a); /* at most 0.3 s: an export in flight finishes or is removed */
 	/* The last resort: a trainer stuck in one long library call does not
 	 * keep the shell waiting. The terminal is restored; nothing else of
 	 * ours needs an orderly end. */

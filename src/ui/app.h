@@ -11,6 +11,9 @@
 #include "overparam/ui.h"
 #include "ui/widgets.h"
 
+/* `e` exports that may write at once: each holds a copy of the history. */
+#define UI_EXPORTS 4
+
 struct app {
 	const struct scenario *sc; /* = own, read-only where knobs do not matter */
 	struct scenario *own;      /* (n) the UI's copy: knobs change it (the trainer keeps another) */
@@ -45,6 +48,7 @@ struct app {
 	char msg[512];
 	bool msg_bad;
 	double msg_until;
+	struct export_job *export[UI_EXPORTS]; /* `e` exports writing now, NULL where none */
 };
 
 static inline const struct run_desc *app_desc(const struct app *a)
@@ -72,5 +76,10 @@ void status_draw_footer(struct app *a);
 
 /* actions.c: one key; false when it asks to quit. */
 bool actions_key(struct app *a, int ch);
+/* Each frame: the exports' progress, then their results, in the header. */
+void actions_export_tick(struct app *a);
+/* On the way out, terminal restored: lets the exports finish for a moment,
+ * else stops them and says on stderr that their files were not written. */
+void actions_export_quit(struct app *a);
 
 #endif

@@ -89,7 +89,7 @@ static const struct point_series *grid_points(struct chart *c, const struct char
 	for (int i = 0; g && i < c->desc->n_grid && i < RUN_MAX_GRID; i++)
 		if (!isnan(g[i])) {
 			c->gpts_index[c->gpts.n] = (uint32_t)i;
-			c->gpts_value[c->gpts.n] = (float)g[i];
+			c->gpts_value[c->gpts.n] = g[i];
 			c->gpts.n++;
 		}
 	return &c->gpts;

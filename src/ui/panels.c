@@ -229,7 +229,8 @@ static bool draw_view(struct app *a, int v)
 	return true;
 }
 
-/* The header follows the trainer's state and pace, and a message's end. */
+/* The header follows the trainer's state and pace, an export's progress,
+ * and a message's end. */
 static void check_header(struct app *a)
 {
 	enum trainer_state st = trainer_state(a->tr);
@@ -239,6 +240,7 @@ static void check_header(struct app *a)
 		a->shown_pace = pace;
 		a->hdr_dirty = a->ftr_dirty = true;
 	}
+	actions_export_tick(a);
 	if (a->msg[0] && app_now() >= a->msg_until) {
 		a->msg[0] = 0;
 		a->hdr_dirty = true;

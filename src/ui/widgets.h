@@ -129,7 +129,7 @@ struct chart {
 	 * a digest of each curve's grid to see when it changed */
 	struct point_series gpts;
 	uint32_t gpts_index[RUN_MAX_GRID];
-	float gpts_value[RUN_MAX_GRID];
+	double gpts_value[RUN_MAX_GRID];
 	uint64_t grid_digest[CHART_MAX_CURVES];
 };
 
@@ -180,13 +180,23 @@ void help_touch(void);
 
 /* ---- CSV export (export.c) ---- */
 
-/* Writes the run's metrics (every kept point, the latest grid and events) as
- * "scenario,series,metric,epoch,index,value" rows to
- * dir/overparam-<scenario file name>-<seed>-<time>.csv (dir NULL: the
- * current directory). Returns 0 with the path in msg, or -1 with what went
- * wrong in msg. */
-int export_csv(const char *dir, const struct scenario *sc, const struct run_desc *d, const struct history *h,
-	       char *msg /* (len) */, size_t len);
+/* One `e` export: a copy of the run's rows and the thread writing them. */
+struct export_job;
+
+/* Copies the run's metrics (every kept point, the latest grid and events)
+ * and starts writing them as CSV (csv.h) to a new file
+ * dir/overparam-<scenario file name>-<seed>-<time>[-N].csv (dir NULL: the
+ * current directory). Returns the job with its first progress in msg, or
+ * NULL with what went wrong, the reason first ("export failed: ..."). */
+struct export_job *export_start(const char *dir, const struct scenario *sc, const struct run_desc *d,
+				const struct history *h, char *msg /* (len) */, size_t len);
+/* False while it writes (msg: its progress); true when it is over (msg:
+ * "wrote PATH", or the error with *bad set): then export_end it. */
+bool export_poll(struct export_job *j, char *msg /* (len) */, size_t len, bool *bad);
+/* Waits up to `wait` seconds for it to finish, then stops it (its file
+ * not written), and frees it. NULL is fine. Returns true when its file
+ * was written whole. */
+bool export_end(struct export_job *j, double wait);
 
 /* ---- layout (layout.c) ---- */
 
