@@ -101,7 +101,7 @@ uint32_t history_kept_from(const struct history *h);
  * it can draw (series x curve metrics its kind emits) with
  * history_keep_for(planned) kept points and min(HISTORY_FOLD_RANGES,
  * planned + 1) ranges, plus the shared range starts. Counted in the memory
- * cap; at most 9 MiB a curve, and 0.5 MiB. */
+ * cap; at most 13 MiB a curve, and 0.5 MiB. */
 size_t history_budget(const struct scenario *sc);
 
 #endif

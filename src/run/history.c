@@ -211,7 +211,7 @@ static bool fold_older_half(struct history *h, struct point_series *ps, struct p
 		return false;
 	uint32_t half = ps->n / 2, r = 0;
 	for (uint32_t i = 0; i < half; i++) {
-		float v = ps->value[i];
+		float v = (float)ps->value[i]; /* the fold keeps the chart's resolution */
 		if (!isfinite(v))
 			continue; /* as colsum: never drawn */
 		r = range_of(f, ps->epoch[i], r);

@@ -86,7 +86,7 @@ bool colsum_update_folded(struct colsum *c, const struct point_series *ps, const
 		changed = true;
 	}
 	for (uint32_t i = (uint32_t)(c->consumed - folded); i < ps->n; i++) {
-		float v = ps->value[i];
+		float v = (float)ps->value[i]; /* the chart's resolution */
 		if (!isfinite(v))
 			continue; /* never part of the scale, never drawn */
 		int x = epoch_col(ps->epoch[i], c->planned, c->ncols);
