@@ -9,7 +9,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 PKGS     := ncursesw openblas inih
 DEBS     := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcmocka-dev tmux \
-            valgrind cppcheck clang clang-tidy libclang-rt-14-dev
+            valgrind cppcheck clang clang-tidy libclang-rt-14-dev python3
 
 # ncursesw's pkg-config asks for _XOPEN_SOURCE=600; we set the feature macros
 # ourselves (POSIX 2008 + X/Open 7), so drop its -D flags to avoid redefinition.
@@ -79,7 +79,8 @@ tests: $(TESTS) $(BIN)
 # in a fresh make so pkg-config's flags are read again.
 have-deps:
 	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists $(PKGS) cmocka || \
-	    ! command -v tmux >/dev/null || ! command -v valgrind >/dev/null; then \
+	    ! command -v tmux >/dev/null || ! command -v valgrind >/dev/null || \
+	    ! command -v python3 >/dev/null; then \
 		echo "overparam: installing build dependencies (make deps)"; \
 		$(MAKE) --no-print-directory deps; \
 	fi
