@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "overparam/claim.h"
 #include "overparam/config.h"
 #include "overparam/data.h"
 #include "overparam/record.h"
@@ -146,9 +147,14 @@ struct experiment_ops {
 	 * EXPERIMENT_METRICS(array). */
 	const enum metric *metrics; /* (n_metrics) */
 	int n_metrics;
+	/* What the scenario says about its run (claim.h), in the order the
+	 * Why panel and the report list them. Fill with EXPERIMENT_CLAIMS. */
+	const struct claim *claims; /* (n_claims) */
+	int n_claims;
 };
 
 #define EXPERIMENT_METRICS(array) .metrics = (array), .n_metrics = (int)(sizeof(array) / sizeof((array)[0]))
+#define EXPERIMENT_CLAIMS(array) .claims = (array), .n_claims = (int)(sizeof(array) / sizeof((array)[0]))
 
 /* The registry (src/run/experiment.c): NULL past the last kind. */
 const struct experiment_ops *experiment_ops_for(enum scenario_kind kind);
