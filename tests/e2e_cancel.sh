@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# e2e: alone (it times quitting to the millisecond)
 # e2e_cancel.sh: quitting never leaves a process behind, and no signal
 # leaves the terminal raw (issue 13, problems 1 and 2). Driven in tmux at
 # 80x24 with the real ./overparam (OVERPARAM_BIN overrides the path):
