@@ -7,8 +7,8 @@ BUILD    ?= build
 SAN      ?=
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-PKGS     := ncursesw openblas inih
-DEBS     := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcmocka-dev tmux \
+PKGS     := ncursesw openblas inih cairo
+DEBS     := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcairo2-dev libcmocka-dev tmux file \
             valgrind cppcheck clang clang-tidy libclang-rt-14-dev python3
 
 # ncursesw's pkg-config asks for _XOPEN_SOURCE=600; we set the feature macros

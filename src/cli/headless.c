@@ -5,6 +5,7 @@
  * A step's records are held until the step is over: SIGINT or SIGTERM
  * cancel the run (run_cancel), a step may then return early, and its
  * records are dropped, so the CSV ends with the last whole epoch. */
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "cli/headless.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
+#include "overparam/picture.h"
 #include "overparam/run_loop.h"
 #include "overparam/workers.h"
 
@@ -145,7 +147,27 @@ static int interrupted(const struct scenario *sc, uint32_t epochs, struct csv_ou
 	return HEADLESS_INTERRUPTED;
 }
 
-int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv_out *csv)
+/* The run's panels as a picture at plot (picture.h). Returns 0, or 1 after
+ * saying why on stderr. */
+static int write_plot(const char *plot, const struct scenario *sc, const struct run_desc *d, const struct history *h)
+{
+	enum picture_format f;
+	char err[PATH_MAX + 128];
+	struct picture *p = NULL;
+	if (!picture_format_of(plot, &f))
+		snprintf(err, sizeof err, "%s: not .svg, .png or .pdf", plot);
+	else if (!(p = picture_snapshot(sc, d, h, -1, false)))
+		snprintf(err, sizeof err, "%s: out of memory", plot);
+	else if (picture_write(p, plot, f, false, NULL, err, sizeof err) == 0) {
+		picture_free(p);
+		return 0;
+	}
+	picture_free(p);
+	fprintf(stderr, "overparam: --plot: %s\n", err);
+	return 1;
+}
+
+int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv_out *csv, const char *plot)
 {
 	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
 	struct run_desc d;
@@ -155,7 +177,9 @@ int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv
 		return interrupted(sc, 0, csv);
 
 	struct history h;
-	history_init(&h, false);
+	history_init(&h, plot != NULL); /* a picture draws the curves */
+	if (plot)
+		history_set_span(&h, (uint32_t)(d.planned_epochs > 0 ? d.planned_epochs : 0));
 	struct sink s = {.h = &h, .d = &d, .name = sc->path, .csv = csv};
 	struct emitter em = {.emit = sink_emit, .ctx = &s, .generation = 1};
 
@@ -185,6 +209,8 @@ int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv
 		ops->report(sc, &d, &h, out);
 		fprintf(out, "ran %u epochs in %.3f s (%.0f epochs/s)\n\n", r.epochs, seconds,
 			seconds > 0 ? r.epochs / seconds : 0.0);
+		if (plot)
+			rc = write_plot(plot, sc, &d, &h);
 	}
 	history_free(&h);
 	return rc;

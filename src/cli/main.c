@@ -19,6 +19,7 @@
 #include "cli/headless.h"
 #include "overparam/config.h"
 #include "overparam/csv.h"
+#include "overparam/picture.h"
 #include "overparam/scenario.h"
 #include "overparam/ui.h"
 #include "overparam/workers.h"
@@ -44,6 +45,8 @@ static void usage(FILE *f)
 		"\n"
 		"  --headless          run each scenario to the end with no terminal; print its table\n"
 		"  --csv FILE          with --headless: write every metric record to FILE (- for stdout)\n"
+		"  --plot FILE         with --headless: draw the panels and claims to FILE (.svg, .png\n"
+		"                      or .pdf; with several scenarios, FILE gets -<scenario> added)\n"
 		"  --seed N            seed for every scenario (0 .. 2^53-1) instead of the file's\n"
 		"  --set SEC.KEY=VAL   override a key of every scenario file, e.g. --set train.lr=0.05\n"
 		"                      (repeatable; checked as if the file said it)\n"
@@ -228,6 +231,7 @@ static int default_scenarios(glob_t *g)
 struct cli {
 	bool headless, list, have_seed;
 	const char *csv_path;
+	const char *plot_path;
 	uint64_t seed;
 	struct ui_options uo;
 	const char *sets[MAX_SETS]; /* (n_sets) --set overrides, as given */
@@ -235,11 +239,12 @@ struct cli {
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
-       OPT_EXPORT_DIR, OPT_SET };
+       OPT_EXPORT_DIR, OPT_SET, OPT_PLOT };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
 	{"csv", required_argument, NULL, OPT_CSV},
+	{"plot", required_argument, NULL, OPT_PLOT},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"list", no_argument, NULL, OPT_LIST},
 	{"pace", required_argument, NULL, OPT_PACE},
@@ -262,6 +267,7 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	switch (c) {
 	case OPT_HEADLESS: o->headless = true; break;
 	case OPT_CSV: o->csv_path = optarg; break;
+	case OPT_PLOT: o->plot_path = optarg; break;
 	case OPT_SEED:
 		if (parse_u64(optarg, SEED_MAX, &o->seed) != 0) {
 			complain("overparam: --seed: '%s' is not a whole number in 0..%llu", optarg,
@@ -304,6 +310,27 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	return -1;
 }
 
+/* --plot's folder must be there before a long run, not found missing at
+ * its end. Says so and returns true when it is not a folder. */
+static bool plot_folder_missing(const char *plot)
+{
+	const char *slash = strrchr(plot, '/');
+	if (!slash)
+		return false;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%.*s", slash == plot ? 1 : (int)(slash - plot), plot);
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		complain("overparam: --plot: %s: %s", dir, strerror(errno));
+		return true;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		complain("overparam: --plot: %s: not a directory", dir);
+		return true;
+	}
+	return false;
+}
+
 /* The options that only make sense together, and --export-dir's
  * directory, checked now so a typo is not found only when e is pressed.
  * Returns -1 to go on, else the exit status. */
@@ -313,6 +340,17 @@ static int check_options(const struct cli *o)
 		fprintf(stderr, "overparam: --csv needs --headless (in the live UI, press e)\n");
 		return 2;
 	}
+	enum picture_format pf;
+	if (o->plot_path && !o->headless) {
+		fprintf(stderr, "overparam: --plot needs --headless (in the live UI, press s)\n");
+		return 2;
+	}
+	if (o->plot_path && !picture_format_of(o->plot_path, &pf)) {
+		complain("overparam: --plot: %s: the name must end in .svg, .png or .pdf", o->plot_path);
+		return 2;
+	}
+	if (o->plot_path && plot_folder_missing(o->plot_path))
+		return 2;
 	const char *dir = o->uo.export_dir;
 	if (!dir)
 		return -1;
@@ -396,7 +434,21 @@ static int flush_report(FILE *out)
 /* Runs every scenario; with `--csv -` the reports go to stderr and stdout
  * is the CSV alone. The CSV is put in place whole (also after an
  * interrupt, with the epochs done) or, on any error, not at all. */
-static int run_headless(const struct scenario *sc /* (n) */, int n, const char *csv_path)
+/* --plot's file for scenario sc of n: FILE itself for one; with several,
+ * FILE with "-<scenario file name>" before its extension. */
+static const char *plot_name(const char *plot, const struct scenario *sc, int n, char *buf /* (len) */, size_t len)
+{
+	if (!plot || n == 1)
+		return plot;
+	const char *base = strrchr(sc->path, '/') ? strrchr(sc->path, '/') + 1 : sc->path;
+	const char *dot = strrchr(plot, '.');
+	size_t stem = dot ? (size_t)(dot - plot) : strlen(plot);
+	size_t blen = strlen(base) > 4 && !strcmp(base + strlen(base) - 4, ".ini") ? strlen(base) - 4 : strlen(base);
+	snprintf(buf, len, "%.*s-%.*s%s", (int)stem, plot, (int)blen, base, dot ? dot : "");
+	return buf;
+}
+
+static int run_headless(const struct scenario *sc /* (n) */, int n, const char *csv_path, const char *plot)
 {
 	static struct csv_out csv; /* 64 KiB of buffer */
 	struct csv_out *w = NULL;
@@ -411,7 +463,8 @@ static int run_headless(const struct scenario *sc /* (n) */, int n, const char *
 	FILE *out = w && w->fd == STDOUT_FILENO ? stderr : stdout;
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
-		rc = headless_run(&sc[i], sc[i].seed, out, w);
+		char name[PATH_MAX];
+		rc = headless_run(&sc[i], sc[i].seed, out, w, plot_name(plot, &sc[i], n, name, sizeof name));
 		if ((rc == 0 || rc == HEADLESS_INTERRUPTED) && flush_report(out) != 0)
 			rc = 1;
 	}
@@ -504,7 +557,7 @@ int main(int argc, char **argv)
 		return finish_stdout(0);
 	}
 	if (o.headless)
-		return finish_stdout(run_headless(scenarios, n, o.csv_path));
+		return finish_stdout(run_headless(scenarios, n, o.csv_path, o.plot_path));
 	rc = check_terminal();
 	if (rc != 0)
 		return rc;

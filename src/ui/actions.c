@@ -1,6 +1,7 @@
 /* actions.c: what the keys do. keys.c's table turns a key into an action;
  * here an action becomes a trainer command, a change of what is on screen,
  * or both. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -171,9 +172,32 @@ static void export_run(struct app *a)
 	status_msg(a, msg, !a->export[k]);
 }
 
+/* One picture at a time: it takes a fraction of a second. */
+static void picture_run(struct app *a)
+{
+	actions_export_tick(a);
+	if (a->slide) {
+		status_msg(a, "picture busy: the last one is still being drawn", true);
+		return;
+	}
+	char msg[600];
+	a->slide = slide_start(a->opt.export_dir, &a->sc[a->cur], app_desc(a), &a->hist, -1, false, msg, sizeof msg);
+	status_msg(a, msg, !a->slide);
+}
+
 void actions_export_tick(struct app *a)
 {
 	bool said_bad = false;
+	if (a->slide) {
+		char msg[PATH_MAX * 2 + 64];
+		bool bad;
+		if (slide_poll(a->slide, msg, sizeof msg, &bad)) {
+			slide_end(a->slide, 0);
+			a->slide = NULL;
+			status_msg(a, msg, bad);
+			said_bad = bad;
+		}
+	}
 	for (int k = 0; k < UI_EXPORTS; k++) {
 		if (!a->export[k])
 			continue;
@@ -201,6 +225,10 @@ void actions_export_quit(struct app *a)
 			lost++;
 		a->export[k] = NULL;
 	}
+	double wait = until - app_now();
+	if (a->slide && !slide_end(a->slide, wait > 0 ? wait : 0))
+		fprintf(stderr, "overparam: quit while a picture was being drawn: it was not saved\n");
+	a->slide = NULL;
 	if (lost)
 		fprintf(stderr, "overparam: quit while %s writing: %s not written\n",
 			lost > 1 ? "exports were" : "an export was", lost > 1 ? "their files were" : "its file was");
@@ -239,6 +267,7 @@ static bool act(struct app *a, enum ui_action what, int arg)
 		panels_relayout(a);
 		break;
 	case ACT_EXPORT: export_run(a); break;
+	case ACT_PICTURE: picture_run(a); break;
 	case ACT_HELP: open_help(a); break;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);

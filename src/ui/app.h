@@ -49,6 +49,7 @@ struct app {
 	bool msg_bad;
 	double msg_until;
 	struct export_job *export[UI_EXPORTS]; /* `e` exports writing now, NULL where none */
+	struct slide_job *slide;                /* `s` picture being drawn, NULL when none */
 };
 
 static inline const struct run_desc *app_desc(const struct app *a)

@@ -173,7 +173,7 @@ static void *export_main(void *arg)
 
 /* overparam-<scenario file name without .ini>-<seed>-<local time>. A name
  * too long for the file system is refused when it is opened, not cut. */
-static void export_name(const struct scenario *sc, uint64_t seed, char *buf /* (len >= PATH_MAX) */, size_t len)
+void export_stem(const struct scenario *sc, uint64_t seed, char *buf /* (len) */, size_t len)
 {
 	const char *base = strrchr(sc->path, '/');
 	base = base ? base + 1 : sc->path;
@@ -212,7 +212,7 @@ struct export_job *export_start(const char *dir, const struct scenario *sc, cons
 	snprintf(j->scenario, sizeof j->scenario, "%s", sc->path);
 	j->kept_from = history_kept_from(h);
 	char name[PATH_MAX];
-	export_name(sc, h->seed, name, sizeof name);
+	export_stem(sc, h->seed, name, sizeof name);
 	const char *in = dir && *dir ? dir : "";
 	snprintf(j->target, sizeof j->target, "%s%s%s.csv", in, *in && in[strlen(in) - 1] != '/' ? "/" : "", name);
 	if (csv_open_new(&j->out, dir, name) != 0) {

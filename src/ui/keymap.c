@@ -28,6 +28,7 @@ const struct ui_key keymap_table[] = {
 	{ONE('y'), ACT_LOG, "y", "log / linear y axis", "y", NULL, "log", "linear", 5},
 	{ONE('i'), ACT_NOTES, "i", "show / hide the explanation", "i", NULL, "why", NULL, 3},
 	{ONE('e'), ACT_EXPORT, "e", "export this run's metrics as CSV", "e", NULL, "csv", NULL, 2},
+	{ONE('s'), ACT_PICTURE, "s", "save the panels as a picture (SVG and PNG)", NULL, NULL, NULL, NULL, 0},
 	{ONE(12), ACT_REDRAW, "Ctrl-L", "redraw the screen", NULL, NULL, NULL, NULL, 0},
 	{ONE('?'), ACT_HELP, "?", "this help", "?", NULL, "help", NULL, 11},
 	/* 3: Ctrl-C arriving as a key (raw terminals) */

@@ -21,6 +21,7 @@ enum ui_action {
 	ACT_LOG,       /* every line chart on the other axis kind */
 	ACT_NOTES,     /* show / hide the explanation */
 	ACT_EXPORT,    /* the run's metrics as CSV */
+	ACT_PICTURE,   /* the screen's panels as SVG and PNG */
 	ACT_HELP,
 	ACT_REDRAW,
 };

@@ -61,7 +61,7 @@ int table_min_width(const struct view_spec *v, const struct run_desc *d)
 	return w + 3; /* borders and one space of padding */
 }
 
-static void cell_text(const struct table_col *c, const struct run_desc *d, const struct history *h, int s,
+void table_cell_text(const struct table_col *c, const struct run_desc *d, const struct history *h, int s,
 		      char *buf, size_t len, enum ui_role *role)
 {
 	*role = ROLE_NORMAL;
@@ -139,7 +139,7 @@ void table_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 		for (int c = 0; c < nc; c++) {
 			char buf[64];
 			enum ui_role role;
-			cell_text(&v->cols[c], d, h, s, buf, sizeof buf, &role);
+			table_cell_text(&v->cols[c], d, h, s, buf, sizeof buf, &role);
 			int bw = text_width(buf);
 			attr_t a = theme_attr(t, role);
 			if (v->cols[c].format == CELL_LABEL)

@@ -164,6 +164,10 @@ void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 void table_size(const struct view_spec *v, const struct run_desc *d, int *width, int *height);
 /* The narrowest it can be drawn without cutting a cell (gaps of one). */
 int table_min_width(const struct view_spec *v, const struct run_desc *d);
+/* Cell (series s, column c) as the table shows it; *role says how (ROLE_BAD:
+ * diverged). Pictures (picture.c) print the same words. */
+void table_cell_text(const struct table_col *c, const struct run_desc *d, const struct history *h, int s,
+		     char *buf /* (len) */, size_t len, enum ui_role *role);
 void table_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
 		const struct theme *t);
 
@@ -178,10 +182,28 @@ void help_close(void);
 /* Puts the open overlay back on top after panels under it were redrawn. */
 void help_touch(void);
 
+/* ---- s: a picture of the screen (slide.c) ---- */
+
+struct slide_job;
+/* Takes the picture of view (-1: every panel) and starts writing it as
+ * dir/<export_stem>.svg and .png (never over a file: -2, -3 ...). NULL
+ * with the reason in msg. */
+struct slide_job *slide_start(const char *dir, const struct scenario *sc, const struct run_desc *d,
+			      const struct history *h, int view, bool dark, char *msg /* (len) */, size_t len);
+/* False while it draws; then true with "saved ..." or the error (*bad). */
+bool slide_poll(struct slide_job *j, char *msg /* (len) */, size_t len, bool *bad);
+/* Waits up to wait seconds, then frees it (a job still drawing is left to
+ * end with the process). True when both files were written. */
+bool slide_end(struct slide_job *j, double wait);
+
 /* ---- CSV export (export.c) ---- */
 
 /* One `e` export: a copy of the run's rows and the thread writing them. */
 struct export_job;
+
+/* overparam-<scenario file name without .ini>-<seed>-<local time>: the
+ * name (before the extension) of what e and s write. */
+void export_stem(const struct scenario *sc, uint64_t seed, char *buf /* (len) */, size_t len);
 
 /* Copies the run's metrics (every kept point, the latest grid and events)
  * and starts writing them as CSV (csv.h) to a new file
