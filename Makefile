@@ -200,9 +200,10 @@ MANDIR      := $(PREFIX)/share/man/man1
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SCENARIOS   := $(notdir $(wildcard scenarios/*.ini))
 
-install: overparam
+# ($(BIN), not ./overparam: an install for another PREFIX leaves ./overparam as it is.)
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SCENDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR)
-	install -m 755 overparam $(DESTDIR)$(BINDIR)/overparam
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/overparam
 	install -m 644 $(addprefix scenarios/,$(SCENARIOS)) $(DESTDIR)$(SCENDIR)/
 	install -m 644 docs/overparam.1 $(DESTDIR)$(MANDIR)/overparam.1
 	install -m 644 completions/overparam $(DESTDIR)$(BASHCOMPDIR)/overparam
