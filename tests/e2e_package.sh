@@ -44,7 +44,7 @@ man_has_keys() {
 	for k in $keys; do
 		k=${k%,}
 		[ "$k" = S-Tab ] && k=Shift-Tab
-		printf '%s\n' "$section" | grep -qE -- "(^|[ ,])$(printf '%s' "$k" | sed 's/[][\.*^$+?]/\\&/g')([ ,]|$)" ||
+		printf '%s\n' "$section" | grep -qE -- "^ {5}([^ ]+, )*$(printf '%s' "$k" | sed 's/[][\.*^$+?]/\\&/g')([ ,]|$)" ||
 			missing="$missing $k"
 	done
 	why="keys not in the man page:$missing"
