@@ -62,7 +62,7 @@ static int next_line(struct sstate *st, int limit)
 {
 	if (st->pos >= st->len)
 		return -1;
-	int line = st->lineno + 1, n = 0, seq_col = 0;
+	int line = st->lineno + 1, n = 0, col = 0, seq_col = 0;
 	struct utf8 u = {0, 0x80, 0xBF};
 	bool lead_blank = true;
 	for (; st->pos < st->len && st->text[st->pos] != '\n'; st->pos++) {
@@ -73,8 +73,9 @@ static int next_line(struct sstate *st, int limit)
 			fail(st, line, "control character 0x%02x (not a text file?)", (unsigned)c);
 			return -2;
 		}
+		col++; /* counting the blanks dropped */
 		if (u.need == 0)
-			seq_col = n + 1;
+			seq_col = col;
 		if (!reader_utf8_step(&u, c)) {
 			fail(st, line, "not valid UTF-8 text at column %d", seq_col);
 			return -2;
