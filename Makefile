@@ -223,7 +223,7 @@ deb:
 	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null || \
 		$(MAKE) --no-print-directory deps DEBS='$(RUN_DEBS) $(DEB_DEBS)'
 	dpkg-buildpackage -us -uc -b
-	lintian --fail-on error ../overparam_$(VERSION)-*_$$(dpkg --print-architecture).changes
+	lintian --fail-on error ../overparam_$(VERSION)_$$(dpkg --print-architecture).changes
 
 clean:
 	rm -rf build overparam
