@@ -218,12 +218,18 @@ uninstall:
 		while [ -n "$$d" ] && [ "$$d" != / ] && rmdir "$(DESTDIR)$$d" 2>/dev/null; do d=$${d%/*}; done; \
 	done; fi
 
-# The Debian package (debian/), built unsigned next to this folder: ../overparam_*.deb.
+# The Debian package (debian/), built unsigned; dpkg-buildpackage writes
+# next to this folder, and the files move to build/deb/ (make clean is part
+# of the build, so build/ is made afresh). lintian: any error fails.
+DEB_OUT := overparam_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null)
 deb:
 	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null || \
 		$(MAKE) --no-print-directory deps DEBS='$(RUN_DEBS) $(DEB_DEBS)'
 	dpkg-buildpackage -us -uc -b
-	lintian --fail-on error ../overparam_$(VERSION)_$$(dpkg --print-architecture).changes
+	@mkdir -p build/deb
+	mv ../$(DEB_OUT).deb ../$(DEB_OUT).changes ../$(DEB_OUT).buildinfo \
+		../overparam-dbgsym_$(VERSION)_*.deb build/deb/
+	lintian --fail-on error build/deb/$(DEB_OUT).changes
 
 clean:
 	rm -rf build overparam
