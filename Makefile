@@ -189,7 +189,7 @@ deps deps-run:
 deps-list:
 	@echo "make run:  $(RUN_DEBS)"
 	@echo "make test: the above and $(TEST_DEBS)"
-	@echo "make deb:  the above and $(DEB_DEBS)"
+	@echo "make deb:  make run's and $(DEB_DEBS)"
 
 # What `make install` puts in place, and `make uninstall` removes (with the
 # folders it made, when they are left empty). BASHCOMPDIR: bash-completion's
