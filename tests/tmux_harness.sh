@@ -23,6 +23,8 @@ SOCK="overparam-$(basename "$0" .sh)-$$"
 SESSION=e2e
 unset PROG # set it for one start_at or pty_run to run another build
 WORK=$(mktemp -d)
+# The user's own config file (a pace, a theme) must not change what the tests see.
+export XDG_CONFIG_HOME="$WORK/.no-config"
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 cleanup() {
 	T kill-server >/dev/null 2>&1

@@ -17,15 +17,21 @@
 #include <term.h>
 
 #include "cli/headless.h"
+#include "cli/locate.h"
+#include "cli/prefs.h"
 #include "overparam/config.h"
 #include "overparam/csv.h"
 #include "overparam/picture.h"
 #include "overparam/scenario.h"
+#include "overparam/settings.h"
 #include "overparam/ui.h"
 #include "overparam/workers.h"
 
 #ifndef OVERPARAM_VERSION
 #define OVERPARAM_VERSION "0.1.0"
+#endif
+#ifndef OVERPARAM_COMMIT /* the Makefile passes git's (or .commit's) */
+#define OVERPARAM_COMMIT "unknown"
 #endif
 #ifndef OVERPARAM_DATADIR
 #define OVERPARAM_DATADIR "/usr/local/share/overparam"
@@ -41,7 +47,8 @@ static void usage(FILE *f)
 		"usage: overparam [options] [SCENARIO.ini ...]\n"
 		"\n"
 		"Live terminal demos of overparameterized learning. With no scenario files,\n"
-		"runs those in ./scenarios (or " OVERPARAM_DATADIR "/scenarios).\n"
+		"runs the shipped ones: ./scenarios, else those next to the program or in\n"
+		OVERPARAM_DATADIR "/scenarios (and the config file's [scenarios] dir).\n"
 		"\n"
 		"  --headless          run each scenario to the end with no terminal; print its table\n"
 		"  --csv FILE          with --headless: write every metric record to FILE (- for stdout)\n"
@@ -57,8 +64,10 @@ static void usage(FILE *f)
 		"  --ascii             ASCII charts even where braille would work\n"
 		"  --no-color          monochrome (also when NO_COLOR is set)\n"
 		"  --export-dir DIR    where the e key writes CSV files (default: the current directory)\n"
+		"  --config FILE       settings and presets (default: $XDG_CONFIG_HOME/overparam/config.ini)\n"
+		"  --preset NAME       set the knobs of the config file's [preset \"NAME\"] and start there\n"
 		"  -h, --help          this text\n"
-		"  -V, --version       the version\n"
+		"  -V, --version       the version and the git commit it was built from\n"
 		"\n");
 	ui_print_keys(f);
 }
@@ -216,18 +225,6 @@ static void bad_option(const struct option *opts, char *const *argv, int argc, i
 	}
 }
 
-/* Default scenario files: ./scenarios/ *.ini, else the installed ones. */
-static int default_scenarios(glob_t *g)
-{
-	if (glob("scenarios/*.ini", 0, NULL, g) == 0)
-		return 0;
-	globfree(g);
-	if (glob(OVERPARAM_DATADIR "/scenarios/*.ini", 0, NULL, g) == 0)
-		return 0;
-	globfree(g);
-	return -1;
-}
-
 struct cli {
 	bool headless, list, have_seed;
 	const char *csv_path;
@@ -236,10 +233,13 @@ struct cli {
 	struct ui_options uo;
 	const char *sets[MAX_SETS]; /* (n_sets) --set overrides, as given */
 	int n_sets;
+	const char *config_path, *preset; /* --config, --preset */
+	const char *argv0;
+	struct settings settings; /* the config file's; main merges what the UI takes */
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
-       OPT_EXPORT_DIR, OPT_SET, OPT_PLOT };
+       OPT_EXPORT_DIR, OPT_SET, OPT_PLOT, OPT_CONFIG, OPT_PRESET };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -254,6 +254,8 @@ static const struct option longopts[] = {
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
 	{"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
 	{"set", required_argument, NULL, OPT_SET},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"preset", required_argument, NULL, OPT_PRESET},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
@@ -301,8 +303,10 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 		}
 		o->sets[o->n_sets++] = optarg;
 		break;
+	case OPT_CONFIG: o->config_path = optarg; break;
+	case OPT_PRESET: o->preset = optarg; break;
 	case 'h': usage(stdout); return finish_stdout(0);
-	case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return finish_stdout(0);
+	case 'V': printf("overparam %s (commit %s)\n", OVERPARAM_VERSION, OVERPARAM_COMMIT); return finish_stdout(0);
 	default:
 		bad_option(longopts, argv, argc, c);
 		return 2;
@@ -376,9 +380,9 @@ static int load_scenarios(char **files, int n_files, const struct cli *o, struct
 {
 	glob_t g = {0};
 	if (n_files == 0) {
-		if (default_scenarios(&g) != 0) {
-			fprintf(stderr, "overparam: no scenario files given and none in ./scenarios or %s/scenarios\n",
-				OVERPARAM_DATADIR);
+		char msg[8192];
+		if (locate_scenarios(o->argv0, OVERPARAM_DATADIR, &o->settings, &g, msg, sizeof msg) != 0) {
+			complain("%s", msg);
 			return -1;
 		}
 		files = g.gl_pathv;
@@ -527,7 +531,7 @@ static void check_std_fds(void)
 
 int main(int argc, char **argv)
 {
-	static struct cli o = {.uo = {.fps = 20, .pace_override = -1}};
+	static struct cli o = {.uo = {.fps = 0, .pace_override = -1}}; /* fps 0: the config's, else 20 */
 	int c;
 	check_std_fds();
 	opterr = 0;
@@ -539,6 +543,11 @@ int main(int argc, char **argv)
 	int rc = check_options(&o);
 	if (rc >= 0)
 		return rc;
+	o.argv0 = argv[0];
+	rc = prefs_load(o.config_path, &o.settings);
+	if (rc != 0)
+		return rc;
+	prefs_merge(&o.settings, o.headless, &o.uo);
 
 	static struct scenario scenarios[MAX_SCENARIOS];
 	int n = load_scenarios(argv + optind, argc - optind, &o, scenarios);
@@ -547,6 +556,9 @@ int main(int argc, char **argv)
 	rc = check_csv_target(o.csv_path, argv + optind, argc - optind, scenarios, n);
 	if (rc >= 0)
 		return rc;
+	int first = prefs_preset(&o.settings, o.preset, scenarios, n);
+	if (first < 0)
+		return 2;
 	workers_startup(); /* OpenBLAS on one thread; the team size, once */
 
 	if (stdout_closed && (o.list || o.headless))
@@ -564,5 +576,5 @@ int main(int argc, char **argv)
 	const char *no_color = getenv("NO_COLOR");
 	if (no_color && *no_color)
 		o.uo.no_color = true;
-	return ui_run(scenarios, n, 0, &o.uo);
+	return ui_run(scenarios, n, first, &o.uo);
 }
