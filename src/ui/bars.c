@@ -12,6 +12,7 @@
 void bars_reset(struct bars *b)
 {
 	axis_clear(&b->y, false);
+	b->shared_top = NAN;
 }
 
 static enum ui_role bar_role(const struct view_spec *v, double loss)
@@ -154,6 +155,9 @@ static void bars_body(WINDOW *w, struct bars *b, const struct view_spec *v, cons
 			text_put(w, plot_top + plot_h / 2, (cols - mw) / 2, msg, mw, theme_attr(t, ROLE_DIM));
 		return;
 	}
+	/* Bars compared with another view are drawn on the group's scale. */
+	if (isfinite(b->shared_top) && b->shared_top > hi)
+		hi = b->shared_top;
 	/* Grow when a bar leaves the range; shrink only when the tallest bar
 	 * uses under 40% of it (the random nets of the first epochs reach
 	 * far above the barrier that forms later). */

@@ -68,6 +68,7 @@ void chart_init(struct chart *c, const struct view_spec *v, const struct run_des
 		}
 	}
 	common_prefix(c);
+	c->shared_top = NAN;
 	canvas_init(&c->cv);
 	axis_clear(&c->y, log);
 }
@@ -177,7 +178,20 @@ static bool chart_fit_axis(struct chart *c)
 	double hl = c->view->hline;
 	if (isfinite(hl))
 		changed |= axis_cover(&c->y, hl, hl);
+	if (isfinite(c->shared_top))
+		changed |= axis_cover(&c->y, c->shared_top, c->shared_top);
 	return changed;
+}
+
+double chart_top(const struct chart *c)
+{
+	double top = NAN;
+	for (int k = 0; k < c->ncurves; k++) {
+		double lo, hi, mp;
+		if (colsum_extent(&c->curve[k].cs, &lo, &hi, &mp) && (isnan(top) || hi > top))
+			top = hi;
+	}
+	return top;
 }
 
 static void chart_title(const struct chart *c, char *buf, size_t len)

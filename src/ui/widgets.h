@@ -83,6 +83,19 @@ void text_draw(WINDOW *w, const char *title, const char *notes, const struct the
  * bits of its series_mask. Returns how many. */
 int view_list_series(const struct view_spec *v, int n_series, int *series /* (RUN_MAX_SERIES) */);
 
+/* ---- scale groups and the headline (group.c) ---- */
+
+/* The top of the y scale view v shares with its scale_group: the largest
+ * finite value over the group's views (a bar chart's grid, a grid line
+ * chart's curves, an epoch line chart's line_top[v], NaN: not known yet).
+ * NaN when v has no group or nothing is known. line_top: (n_views) or NULL. */
+double scale_group_top(const struct run_desc *d, int v, const struct history *h, const double *line_top);
+/* The scenario's headline chart: the view marked headline, else the first
+ * chart of the largest weight; -1 when it has no chart. */
+int view_headline(const struct run_desc *d);
+/* v is the headline chart or shares its scale group (a chart shown with it). */
+bool view_with_headline(const struct run_desc *d, int v);
+
 /* ---- a plot's y axis (yaxis.c) ---- */
 
 #define YAXIS_MAX_TICKS 16
@@ -131,6 +144,7 @@ struct chart {
 	uint32_t gpts_index[RUN_MAX_GRID];
 	double gpts_value[RUN_MAX_GRID];
 	uint64_t grid_digest[CHART_MAX_CURVES];
+	double shared_top;      /* its scale group's top (NaN: none): the axis covers it */
 };
 
 void chart_init(struct chart *c, const struct view_spec *v, const struct run_desc *d, bool log, bool glyphs);
@@ -140,11 +154,14 @@ void chart_reset(struct chart *c, bool log);
 /* Folds in new points; true when the chart must be redrawn. */
 bool chart_update(struct chart *c, const struct history *h);
 void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struct theme *t);
+/* The largest finite value the chart's curves hold now, NaN: none. */
+double chart_top(const struct chart *c);
 
 /* ---- bar chart of the interpolation grid (bars.c) ---- */
 
 struct bars {
 	struct axis y;
+	double shared_top; /* its scale group's top (NaN: none): the axis covers it */
 };
 
 void bars_reset(struct bars *b);
