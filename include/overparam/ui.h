@@ -10,6 +10,16 @@
 
 #include "overparam/scenario.h"
 
+/* Colour schemes (src/ui/theme.c): dark and light backgrounds, none, and
+ * bold colours on black for a projector. */
+enum theme_id { THEME_DARK, THEME_LIGHT, THEME_MONO, THEME_HIGH_CONTRAST };
+
+/* "dark", "light", "mono", "high-contrast" into *out; false for any other
+ * word (*out unchanged). For --theme and the config file. */
+bool theme_parse_word(const char *word, enum theme_id *out);
+/* The words theme_parse_word takes, "dark|light|mono|high-contrast". */
+const char *theme_words(void);
+
 struct ui_options {
 	bool ascii;           /* no braille even under UTF-8 */
 	bool no_color;        /* monochrome (also when NO_COLOR is set) */
@@ -17,6 +27,9 @@ struct ui_options {
 	bool start_paused;
 	double pace_override; /* < 0: each scenario's own pace */
 	const char *export_dir; /* where `e` writes CSV (NULL: current directory) */
+	bool present;         /* start in the presenter layout (`p`) */
+	enum theme_id theme;  /* --theme; NO_COLOR makes it THEME_MONO */
+	bool thick;           /* block lines instead of braille (--thick) */
 };
 
 /* Runs until the user quits. Returns the process exit status (0 on a normal

@@ -53,6 +53,9 @@ static void usage(FILE *f)
 		"  --fps N             redraw at most N times a second (1..60, default 20)\n"
 		"  --ascii             ASCII charts even where braille would work\n"
 		"  --no-color          monochrome (also when NO_COLOR is set)\n"
+		"  --theme NAME        dark (default), light, mono or high-contrast (bold, block lines)\n"
+		"  --thick             block lines instead of braille, for a projector\n"
+		"  --present           start in the presenter layout (p): headline chart and claims\n"
 		"  --export-dir DIR    where the e key writes CSV files (default: the current directory)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
@@ -235,7 +238,7 @@ struct cli {
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
-       OPT_EXPORT_DIR, OPT_SET };
+       OPT_EXPORT_DIR, OPT_SET, OPT_THEME, OPT_PRESENT, OPT_THICK };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -247,6 +250,9 @@ static const struct option longopts[] = {
 	{"fps", required_argument, NULL, OPT_FPS},
 	{"ascii", no_argument, NULL, OPT_ASCII},
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
+	{"theme", required_argument, NULL, OPT_THEME},
+	{"present", no_argument, NULL, OPT_PRESENT},
+	{"thick", no_argument, NULL, OPT_THICK},
 	{"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
 	{"set", required_argument, NULL, OPT_SET},
 	{"help", no_argument, NULL, 'h'},
@@ -288,6 +294,14 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_ASCII: o->uo.ascii = true; break;
 	case OPT_NOCOLOR: o->uo.no_color = true; break;
 	case OPT_EXPORT_DIR: o->uo.export_dir = optarg; break;
+	case OPT_THEME:
+		if (!theme_parse_word(optarg, &o->uo.theme)) {
+			complain("overparam: --theme: '%s' is not one of %s", optarg, theme_words());
+			return 2;
+		}
+		break;
+	case OPT_PRESENT: o->uo.present = true; break;
+	case OPT_THICK: o->uo.thick = true; break;
 	case OPT_SET:
 		if (o->n_sets == MAX_SETS) {
 			fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);

@@ -357,14 +357,14 @@ static void hline_label(WINDOW *w, const struct chart *c, const struct theme *t,
 /* Where the plot sits in the window: rows top .. top + rows - 1, columns
  * x .. x + w - 1, sy dots a row. */
 struct plot_area {
-	int top, rows, x, w, sy;
+	int top, rows, x, w, sx, sy;
 };
 
 /* Folds new points into the summaries, grows the y axis, picks its ticks
  * and fits the plot beside them; false when no plot fits. */
 static bool chart_fit(struct chart *c, const struct history *h, int cols, struct plot_area *p, struct yaxis *ya)
 {
-	int sx = c->glyphs ? 1 : 2;
+	int sx = p->sx;
 	/* Fold new points with the geometry we have; a guess on the first
 	 * draw (the extent does not depend on the column count). */
 	int guess_w = c->plot_w > 0 ? c->plot_w : cols - 8;
@@ -381,10 +381,10 @@ static bool chart_fit(struct chart *c, const struct history *h, int cols, struct
 	p->w = cols - 1 - p->x;
 	if (p->w < 2)
 		return false;
-	if (p->w != c->plot_w || p->rows != c->plot_h || c->cv.sx != sx) {
+	if (p->w != c->plot_w || p->rows != c->plot_h || c->cv.sx != sx || c->cv.sy != p->sy) {
 		c->plot_w = p->w;
 		c->plot_h = p->rows;
-		canvas_resize(&c->cv, p->w, p->rows, !c->glyphs);
+		canvas_resize_dots(&c->cv, p->w, p->rows, sx, p->sy);
 		for (int k = 0; k < c->ncurves; k++) {
 			colsum_reset(&c->curve[k].cs, p->w * sx, chart_span(c));
 			fold_curve(c, k, h);
@@ -446,7 +446,7 @@ static void draw_curves(WINDOW *w, const struct chart *c, const struct theme *t,
 			if (!bits)
 				continue;
 			int k = (int)c->cv.owner[cell];
-			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : braille_char(bits);
+			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : p->sy == 2 ? halfblock_char(bits) : braille_char(bits);
 			text_put_wch(w, p->top + r, p->x + x, ch, theme_curve_attr(t, k));
 		}
 	}
@@ -495,7 +495,10 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 		return;
 	struct legend_spot legend = legend_spot(c, h, title, cols);
 	int top = legend.shown && !legend.in_border && rows >= 5 ? 2 : 1;
-	struct plot_area p = {.top = top, .rows = rows - 1 - top, .sy = c->glyphs ? 1 : 4};
+	/* dots a cell: one glyph, half blocks (thick, for a projector), braille */
+	bool thick = !c->glyphs && t->unicode_glyphs && (t->thick || t->bold);
+	struct plot_area p = {.top = top, .rows = rows - 1 - top, .sx = c->glyphs || thick ? 1 : 2,
+			      .sy = c->glyphs ? 1 : thick ? 2 : 4};
 	if (p.rows < 1)
 		return;
 	struct yaxis ya;

@@ -77,9 +77,19 @@ void panels_relayout(struct app *a)
 	panels_close(a);
 	const struct run_desc *d = app_desc(a);
 	const char *notes = a->sc[a->cur].notes;
-	int rc = layout_compute(d, notes, COLS, LINES, a->show_text, &a->lay);
-	if (rc != 0 && a->show_text)
-		rc = layout_compute(d, notes, COLS, LINES, false, &a->lay); /* notes give way first */
+	a->theme.bold = a->theme_bold || a->present; /* the presenter: bold, block lines */
+	if (a->zoom >= d->n_views || (a->zoom >= 0 && d->views[a->zoom].kind == VIEW_TEXT))
+		a->zoom = -1;
+	int rc;
+	if (a->present) {
+		rc = layout_present(d, COLS, LINES, &a->lay);
+	} else if (a->zoom >= 0) {
+		rc = layout_zoom(d, a->zoom, COLS, LINES, &a->lay);
+	} else {
+		rc = layout_compute(d, notes, COLS, LINES, a->show_text, &a->lay);
+		if (rc != 0 && a->show_text)
+			rc = layout_compute(d, notes, COLS, LINES, false, &a->lay); /* notes give way first */
+	}
 	a->too_small = rc != 0;
 	/* Only a new layout erases: this is the one full repaint. */
 	werase(stdscr);
@@ -97,10 +107,14 @@ void panels_relayout(struct app *a)
 			a->win[v] = newwin(r.h, r.w, r.y, r.x);
 	}
 	a->all_dirty = a->hdr_dirty = a->ftr_dirty = true;
+	if (a->notes == NOTES_FULL)
+		notes_open(a); /* the new size */
 }
 
 void panels_show(struct app *a, int idx)
 {
+	if (idx != a->cur)
+		a->zoom = -1; /* another scenario's views */
 	a->cur = idx;
 	views_init(a);
 	panels_relayout(a);
@@ -244,7 +258,10 @@ static bool draw_view(struct app *a, int v, bool force)
 		table_draw(w, vs, d, &a->hist, &a->theme);
 		break;
 	case VIEW_TEXT:
-		text_draw(w, vs->title, sc->notes[0] ? sc->notes : sc->summary, &a->theme);
+		if (a->present)
+			notes_draw_claims(w, a);
+		else
+			text_draw(w, vs->title, sc->notes[0] ? sc->notes : sc->summary, &a->theme);
 		break;
 	}
 	wnoutrefresh(w);
@@ -305,6 +322,8 @@ void panels_draw(struct app *a)
 	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++)
 		if (a->win[v] && (a->dirty[v] || a->all_dirty || force[v]))
 			any |= draw_view(a, v, force[v]);
+	if (a->notes == NOTES_FULL && (any || a->all_dirty))
+		notes_touch();
 	if (a->help && (any || a->all_dirty)) {
 		help_touch();
 		any = true;

@@ -106,6 +106,11 @@ struct canvas {
 void canvas_init(struct canvas *c);
 void canvas_free(struct canvas *c);
 int canvas_resize(struct canvas *c, int w, int h, bool braille);
+/* Any dots a cell: 2x4 (braille), 1x2 (half blocks: bit 1 the upper, 2 the
+ * lower half), 1x1 (one glyph). */
+int canvas_resize_dots(struct canvas *c, int w, int h, int sx, int sy);
+/* The half-block glyph of a 1x2 cell's bits: upper, lower or both halves. */
+wchar_t halfblock_char(unsigned bits);
 void canvas_clear(struct canvas *c);
 /* Sets dot (x, y), x < w*sx, y < h*sy, for curve `owner`; out of range is
  * ignored. */

@@ -10,6 +10,7 @@
 
 #include "overparam/experiment.h"
 #include "overparam/history.h"
+#include "overparam/ui.h"
 #include "ui/plot.h"
 
 /* ---- theme: glyphs and colours, decided once at start ---- */
@@ -43,10 +44,14 @@ struct theme {
 	bool braille; /* draw curves in braille (UTF-8 and not --ascii) */
 	bool color;   /* colours in use (the terminal has them, no NO_COLOR) */
 	bool unicode_glyphs; /* box and block glyphs beyond ASCII */
+	enum theme_id id;
+	bool thick;   /* curves in half blocks (1x2 dots a cell), not braille */
+	bool bold;    /* every role and curve in bold (high-contrast, presenter) */
 };
 
-/* Call after initscr(): starts colours when wanted and available. */
-void theme_init(struct theme *t, bool ascii, bool no_color);
+/* Call after initscr(): starts colours when wanted and available (NO_COLOR
+ * set: mono). thick: block lines (high-contrast has them anyway). */
+void theme_init(struct theme *t, bool ascii, enum theme_id id, bool thick);
 attr_t theme_attr(const struct theme *t, enum ui_role r);
 /* Colour (and, without colours, emphasis) of curve k. */
 attr_t theme_curve_attr(const struct theme *t, int k);
@@ -76,6 +81,8 @@ struct text_line {
 int text_wrap(const char *s, int width, struct text_line *lines /* (max) */, int max);
 /* The notes panel; a text longer than the panel ends in an ellipsis. */
 void text_draw(WINDOW *w, const char *title, const char *notes, const struct theme *t);
+/* The same in attr (the presenter's bold). */
+void text_draw_styled(WINDOW *w, const char *title, const char *notes, const struct theme *t, attr_t attr);
 
 /* ---- views (layout.c) ---- */
 
@@ -233,6 +240,11 @@ struct layout {
  * free). notes: the text panel's content (its height depends on it).
  * Returns 0, or -1 when the screen is too small for the panels. */
 int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bool show_text, struct layout *out);
+/* Zoom: view v alone over the whole area between header and footer. */
+int layout_zoom(const struct run_desc *d, int v, int w, int h, struct layout *out);
+/* Presenter: the headline chart (beside the charts of its scale group) over
+ * the text view, which shows the claims. -1 when too small. */
+int layout_present(const struct run_desc *d, int w, int h, struct layout *out);
 /* The smallest screen the views need (without the text panel if that is
  * what it takes). */
 void layout_min_size(const struct run_desc *d, const char *notes, int *w, int *h);
