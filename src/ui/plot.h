@@ -53,6 +53,10 @@ char *fmt_loss(char *buf /* (len) */, size_t len, double v);
  * leading zero ("7.9e-8"). */
 char *fmt_short(char *buf /* (len) */, size_t len, double v);
 
+/* Axis value (a grid's widths, N, alpha): whole numbers whole below a
+ * million ("1024", not "1.02e3"), else fmt_short. */
+char *fmt_axis(char *buf /* (len) */, size_t len, double v);
+
 /* ---- x axis: epochs 0 .. planned over ncols dot columns ---- */
 
 int epoch_col(uint32_t epoch, uint32_t planned, int ncols);
