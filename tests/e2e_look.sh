@@ -149,6 +149,17 @@ check "--present starts in the presenter layout (scenario 7: both humps and the 
 keys q
 wait_for "EXIT=0" 10 >/dev/null
 
+start_at 80 24 "" --pace max "$ROOT/scenarios/03-benign-overfitting.ini"
+on_line() {
+	wait_header "done" 15 || { why="not done"; return 1; }
+	# the test curve ends on the noise floor: the line is drawn over it,
+	# and its label says so
+	wait_for "test ≈ noise sigma^2 0.09" 3 && screen | grep -q '╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌'
+}
+check "scenario 3 done: the noise floor is drawn over the test curve and says test ≈ noise" on_line
+keys q
+wait_for "EXIT=0" 10 >/dev/null
+
 # ---- 3. grid axes ----
 start_at 120 36 "" --pace max "$S10"
 whole() { wait_for "1024" 15 && hides "1.02e3"; }
