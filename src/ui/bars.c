@@ -160,7 +160,7 @@ void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struc
 		barrier_x = cols - 2 - text_width(barrier);
 		if (barrier_x < title_end) {
 			/* No room in the border: the plot's top row, over the bars. */
-			snprintf(barrier, sizeof barrier, "barrier %s", val);
+			snprintf(barrier, sizeof barrier, " barrier %s", val); /* a gap after the bars */
 			barrier_row = 1;
 			barrier_x = cols - 2 - text_width(barrier);
 		}
