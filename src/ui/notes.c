@@ -44,18 +44,17 @@ void notes_draw_claims(WINDOW *w, const struct app *a)
 
 void notes_close(void)
 {
-	if (notes_win) {
+	if (notes_win)
 		delwin(notes_win);
-		notes_win = NULL;
-	}
+	notes_win = NULL;
 }
 
 void notes_touch(void)
 {
-	if (notes_win) {
-		touchwin(notes_win);
-		wnoutrefresh(notes_win);
-	}
+	if (!notes_win)
+		return;
+	touchwin(notes_win);
+	wnoutrefresh(notes_win);
 }
 
 /* The whole text: the notes, then the claims list when there is one. */
@@ -67,8 +66,8 @@ static const char *full_text(const struct app *a)
 	return buf;
 }
 
-/* Lines of the wrapped text that fit in rows, scrolled to a->notes_scroll
- * (clamped here). */
+/* The overlay: the whole text wrapped, from line a->notes_scroll on
+ * (clamped here), where the panels are. */
 void notes_open(struct app *a)
 {
 	notes_close();

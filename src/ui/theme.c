@@ -26,7 +26,6 @@ struct color {
 #define OI_ORANGE {214, COLOR_YELLOW}
 #define OI_SKY {74, COLOR_CYAN}
 #define OI_GREEN {36, COLOR_GREEN}
-#define OI_YELLOW {221, COLOR_YELLOW}
 #define OI_BLUE {25, COLOR_BLUE}
 #define OI_VERMILLION {166, COLOR_RED}
 #define OI_PURPLE {175, COLOR_MAGENTA}
@@ -51,7 +50,8 @@ static const struct palette dark = {
 		[ROLE_MEDIUM] = OI_ORANGE, [ROLE_HIGH] = OI_VERMILLION, [ROLE_HLINE] = DEFAULT_FG,
 		[ROLE_SIGNAL] = OI_GREEN, [ROLE_NOISE] = OI_PURPLE, [ROLE_MARK] = DEFAULT_FG,
 	},
-	.curve = {OI_SKY, OI_ORANGE, OI_GREEN, OI_PURPLE, OI_YELLOW, OI_VERMILLION},
+	/* 8 colours: yellow stands for orange, so the yellow curve is blue */
+	.curve = {OI_SKY, OI_ORANGE, OI_GREEN, OI_PURPLE, {221, COLOR_BLUE}, OI_VERMILLION},
 };
 
 static const struct palette light = {
@@ -63,7 +63,8 @@ static const struct palette light = {
 		[ROLE_MEDIUM] = LT_ORANGE, [ROLE_HIGH] = LT_VERMILLION, [ROLE_HLINE] = DEFAULT_FG,
 		[ROLE_SIGNAL] = LT_GREEN, [ROLE_NOISE] = LT_PURPLE, [ROLE_MARK] = DEFAULT_FG,
 	},
-	.curve = {OI_BLUE, LT_VERMILLION, LT_GREEN, LT_PURPLE, LT_ORANGE, {-1, COLOR_BLACK}},
+	/* 8 colours: no yellow, cyan or white; red is taken, so orange is black */
+	.curve = {OI_BLUE, LT_VERMILLION, LT_GREEN, LT_PURPLE, {172, COLOR_BLACK}, DEFAULT_FG},
 };
 
 /* Emphasis of each role, with colours and without. */
