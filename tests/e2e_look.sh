@@ -57,6 +57,7 @@ for m in re.finditer(r"\x1b\[([0-9;]*)m", sys.stdin.read()):
         i += 1
 print("dim" if dim else "nodim", *sorted(fg))
 EOF
+blocks() { screen | grep -q '[▀▄█]'; } # half or full blocks: curves in thick lines (no bars there)
 sgr() { T capture-pane -e -p -t "$SESSION" | python3 "$WORK/sgr.py"; }
 
 # ---- 1. scenario 7: the matched hump looks smaller ----
@@ -135,7 +136,7 @@ present() {
 	local r
 	r=$(panel_rows "Training loss")
 	why="headline chart rows: ${r:-none}"
-	[ -n "$r" ] && [ "$r" -ge 10 ] && screen | grep -q '[▀▄█]' && no_braille || return 1
+	[ -n "$r" ] && [ "$r" -ge 10 ] && eventually 5 blocks && no_braille || return 1
 	keys p
 	wait_for "┌ Models" 5
 }
@@ -215,7 +216,7 @@ check "NO_COLOR: no colour escapes" mono
 keys q
 wait_for "EXIT=0" 10 >/dev/null
 
-contrast() { wait_epoch_above 20 10 && no_braille && { shows "▀" || shows "▄"; }; }
+contrast() { wait_epoch_above 20 10 && eventually 5 blocks && no_braille; }
 start_at 80 24 "" --theme high-contrast --pace 100 "$S1"
 check "--theme high-contrast: block lines, no braille" contrast
 keys q
