@@ -76,6 +76,8 @@ static int place_charts(const struct run_desc *d, const struct placed *c, struct
 	}
 	/* Every row gets its minimum, the rest goes by weight; what rounding
 	 * leaves goes to the tallest row (the headline's). */
+	if (total < 1)
+		total = 1;
 	int spare = r.h - rows * CHART_MIN_H;
 	int given = 0, tallest = 0;
 	for (int i = 0; i < rows; i++) {
@@ -273,7 +275,9 @@ static int pick_layout(const struct run_desc *d, const struct placed *charts, co
 	return best;
 }
 
-int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bool show_text, struct layout *out)
+/* The best arrangement of every view (the notes when show_text). */
+static int layout_arrange(const struct run_desc *d, const char *notes, int w, int h, bool show_text,
+			  struct layout *out)
 {
 	memset(out, 0, sizeof *out);
 	if (w < SCREEN_MIN_W || h < SCREEN_MIN_H)
@@ -311,10 +315,17 @@ int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bo
 	if (best < 0)
 		return -1;
 	*out = cand[best];
+	return 0;
+}
+
+int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bool show_text, struct layout *out)
+{
+	if (layout_arrange(d, notes, w, h, show_text, out) != 0)
+		return -1;
 	/* Notes that would leave a panel taller than the headline give way. */
-	if (text >= 0 && !headline_tallest(d, out)) {
+	if (out->text_shown && !headline_tallest(d, out)) {
 		struct layout bare;
-		if (layout_compute(d, notes, w, h, false, &bare) == 0 && headline_tallest(d, &bare))
+		if (layout_arrange(d, notes, w, h, false, &bare) == 0 && headline_tallest(d, &bare))
 			*out = bare;
 	}
 	return 0;
