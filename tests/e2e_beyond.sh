@@ -37,7 +37,7 @@ check "lazy training: steps advance, the first widths train, curves drawn" lazy_
 lazy_done() {
 	keys + + + + + + + + # up the ladder to max
 	wait_header "pace max" 5 && wait_header "done" 60 &&
-		wait_match '^│ +1024 +[0-9]+ +0\.000[0-9]+ +-0\.[3-6][0-9]* ' 5 && screen | grep -qF "1.02e3"
+		wait_match '^│ +1024 +[0-9]+ +0\.000[0-9]+ +-0\.[3-6][0-9]* ' 5 && screen | grep -qF "1024" && ! screen | grep -qF "1.02e3"
 }
 check "lazy training at max pace: all seven widths to loss 1e-3, slope near -1/2" lazy_done
 

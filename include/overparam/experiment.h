@@ -83,6 +83,13 @@ struct view_spec {
 	int n_cols;
 	struct table_col cols[TABLE_MAX_COLS];
 	int weight;             /* relative share of the screen (height) */
+	/* Views the class compares side by side share one y scale: the same
+	 * non-zero id on each (LINES, BARS), so a smaller value looks smaller. */
+	int scale_group;
+	/* The scenario's main chart: the most rows at every size, and the one
+	 * the presenter layout shows (none marked: the first chart of the
+	 * largest weight). */
+	bool headline;
 	/* BARS: a bar's status, shown by its colour (or its fill without
 	 * colour): low below bar_levels[0], medium below bar_levels[1], else
 	 * high. The legend names the three bar_labels[0..2]; with no labels,

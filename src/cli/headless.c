@@ -149,14 +149,15 @@ static int interrupted(const struct scenario *sc, uint32_t epochs, struct csv_ou
 
 /* The run's panels as a picture at plot (picture.h). Returns 0, or 1 after
  * saying why on stderr. */
-static int write_plot(const char *plot, const struct scenario *sc, const struct run_desc *d, const struct history *h)
+static int write_plot(const char *plot, bool dark, const struct scenario *sc, const struct run_desc *d,
+		      const struct history *h)
 {
 	enum picture_format f;
 	char err[PATH_MAX + 128];
 	struct picture *p = NULL;
 	if (!picture_format_of(plot, &f))
 		snprintf(err, sizeof err, "%s: not .svg, .png or .pdf", plot);
-	else if (!(p = picture_snapshot(sc, d, h, -1, false)))
+	else if (!(p = picture_snapshot(sc, d, h, -1, dark)))
 		snprintf(err, sizeof err, "%s: out of memory", plot);
 	else if (picture_write(p, plot, f, false, NULL, err, sizeof err) == 0) {
 		picture_free(p);
@@ -167,7 +168,8 @@ static int write_plot(const char *plot, const struct scenario *sc, const struct 
 	return 1;
 }
 
-int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv_out *csv, const char *plot)
+int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv_out *csv, const char *plot,
+		 bool plot_dark)
 {
 	const struct experiment_ops *ops = experiment_ops_for(sc->kind);
 	struct run_desc d;
@@ -210,7 +212,7 @@ int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv
 		fprintf(out, "ran %u epochs in %.3f s (%.0f epochs/s)\n\n", r.epochs, seconds,
 			seconds > 0 ? r.epochs / seconds : 0.0);
 		if (plot)
-			rc = write_plot(plot, sc, &d, &h);
+			rc = write_plot(plot, plot_dark, sc, &d, &h);
 	}
 	history_free(&h);
 	return rc;

@@ -20,11 +20,13 @@ void headless_signals(const struct csv_out *csv);
 
 /* Runs one scenario to the end with `seed` and prints its table to out;
  * csv (may be NULL) gets its records, every epoch's whole or not at all;
- * plot (may be NULL) names a picture of its panels (.svg, .png or .pdf).
+ * plot (may be NULL) names a picture of its panels (.svg, .png or .pdf),
+ * on a dark ground when plot_dark (the dark themes).
  * Returns 0; 1 when the CSV or out failed (the reason said on stderr);
  * 2 when the run cannot start; HEADLESS_INTERRUPTED after saying
  * "interrupted at epoch N of SCENARIO" on stderr. */
-int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv_out *csv, const char *plot);
+int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv_out *csv, const char *plot,
+		 bool plot_dark);
 /* Says on stderr why csv failed ("overparam: --csv: error writing PATH:
  * REASON"); returns 1, the exit status. */
 int headless_csv_error(const struct csv_out *csv);

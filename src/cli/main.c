@@ -63,6 +63,9 @@ static void usage(FILE *f)
 		"  --fps N             redraw at most N times a second (1..60, default 20)\n"
 		"  --ascii             ASCII charts even where braille would work\n"
 		"  --no-color          monochrome (also when NO_COLOR is set)\n"
+		"  --theme NAME        dark (default), light, mono or high-contrast (bold, block lines)\n"
+		"  --thick             block lines instead of braille, for a projector\n"
+		"  --present           start in the presenter layout (p): headline chart and claims\n"
 		"  --export-dir DIR    where the e key writes CSV files (default: the current directory)\n"
 		"  --config FILE       settings and presets (default: $XDG_CONFIG_HOME/overparam/config.ini)\n"
 		"  --preset NAME       set the knobs of the config file's [preset \"NAME\"] and start there\n"
@@ -239,7 +242,7 @@ struct cli {
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
-       OPT_EXPORT_DIR, OPT_SET, OPT_PLOT, OPT_CONFIG, OPT_PRESET };
+       OPT_EXPORT_DIR, OPT_SET, OPT_PLOT, OPT_CONFIG, OPT_PRESET, OPT_THEME, OPT_PRESENT, OPT_THICK };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -252,6 +255,9 @@ static const struct option longopts[] = {
 	{"fps", required_argument, NULL, OPT_FPS},
 	{"ascii", no_argument, NULL, OPT_ASCII},
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
+	{"theme", required_argument, NULL, OPT_THEME},
+	{"present", no_argument, NULL, OPT_PRESENT},
+	{"thick", no_argument, NULL, OPT_THICK},
 	{"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
 	{"set", required_argument, NULL, OPT_SET},
 	{"config", required_argument, NULL, OPT_CONFIG},
@@ -296,6 +302,15 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_ASCII: o->uo.ascii = true; break;
 	case OPT_NOCOLOR: o->uo.no_color = true; break;
 	case OPT_EXPORT_DIR: o->uo.export_dir = optarg; break;
+	case OPT_THEME:
+		if (!theme_parse_word(optarg, &o->uo.theme)) {
+			complain("overparam: --theme: '%s' is not one of %s", optarg, theme_words());
+			return 2;
+		}
+		o->uo.theme_given = true;
+		break;
+	case OPT_PRESENT: o->uo.present = true; break;
+	case OPT_THICK: o->uo.thick = true; break;
 	case OPT_SET:
 		if (o->n_sets == MAX_SETS) {
 			fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);
@@ -452,7 +467,8 @@ static const char *plot_name(const char *plot, const struct scenario *sc, int n,
 	return buf;
 }
 
-static int run_headless(const struct scenario *sc /* (n) */, int n, const char *csv_path, const char *plot)
+static int run_headless(const struct scenario *sc /* (n) */, int n, const char *csv_path, const char *plot,
+			bool plot_dark)
 {
 	static struct csv_out csv; /* 64 KiB of buffer */
 	struct csv_out *w = NULL;
@@ -468,7 +484,7 @@ static int run_headless(const struct scenario *sc /* (n) */, int n, const char *
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
 		char name[PATH_MAX];
-		rc = headless_run(&sc[i], sc[i].seed, out, w, plot_name(plot, &sc[i], n, name, sizeof name));
+		rc = headless_run(&sc[i], sc[i].seed, out, w, plot_name(plot, &sc[i], n, name, sizeof name), plot_dark);
 		if ((rc == 0 || rc == HEADLESS_INTERRUPTED) && flush_report(out) != 0)
 			rc = 1;
 	}
@@ -569,7 +585,7 @@ int main(int argc, char **argv)
 		return finish_stdout(0);
 	}
 	if (o.headless)
-		return finish_stdout(run_headless(scenarios, n, o.csv_path, o.plot_path));
+		return finish_stdout(run_headless(scenarios, n, o.csv_path, o.plot_path, ui_picture_dark(&o.uo)));
 	rc = check_terminal();
 	if (rc != 0)
 		return rc;

@@ -45,8 +45,8 @@ void prefs_merge(const struct settings *s, bool headless, struct ui_options *uo)
 		uo->pace_override = s->pace;
 	if (!uo->export_dir && s->export_dir[0] && !headless)
 		uo->export_dir = s->export_dir;
-	if (strcmp(s->theme, "mono") == 0)
-		uo->no_color = true;
+	if (s->theme[0] && !uo->theme_given) /* checked when the file was read */
+		uo->theme_given = theme_parse_word(s->theme, &uo->theme);
 }
 
 int prefs_preset(const struct settings *s, const char *name, struct scenario *sc, int n)

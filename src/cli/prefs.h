@@ -15,8 +15,8 @@
 int prefs_load(const char *config_path, struct settings *s);
 
 /* What the command line left unset in *uo, from *s: fps, pace, export
- * folder, and theme = mono as no colour. (The other themes and the store
- * settings stay in *s for the code that uses them.) fps 0 = unset becomes 20. */
+ * folder and theme. (The store settings stay in *s for the code that uses
+ * them.) fps 0 = unset becomes 20. */
 void prefs_merge(const struct settings *s, bool headless, struct ui_options *uo);
 
 /* --preset NAME on the loaded scenarios. Returns the index of the scenario

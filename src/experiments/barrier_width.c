@@ -124,9 +124,11 @@ static void barrier_width_describe(const struct scenario *sc, struct run_desc *d
 		.log_y = true,
 		.hline = NAN,
 		.weight = 3,
+		.scale_group = 1, /* the matched bars on the scale of the barriers as trained */
 	};
 	d->views[d->n_views++] =
 		netpair_bars_view("Barrier after matching", MET_PAIR_BARRIER, MET_COUNT, 1u << SER_ALIGNED);
+	d->views[d->n_views - 1].scale_group = 1;
 	d->views[d->n_views++] = (struct view_spec){.kind = VIEW_TEXT, .title = "Why", .weight = 1};
 }
 

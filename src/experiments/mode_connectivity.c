@@ -43,6 +43,7 @@ static void connectivity_describe(const struct scenario *sc, struct run_desc *d)
 	};
 	/* the bars, and the barrier printed with them */
 	d->views[d->n_views++] = netpair_bars_view("Loss along a*A + (1-a)*B", MET_INTERP_LOSS, MET_BARRIER, 1);
+	d->views[d->n_views - 1].headline = true; /* the barrier is the point */
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
 		.title = "Barrier height over training",

@@ -54,6 +54,8 @@ static void alignment_describe(const struct scenario *sc, struct run_desc *d)
 		netpair_bars_view("a*A + (1-a)*B, as trained", MET_INTERP_LOSS, MET_BARRIER, 1u << SER_PLAIN);
 	d->views[d->n_views++] =
 		netpair_bars_view("after matching B's units to A's", MET_INTERP_LOSS, MET_BARRIER, 1u << SER_ALIGNED);
+	/* the two humps on one scale: the matched one must look smaller */
+	d->views[d->n_views - 2].scale_group = d->views[d->n_views - 1].scale_group = 1;
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
 		.title = "Barrier over training",

@@ -181,7 +181,9 @@ static void picture_run(struct app *a)
 		return;
 	}
 	char msg[600];
-	a->slide = slide_start(a->opt.export_dir, &a->sc[a->cur], app_desc(a), &a->hist, -1, false, msg, sizeof msg);
+	/* the zoomed panel alone, else every panel */
+	a->slide = slide_start(a->opt.export_dir, &a->sc[a->cur], app_desc(a), &a->hist, a->zoom,
+			       ui_picture_dark(&a->opt), msg, sizeof msg);
 	status_msg(a, msg, !a->slide);
 }
 
@@ -243,6 +245,39 @@ static void open_help(struct app *a)
 	doupdate();
 }
 
+/* `i`: the notes panel, the whole text over the panels, none. */
+static void notes_cycle(struct app *a)
+{
+	a->notes = a->notes == NOTES_SHORT ? NOTES_FULL : a->notes == NOTES_FULL ? NOTES_HIDDEN : NOTES_SHORT;
+	a->show_text = a->notes != NOTES_HIDDEN;
+	a->notes_scroll = 0;
+	if (a->notes == NOTES_FULL) {
+		notes_open(a);
+		doupdate();
+		return;
+	}
+	notes_close();
+	panels_relayout(a);
+}
+
+/* `z`: the next panel (the notes excepted: `i` shows them in full) alone,
+ * after the last one the whole layout again. */
+static void zoom_next(struct app *a)
+{
+	const struct run_desc *d = app_desc(a);
+	int v = a->zoom + 1;
+	while (v < d->n_views && d->views[v].kind == VIEW_TEXT)
+		v++;
+	a->zoom = v < d->n_views && v < RUN_MAX_VIEWS ? v : -1;
+	a->present = false;
+	panels_relayout(a);
+	if (a->zoom >= 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "zoom: %s (z: next panel)", d->views[a->zoom].title ? d->views[a->zoom].title : "");
+		status_msg(a, msg, false);
+	}
+}
+
 /* Returns false when the action is to quit. */
 static bool act(struct app *a, enum ui_action what, int arg)
 {
@@ -262,8 +297,11 @@ static bool act(struct app *a, enum ui_action what, int arg)
 		panels_reset(a);
 		a->ftr_dirty = true;
 		break;
-	case ACT_NOTES:
-		a->show_text = !a->show_text;
+	case ACT_NOTES: notes_cycle(a); break;
+	case ACT_ZOOM: zoom_next(a); break;
+	case ACT_PRESENT:
+		a->present = !a->present;
+		a->zoom = -1;
 		panels_relayout(a);
 		break;
 	case ACT_EXPORT: export_run(a); break;
@@ -287,6 +325,8 @@ bool actions_key(struct app *a, int ch)
 		if (ch != KEY_RESIZE)
 			return true;
 	}
+	if (a->notes == NOTES_FULL && notes_key(a, ch))
+		return true;
 	int arg = 0;
 	const struct ui_key *k = keymap_find(ch, &arg);
 	return k ? act(a, k->action, arg) : true;

@@ -204,6 +204,8 @@ static int app_open(struct app *a, const struct scenario *scenarios, int n, int 
 	if (a->opt.fps < 1 || a->opt.fps > 60)
 		a->opt.fps = 20;
 	a->show_text = true;
+	a->zoom = -1;
+	a->present = opt->present;
 	a->cur = initial >= 0 && initial < n ? initial : 0;
 	for (int i = 0; i < n; i++)
 		experiment_describe(&a->sc[i], &a->desc[i]);
@@ -234,7 +236,8 @@ static bool screen_open(struct app *a, const struct ui_options *opt)
 	nonl();
 	curs_set(0);
 	set_escdelay(25);
-	theme_init(&a->theme, opt->ascii, opt->no_color);
+	theme_init(&a->theme, opt->ascii, opt->no_color ? THEME_MONO : opt->theme, opt->thick);
+	a->theme_bold = a->theme.bold;
 	a->in = newwin(1, 1, 0, 0);
 	keypad(a->in, TRUE);
 	wtimeout(a->in, 1000 / a->opt.fps);
@@ -245,6 +248,7 @@ static bool screen_open(struct app *a, const struct ui_options *opt)
 static void screen_close(struct app *a)
 {
 	help_close();
+	notes_close();
 	panels_close(a);
 	if (a->in)
 		delwin(a->in);

@@ -11,6 +11,9 @@
 #include "overparam/ui.h"
 #include "ui/widgets.h"
 
+/* `i` cycles the explanation through these. */
+enum notes_mode { NOTES_SHORT, NOTES_FULL, NOTES_HIDDEN };
+
 /* `e` exports that may write at once: each holds a copy of the history. */
 #define UI_EXPORTS 4
 
@@ -27,7 +30,12 @@ struct app {
 
 	int cur;         /* scenario on screen */
 	bool flip_log;   /* `y`: every line chart on the other axis kind */
-	bool show_text;
+	bool show_text;  /* the notes panel (notes != NOTES_HIDDEN) */
+	enum notes_mode notes; /* `i` */
+	int notes_scroll;      /* first line of the full notes shown */
+	int zoom;        /* `z`: the view shown alone, -1: none */
+	bool present;    /* `p`, --present: the presenter layout */
+	bool theme_bold; /* the theme's own bold (the presenter's is on top) */
 	bool help;
 	bool too_small;
 	int need_w, need_h;
@@ -69,6 +77,16 @@ void panels_drain(struct app *a);          /* the trainer's records into the his
 void panels_draw(struct app *a);           /* redraw what changed, one doupdate */
 void panels_close(struct app *a);          /* delete the windows */
 void panels_free(struct app *a);           /* free the charts */
+
+/* notes.c: the full notes overlay and the presenter's claims */
+void notes_open(struct app *a);            /* draw the overlay (again) */
+void notes_close(void);
+void notes_touch(void);                    /* back on top after the panels under it */
+bool notes_key(struct app *a, int ch);     /* scroll keys while it is open; true: taken */
+/* The claims panel's text (presenter layout, full notes): the claims with
+ * their verdicts once the claims list is merged, until then the notes. */
+const char *notes_claims_text(const struct app *a, char *buf /* (len) */, size_t len);
+void notes_draw_claims(WINDOW *w, const struct app *a);
 
 /* status.c */
 void status_msg(struct app *a, const char *text, bool bad); /* in the header for a while */

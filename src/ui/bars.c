@@ -12,6 +12,7 @@
 void bars_reset(struct bars *b)
 {
 	axis_clear(&b->y, false);
+	b->shared_top = NAN;
 }
 
 static enum ui_role bar_role(const struct view_spec *v, double loss)
@@ -25,12 +26,10 @@ static enum ui_role bar_role(const struct view_spec *v, double loss)
 	return ROLE_HIGH;
 }
 
-/* Fill of a whole cell: one glyph for every status with colours, a
- * different texture for each without. */
+/* Fill of a whole cell: a different texture for each status, with
+ * colours too (colour alone fails colour-blind viewers). */
 static wchar_t fill_glyph(const struct theme *t, enum ui_role r)
 {
-	if (t->color)
-		return theme_glyph(t, L'\x2588', '#');
 	switch (r) {
 	case ROLE_LOW: return theme_glyph(t, L'\x2591', '.');
 	case ROLE_MEDIUM: return theme_glyph(t, L'\x2592', '+');
@@ -52,7 +51,7 @@ static void draw_bar(WINDOW *w, const struct theme *t, enum ui_role role, double
 	int eighths = (int)lround(f * plot_h * 8);
 	if (eighths == 0 && v > a->lo)
 		eighths = 1; /* computed, near zero: a sliver says so */
-	bool fine = t->color && t->unicode_glyphs;
+	bool fine = t->unicode_glyphs; /* eighths on top of the texture */
 	if (!fine)
 		eighths = (eighths + 7) / 8 * 8;
 	int full = eighths / 8, part = eighths % 8;
@@ -69,12 +68,19 @@ static void status_legend(WINDOW *w, const struct theme *t, const struct view_sp
 			  int left_limit)
 {
 	static const enum ui_role roles[3] = {ROLE_LOW, ROLE_MEDIUM, ROLE_HIGH};
-	const char *const *text = v->bar_labels;
-	if (!text[0] || !text[1] || !text[2])
+	if (!v->bar_labels[0] || !v->bar_labels[1] || !v->bar_labels[2])
 		return;
+	/* The levels in numbers: "< 0.01", "< 0.1", ">= 0.1 barrier". */
+	char lv[3][48], l0[24], l1[24];
+	fmt_short(l0, sizeof l0, v->bar_levels[0]);
+	fmt_short(l1, sizeof l1, v->bar_levels[1]);
+	snprintf(lv[0], sizeof lv[0], "< %s", l0);
+	snprintf(lv[1], sizeof lv[1], "< %s", l1);
+	snprintf(lv[2], sizeof lv[2], "%s %s %s", t->unicode_glyphs ? "\u2265" : ">=", l1, v->bar_labels[2]);
+	const char *text[3] = {lv[0], lv[1], lv[2]};
 	int width = 0;
 	for (size_t i = 0; i < 3; i++)
-		width += 2 + (int)strlen(text[i]) + (i ? 2 : 0);
+		width += 2 + text_width(text[i]) + (i ? 2 : 0);
 	int x = right - width - 1;
 	if (x <= left_limit)
 		return;
@@ -86,9 +92,40 @@ static void status_legend(WINDOW *w, const struct theme *t, const struct view_sp
 		}
 		text_put_wch(w, y, x++, fill_glyph(t, roles[i]), theme_attr(t, roles[i]));
 		mvwaddch(w, y, x++, ' ');
-		x += text_put(w, y, x, text[i], (int)strlen(text[i]), A_NORMAL);
+		x += text_put(w, y, x, text[i], text_width(text[i]), A_NORMAL);
 	}
 	mvwaddch(w, y, x, ' ');
+}
+
+/* The grid's values under the bars: every k-th one, k the smallest that
+ * keeps them a column apart, and the last one always ("1" ends the alpha
+ * axis); one that would touch it gives way. */
+static void bar_labels(WINDOW *w, const struct run_desc *d, const struct theme *t, int row, int x0, int sw, int bw,
+		       int axis_x, int cols)
+{
+	int n = d->n_grid, lmax = 1;
+	char al[RUN_MAX_GRID][16];
+	for (int i = 0; i < n; i++) {
+		fmt_axis(al[i], sizeof al[i], d->grid_x[i]);
+		int l = (int)strlen(al[i]);
+		lmax = l > lmax ? l : lmax;
+	}
+	int k = 1;
+	while (k * sw < lmax + 1 && k < n)
+		k++;
+	int ll = (int)strlen(al[n - 1]);
+	int last_x = x0 + (n - 1) * sw + (bw - ll) / 2;
+	if (last_x + ll > cols - 1)
+		last_x = cols - 1 - ll;
+	attr_t a = theme_attr(t, ROLE_DIM);
+	for (int i = 0; i < n; i++) {
+		int l = (int)strlen(al[i]);
+		int lx = i == n - 1 ? last_x : x0 + i * sw + (bw - l) / 2;
+		if (i != n - 1 && (i % k != 0 || lx + l >= last_x))
+			continue;
+		if (lx + l <= cols - 1 && lx > axis_x)
+			text_put(w, row, lx, al[i], l, a);
+	}
 }
 
 static void bars_body(WINDOW *w, struct bars *b, const struct view_spec *v, const struct run_desc *d,
@@ -123,7 +160,7 @@ void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struc
 		barrier_x = cols - 2 - text_width(barrier);
 		if (barrier_x < title_end) {
 			/* No room in the border: the plot's top row, over the bars. */
-			snprintf(barrier, sizeof barrier, "barrier %s", val);
+			snprintf(barrier, sizeof barrier, " barrier %s", val); /* a gap after the bars */
 			barrier_row = 1;
 			barrier_x = cols - 2 - text_width(barrier);
 		}
@@ -154,6 +191,9 @@ static void bars_body(WINDOW *w, struct bars *b, const struct view_spec *v, cons
 			text_put(w, plot_top + plot_h / 2, (cols - mw) / 2, msg, mw, theme_attr(t, ROLE_DIM));
 		return;
 	}
+	/* Bars compared with another view are drawn on the group's scale. */
+	if (isfinite(b->shared_top) && b->shared_top > hi)
+		hi = b->shared_top;
 	/* Grow when a bar leaves the range; shrink only when the tallest bar
 	 * uses under 40% of it (the random nets of the first epochs reach
 	 * far above the barrier that forms later). */
@@ -188,17 +228,7 @@ static void bars_body(WINDOW *w, struct bars *b, const struct view_spec *v, cons
 	int bw = sw > 1 ? sw - 1 : 1;
 	int x0 = px + (pw - sw * n) / 2 + (sw - bw) / 2;
 
-	/* alpha labels: every k-th one, k the smallest that keeps them apart */
-	int lmax = 1;
-	char al[RUN_MAX_GRID][16];
-	for (int i = 0; i < n; i++) {
-		snprintf(al[i], sizeof al[i], "%g", d->grid_x[i]);
-		int l = (int)strlen(al[i]);
-		lmax = l > lmax ? l : lmax;
-	}
-	int k = 1;
-	while (k * sw < lmax + 1 && k < n)
-		k++;
+	bar_labels(w, d, t, label_row, x0, sw, bw, axis_x, cols);
 	for (int i = 0; i < n; i++) {
 		int bx = x0 + i * sw;
 		double val = grid[i];
@@ -216,12 +246,6 @@ static void bars_body(WINDOW *w, struct bars *b, const struct view_spec *v, cons
 			int top_row = y_bottom - occupied;
 			if (vw <= sw - 1 && top_row >= plot_top && top_row <= y_bottom)
 				text_put(w, top_row, bx + (bw - vw) / 2, vb, vw, dim);
-		}
-		if (i % k == 0) {
-			int l = (int)strlen(al[i]);
-			int lx = bx + (bw - l) / 2;
-			if (lx + l <= cols - 1 && lx > axis_x)
-				text_put(w, label_row, lx, al[i], l, dim);
 		}
 	}
 }

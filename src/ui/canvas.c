@@ -22,6 +22,12 @@ wchar_t braille_char(unsigned bits)
 	return (wchar_t)(0x2800 + (bits & 0xff));
 }
 
+wchar_t halfblock_char(unsigned bits)
+{
+	static const wchar_t g[4] = {L' ', L'\x2580', L'\x2584', L'\x2588'};
+	return g[bits & 3u];
+}
+
 void canvas_init(struct canvas *c)
 {
 	*c = (struct canvas){0};
@@ -35,6 +41,11 @@ void canvas_free(struct canvas *c)
 }
 
 int canvas_resize(struct canvas *c, int w, int h, bool braille)
+{
+	return braille ? canvas_resize_dots(c, w, h, 2, 4) : canvas_resize_dots(c, w, h, 1, 1);
+}
+
+int canvas_resize_dots(struct canvas *c, int w, int h, int sx, int sy)
 {
 	if (w < 1)
 		w = 1;
@@ -52,8 +63,8 @@ int canvas_resize(struct canvas *c, int w, int h, bool braille)
 		c->w = w;
 		c->h = h;
 	}
-	c->sx = braille ? 2 : 1;
-	c->sy = braille ? 4 : 1;
+	c->sx = sx;
+	c->sy = sy;
 	canvas_clear(c);
 	return 0;
 }
@@ -71,7 +82,8 @@ void canvas_dot(struct canvas *c, int x, int y, int owner)
 	if (!c->bits || x < 0 || y < 0 || x >= c->w * c->sx || y >= c->h * c->sy)
 		return;
 	size_t cell = (size_t)(y / c->sy) * (size_t)c->w + (size_t)(x / c->sx);
-	c->bits[cell] |= c->sx == 2 ? (uint8_t)braille_bit(x % 2, y % 4) : 1u;
+	/* braille: its dot bits; half blocks: 1 the upper, 2 the lower half */
+	c->bits[cell] |= c->sx == 2 ? (uint8_t)braille_bit(x % 2, y % 4) : (uint8_t)(1u << (y % c->sy));
 	c->owner[cell] = (int8_t)owner;
 }
 

@@ -68,6 +68,7 @@ void chart_init(struct chart *c, const struct view_spec *v, const struct run_des
 		}
 	}
 	common_prefix(c);
+	c->shared_top = NAN;
 	canvas_init(&c->cv);
 	axis_clear(&c->y, log);
 }
@@ -177,7 +178,20 @@ static bool chart_fit_axis(struct chart *c)
 	double hl = c->view->hline;
 	if (isfinite(hl))
 		changed |= axis_cover(&c->y, hl, hl);
+	if (isfinite(c->shared_top))
+		changed |= axis_cover(&c->y, c->shared_top, c->shared_top);
 	return changed;
+}
+
+double chart_top(const struct chart *c)
+{
+	double top = NAN;
+	for (int k = 0; k < c->ncurves; k++) {
+		double lo, hi, mp;
+		if (colsum_extent(&c->curve[k].cs, &lo, &hi, &mp) && (isnan(top) || hi > top))
+			top = hi;
+	}
+	return top;
 }
 
 static void chart_title(const struct chart *c, char *buf, size_t len)
@@ -243,12 +257,12 @@ static void grid_labels(WINDOW *w, const struct chart *c, const struct theme *t,
 	attr_t a = theme_attr(t, ROLE_DIM);
 	uint32_t span = chart_span(c);
 	char last[24];
-	fmt_short(last, sizeof last, d->grid_x[d->n_grid - 1]);
+	fmt_axis(last, sizeof last, d->grid_x[d->n_grid - 1]);
 	int last_x = px + pw - (int)strlen(last);
 	int edge = px - 2; /* rightmost column already used */
 	for (int i = 0; i + 1 < d->n_grid; i++) {
 		char buf[24];
-		fmt_short(buf, sizeof buf, d->grid_x[i]);
+		fmt_axis(buf, sizeof buf, d->grid_x[i]);
 		int bw = (int)strlen(buf);
 		int col = px + epoch_col((uint32_t)i, span, pw * c->cv.sx) / c->cv.sx;
 		int x = i == 0 ? px : col - bw / 2;
@@ -259,7 +273,8 @@ static void grid_labels(WINDOW *w, const struct chart *c, const struct theme *t,
 	}
 	if (last_x > edge + 1)
 		text_put(w, y, last_x, last, (int)strlen(last), a);
-	if (d->grid_name && px > 2)
+	/* The axis' name in the corner when it fits whole ("wid..." says nothing). */
+	if (d->grid_name && text_width(d->grid_name) <= px - 2)
 		text_put(w, y, 1, d->grid_name, px - 2, a);
 }
 
@@ -316,41 +331,17 @@ static void x_labels(WINDOW *w, const struct chart *c, const struct theme *t, in
 		text_put(w, y, last_x, last, lw, a);
 }
 
-/* Puts the reference line's label on its row where no curve is: the right
- * end, else the left end. */
-static void hline_label(WINDOW *w, const struct chart *c, const struct theme *t, int row, int y, int px, int pw)
-{
-	char buf[64];
-	char val[24];
-	fmt_short(val, sizeof val, c->view->hline);
-	snprintf(buf, sizeof buf, " %s %s ", c->view->hline_label ? c->view->hline_label : "", val);
-	int bw = text_width(buf);
-	if (bw > pw)
-		return;
-	int starts[2] = {pw - bw, 0};
-	for (int i = 0; i < 2; i++) {
-		bool free = true;
-		for (int x = starts[i]; x < starts[i] + bw; x++)
-			if (c->cv.bits[(size_t)row * (size_t)c->cv.w + (size_t)x])
-				free = false;
-		if (free) {
-			text_put(w, y, px + starts[i], buf, bw, theme_attr(t, ROLE_HLINE));
-			return;
-		}
-	}
-}
-
 /* Where the plot sits in the window: rows top .. top + rows - 1, columns
  * x .. x + w - 1, sy dots a row. */
 struct plot_area {
-	int top, rows, x, w, sy;
+	int top, rows, x, w, sx, sy;
 };
 
 /* Folds new points into the summaries, grows the y axis, picks its ticks
  * and fits the plot beside them; false when no plot fits. */
 static bool chart_fit(struct chart *c, const struct history *h, int cols, struct plot_area *p, struct yaxis *ya)
 {
-	int sx = c->glyphs ? 1 : 2;
+	int sx = p->sx;
 	/* Fold new points with the geometry we have; a guess on the first
 	 * draw (the extent does not depend on the column count). */
 	int guess_w = c->plot_w > 0 ? c->plot_w : cols - 8;
@@ -367,10 +358,10 @@ static bool chart_fit(struct chart *c, const struct history *h, int cols, struct
 	p->w = cols - 1 - p->x;
 	if (p->w < 2)
 		return false;
-	if (p->w != c->plot_w || p->rows != c->plot_h || c->cv.sx != sx) {
+	if (p->w != c->plot_w || p->rows != c->plot_h || c->cv.sx != sx || c->cv.sy != p->sy) {
 		c->plot_w = p->w;
 		c->plot_h = p->rows;
-		canvas_resize(&c->cv, p->w, p->rows, !c->glyphs);
+		canvas_resize_dots(&c->cv, p->w, p->rows, sx, p->sy);
 		for (int k = 0; k < c->ncurves; k++) {
 			colsum_reset(&c->curve[k].cs, p->w * sx, chart_span(c));
 			fold_curve(c, k, h);
@@ -379,12 +370,8 @@ static bool chart_fit(struct chart *c, const struct history *h, int cols, struct
 	return true;
 }
 
-static bool cell_free(const struct chart *c, int row, int x)
-{
-	return !c->cv.bits[(size_t)row * (size_t)c->cv.w + (size_t)x];
-}
-
-/* The reference line, under the curves; returns its row (-1: none). */
+/* The reference line, over the curves (a curve on it is said in its
+ * label); returns its row (-1: none). */
 static int draw_hline(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
 {
 	if (!isfinite(c->view->hline))
@@ -395,12 +382,68 @@ static int draw_hline(WINDOW *w, const struct chart *c, const struct theme *t, c
 	hrow /= p->sy;
 	wchar_t dash = theme_glyph(t, L'\x254c', '-');
 	for (int x = 0; x < p->w; x++)
-		if (cell_free(c, hrow, x))
-			text_put_wch(w, p->top + hrow, p->x + x, dash, theme_attr(t, ROLE_HLINE));
+		text_put_wch(w, p->top + hrow, p->x + x, dash, theme_attr(t, ROLE_HLINE));
 	return hrow;
 }
 
-/* The vertical marker of an x_grid view, under the curves, with its label. */
+/* The first curve whose latest value sits on plot row `row`, -1: none. */
+static int curve_on_row(const struct chart *c, const struct history *h, const struct plot_area *p, int row)
+{
+	for (int k = 0; k < c->ncurves; k++) {
+		const struct chart_curve *cv = &c->curve[k];
+		if (!h->seen[cv->series][cv->metric])
+			continue;
+		int r = axis_dot(&c->y, h->last[cv->series][cv->metric], p->rows * p->sy);
+		if (r >= 0 && r / p->sy == row)
+			return k;
+	}
+	return -1;
+}
+
+/* cols x0 .. x0 + n - 1 of plot row `row` hold no curve */
+static bool span_free(const struct chart *c, int row, int x0, int n)
+{
+	for (int x = x0; x < x0 + n; x++)
+		if (c->cv.bits[(size_t)row * (size_t)c->cv.w + (size_t)x])
+			return false;
+	return true;
+}
+
+/* The reference line's label, clear of the curves: on its row, else the
+ * row above or below it (right end, else left end), else in the top border
+ * between the title and the legend (border_x .. border_end), else over its
+ * own row. A curve whose latest value sits on the line is named in it:
+ * "test MSE = noise sigma^2 0.01" with an approximately-equal sign. */
+static void hline_label(WINDOW *w, const struct chart *c, const struct history *h, const struct theme *t,
+			const struct plot_area *p, int hrow, int border_x, int border_end)
+{
+	char buf[128], val[24], on[64] = "";
+	fmt_short(val, sizeof val, c->view->hline);
+	int k = curve_on_row(c, h, p, hrow);
+	if (k >= 0)
+		snprintf(on, sizeof on, "%s %s ", c->curve[k].label, t->unicode_glyphs ? "\u2248" : "~=");
+	snprintf(buf, sizeof buf, " %s%s %s ", on, c->view->hline_label ? c->view->hline_label : "", val);
+	int bw = text_width(buf);
+	attr_t a = theme_attr(t, ROLE_HLINE);
+	const int rows[3] = {hrow, hrow - 1, hrow + 1};
+	for (int i = 0; i < 3 && bw <= p->w; i++) {
+		if (rows[i] < 0 || rows[i] >= p->rows)
+			continue;
+		int starts[2] = {p->w - bw, 0};
+		for (int j = 0; j < 2; j++)
+			if (span_free(c, rows[i], starts[j], bw)) {
+				text_put(w, p->top + rows[i], p->x + starts[j], buf, bw, a);
+				return;
+			}
+	}
+	if (border_end - border_x >= bw)
+		text_put(w, 0, border_end - bw, buf, bw, a);
+	else
+		text_put(w, p->top + hrow, p->x + (p->w > bw ? p->w - bw : 0), buf, p->w, a);
+}
+
+/* The vertical marker of an x_grid view, over the curves, with its label
+ * on the first row where it covers no curve. */
 static void draw_vline(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
 {
 	const struct view_spec *v = c->view;
@@ -411,16 +454,19 @@ static void draw_vline(WINDOW *w, const struct chart *c, const struct theme *t, 
 		return;
 	wchar_t bar = theme_glyph(t, L'\x2506', ':');
 	for (int r = 0; r < p->rows; r++)
-		if (cell_free(c, r, vx))
-			text_put_wch(w, p->top + r, p->x + vx, bar, theme_attr(t, ROLE_HLINE));
+		text_put_wch(w, p->top + r, p->x + vx, bar, theme_attr(t, ROLE_HLINE));
 	char lb[48];
 	char val[24];
-	fmt_short(val, sizeof val, v->vline);
+	fmt_axis(val, sizeof val, v->vline);
 	snprintf(lb, sizeof lb, "%s%s%s", v->vline_label ? v->vline_label : "", v->vline_label ? " " : "", val);
 	int lw = text_width(lb);
-	int lx = vx + 1 + lw <= p->w ? p->x + vx + 1 : p->x + vx - lw;
-	if (lx >= p->x)
-		text_put(w, p->top, lx, lb, lw, theme_attr(t, ROLE_HLINE));
+	int lx = vx + 1 + lw <= p->w ? vx + 1 : vx - lw;
+	if (lx < 0)
+		return;
+	int row = 0;
+	while (row < p->rows - 1 && !span_free(c, row, lx, lw))
+		row++;
+	text_put(w, p->top + row, p->x + lx, lb, lw, theme_attr(t, ROLE_HLINE));
 }
 
 static void draw_curves(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
@@ -432,7 +478,7 @@ static void draw_curves(WINDOW *w, const struct chart *c, const struct theme *t,
 			if (!bits)
 				continue;
 			int k = (int)c->cv.owner[cell];
-			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : braille_char(bits);
+			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : p->sy == 2 ? halfblock_char(bits) : braille_char(bits);
 			text_put_wch(w, p->top + r, p->x + x, ch, theme_curve_attr(t, k));
 		}
 	}
@@ -481,22 +527,29 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 		return;
 	struct legend_spot legend = legend_spot(c, h, title, cols);
 	int top = legend.shown && !legend.in_border && rows >= 5 ? 2 : 1;
-	struct plot_area p = {.top = top, .rows = rows - 1 - top, .sy = c->glyphs ? 1 : 4};
+	/* dots a cell: one glyph, half blocks (thick, for a projector), braille */
+	bool thick = !c->glyphs && t->unicode_glyphs && (t->thick || t->bold);
+	struct plot_area p = {.top = top, .rows = rows - 1 - top, .sx = c->glyphs || thick ? 1 : 2,
+			      .sy = c->glyphs ? 1 : thick ? 2 : 4};
 	if (p.rows < 1)
 		return;
 	struct yaxis ya;
 	if (!chart_fit(c, h, cols, &p, &ya))
 		return;
 	canvas_clear(&c->cv);
-	for (int k = 0; k < c->ncurves; k++)
+	/* The view's first curve on top where curves share a cell: the
+	 * measurement over its reference (a slope line) */
+	for (int k = c->ncurves - 1; k >= 0; k--)
 		canvas_plot(&c->cv, &c->curve[k].cs, &c->y, k);
 
 	yaxis_draw(w, &ya, &c->y, p.top, p.x - 1, p.rows, p.sy, t);
+	draw_curves(w, c, t, &p);
 	int hrow = draw_hline(w, c, t, &p);
 	draw_vline(w, c, t, &p);
-	draw_curves(w, c, t, &p);
-	if (hrow >= 0)
-		hline_label(w, c, t, hrow, top + hrow, p.x, p.w);
+	if (hrow >= 0) {
+		int border_end = legend.in_border ? cols - 2 - legend.width - 1 : cols - 2;
+		hline_label(w, c, h, t, &p, hrow, legend.title_end, border_end);
+	}
 	legend_put(w, c, h, t, &legend, top, cols);
 	x_labels(w, c, t, rows - 1, p.x, p.w);
 }

@@ -81,6 +81,10 @@ void help_draw_knobs(const struct theme *t, const struct scenario *sc)
 	} else {
 		nk = 0;
 	}
+	/* Short of rows: the closing line moves into the bottom border. */
+	bool tight = h > LINES && !nk;
+	if (tight)
+		h = n + 2;
 	if (h > LINES)
 		h = LINES;
 	if (w > COLS)
@@ -90,7 +94,7 @@ void help_draw_knobs(const struct theme *t, const struct scenario *sc)
 	if (!help_win)
 		return;
 	panel_frame(help_win, "Keys", t);
-	for (int i = 0, y = 1; i < keymap_count && y < h - 2; i++) {
+	for (int i = 0, y = 1; i < keymap_count && y < h - (tight ? 1 : 2); i++) {
 		const struct ui_key *k = &keymap_table[i];
 		if (!k->help_key)
 			continue;
@@ -114,6 +118,6 @@ void help_draw_knobs(const struct theme *t, const struct scenario *sc)
 	const char *close = "any key closes this";
 	int cw = text_width(close);
 	if (h >= 4 && cw < w - 4)
-		text_put(help_win, h - 2, (w - cw) / 2, close, cw, theme_attr(t, ROLE_DIM));
+		text_put(help_win, tight ? h - 1 : h - 2, (w - cw) / 2, close, cw, theme_attr(t, ROLE_DIM));
 	wnoutrefresh(help_win);
 }

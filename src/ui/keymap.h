@@ -19,7 +19,9 @@ enum ui_action {
 	ACT_KNOB_PICK, /* arg: -1 previous knob, +1 next */
 	ACT_KNOB_TURN, /* arg: -1 down, +1 up */
 	ACT_LOG,       /* every line chart on the other axis kind */
-	ACT_NOTES,     /* show / hide the explanation */
+	ACT_NOTES,     /* the explanation: short, full (overlay), hidden */
+	ACT_ZOOM,      /* one panel full-screen, the next one, none */
+	ACT_PRESENT,   /* the presenter layout on / off */
 	ACT_EXPORT,    /* the run's metrics as CSV */
 	ACT_PICTURE,   /* the screen's panels as SVG and PNG */
 	ACT_HELP,

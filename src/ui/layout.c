@@ -58,22 +58,36 @@ static int place_charts(const struct run_desc *d, const struct placed *c, struct
 	int rows = (c->n + cols - 1) / cols;
 	if (r.h < rows * CHART_MIN_H || r.w < CHART_MIN_W)
 		return -1;
-	int weight[RUN_MAX_VIEWS] = {0}, total = 0;
+	int weight[RUN_MAX_VIEWS] = {0}, total = 0, top_weight = 1;
+	for (int j = 0; j < c->n; j++)
+		if (d->views[c->views[j]].weight > top_weight)
+			top_weight = d->views[c->views[j]].weight;
+	int head = view_headline(d);
 	for (int i = 0; i < rows; i++) {
 		for (int j = i * cols; j < (i + 1) * cols && j < c->n; j++) {
 			int wv = d->views[c->views[j]].weight;
 			wv = wv < 1 ? 1 : wv;
+			if (c->views[j] == head)
+				wv = top_weight + 1; /* the headline's row is the tallest */
 			if (wv > weight[i])
 				weight[i] = wv;
 		}
 		total += weight[i];
 	}
-	/* Every row gets its minimum, the rest goes by weight. */
+	/* Every row gets its minimum, the rest goes by weight; what rounding
+	 * leaves goes to the tallest row (the headline's). */
+	if (total < 1)
+		total = 1;
 	int spare = r.h - rows * CHART_MIN_H;
-	int y = r.y, given = 0;
+	int given = 0, tallest = 0;
 	for (int i = 0; i < rows; i++) {
-		int extra = i == rows - 1 ? spare - given : spare * weight[i] / total;
-		given += extra;
+		given += spare * weight[i] / total;
+		if (weight[i] > weight[tallest])
+			tallest = i;
+	}
+	int y = r.y;
+	for (int i = 0; i < rows; i++) {
+		int extra = spare * weight[i] / total + (i == tallest ? spare - given : 0);
 		int hgt = CHART_MIN_H + extra;
 		int first = i * cols;
 		int in_row = c->n - first < cols ? c->n - first : cols;
@@ -89,7 +103,7 @@ static int place_charts(const struct run_desc *d, const struct placed *c, struct
 }
 
 static int layout_side(const struct run_desc *d, struct rect a, const struct placed *charts,
-		       const struct placed *info, int text, struct layout *out)
+		       const struct placed *info, int text, int chart_min_w, struct layout *out)
 {
 	int side_w = 0, side_h = 0;
 	for (int i = 0; i < info->n; i++) {
@@ -100,7 +114,7 @@ static int layout_side(const struct run_desc *d, struct rect a, const struct pla
 	}
 	if (text >= 0 && side_w < TEXT_MIN_W)
 		side_w = TEXT_MIN_W;
-	if (charts->n == 0 || a.w - side_w < CHART_SIDE_MIN_W)
+	if (charts->n == 0 || a.w - side_w < chart_min_w)
 		return -1;
 	if (side_h + (text >= 0 ? TEXT_MIN_H : 0) > a.h)
 		return -1;
@@ -214,6 +228,13 @@ static int layout_band(const struct run_desc *d, const char *notes, struct rect 
 	return 0;
 }
 
+/* The area between the header and the footer, false when the screen is too small. */
+static bool layout_area(int w, int h, struct rect *a)
+{
+	*a = (struct rect){0, LAYOUT_HEADER_ROWS, w, h - LAYOUT_HEADER_ROWS - LAYOUT_FOOTER_ROWS};
+	return w >= SCREEN_MIN_W && h >= SCREEN_MIN_H;
+}
+
 static long chart_area(const struct layout *l, const struct placed *charts)
 {
 	long area = 0;
@@ -222,7 +243,41 @@ static long chart_area(const struct layout *l, const struct placed *charts)
 	return area;
 }
 
-int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bool show_text, struct layout *out)
+/* The headline chart is at least as tall as every other panel. */
+static bool headline_tallest(const struct run_desc *d, const struct layout *l)
+{
+	int head = view_headline(d);
+	if (head < 0)
+		return true;
+	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++)
+		if (l->view[v].w > 0 && l->view[v].h > l->view[head].h)
+			return false;
+	return true;
+}
+
+/* Of the arrangements that worked, the one where the headline is tallest,
+ * then the one that leaves the charts the most cells (the earlier on a tie). */
+static int pick_layout(const struct run_desc *d, const struct placed *charts, const struct layout *cand /* (n) */,
+		       const bool *ok /* (n) */, int n)
+{
+	int best = -1;
+	for (int i = 0; i < n; i++) {
+		if (!ok[i])
+			continue;
+		if (best < 0) {
+			best = i;
+			continue;
+		}
+		bool hi = headline_tallest(d, &cand[i]), hb = headline_tallest(d, &cand[best]);
+		if ((hi && !hb) || (hi == hb && chart_area(&cand[i], charts) > chart_area(&cand[best], charts)))
+			best = i;
+	}
+	return best;
+}
+
+/* The best arrangement of every view (the notes when show_text). */
+static int layout_arrange(const struct run_desc *d, const char *notes, int w, int h, bool show_text,
+			  struct layout *out)
 {
 	memset(out, 0, sizeof *out);
 	if (w < SCREEN_MIN_W || h < SCREEN_MIN_H)
@@ -245,20 +300,78 @@ int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bo
 			break;
 		}
 	}
-	struct rect a = {0, LAYOUT_HEADER_ROWS, w, h - LAYOUT_HEADER_ROWS - LAYOUT_FOOTER_ROWS};
-	/* Both arrangements; the one that leaves the charts more cells wins
-	 * (the band on a tie: a time axis likes width). */
-	struct layout side, band;
-	memset(&side, 0, sizeof side);
-	memset(&band, 0, sizeof band);
-	bool side_ok = layout_side(d, a, &charts, &info, text, &side) == 0;
-	bool band_ok = layout_band(d, notes, a, &charts, &info, text, &band) == 0;
-	if (!side_ok && !band_ok)
+	struct rect a;
+	layout_area(w, h, &a);
+	/* The band (a time axis likes width), a side column, and a side column
+	 * with narrower charts (which can keep a small screen's headline the
+	 * tallest panel): pick_layout chooses. */
+	static struct layout cand[3];
+	memset(cand, 0, sizeof cand);
+	bool ok[3];
+	ok[0] = layout_band(d, notes, a, &charts, &info, text, &cand[0]) == 0;
+	ok[1] = layout_side(d, a, &charts, &info, text, CHART_SIDE_MIN_W, &cand[1]) == 0;
+	ok[2] = layout_side(d, a, &charts, &info, text, CHART_MIN_W, &cand[2]) == 0;
+	int best = pick_layout(d, &charts, cand, ok, 3);
+	if (best < 0)
 		return -1;
-	if (side_ok && band_ok)
-		*out = chart_area(&side, &charts) > chart_area(&band, &charts) ? side : band;
-	else
-		*out = side_ok ? side : band;
+	*out = cand[best];
+	return 0;
+}
+
+int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bool show_text, struct layout *out)
+{
+	if (layout_arrange(d, notes, w, h, show_text, out) != 0)
+		return -1;
+	/* Notes that would leave a panel taller than the headline give way. */
+	if (out->text_shown && !headline_tallest(d, out)) {
+		struct layout bare;
+		if (layout_arrange(d, notes, w, h, false, &bare) == 0 && headline_tallest(d, &bare))
+			*out = bare;
+	}
+	return 0;
+}
+
+int layout_zoom(const struct run_desc *d, int v, int w, int h, struct layout *out)
+{
+	memset(out, 0, sizeof *out);
+	struct rect a;
+	if (!layout_area(w, h, &a) || v < 0 || v >= d->n_views || v >= RUN_MAX_VIEWS)
+		return -1;
+	out->view[v] = a;
+	out->text_shown = d->views[v].kind == VIEW_TEXT;
+	return 0;
+}
+
+int layout_present(const struct run_desc *d, int w, int h, struct layout *out)
+{
+	memset(out, 0, sizeof *out);
+	struct rect a;
+	if (!layout_area(w, h, &a))
+		return -1;
+	struct placed charts = {{0}, 0};
+	int text = -1;
+	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++) {
+		if (view_with_headline(d, v))
+			charts.views[charts.n++] = v;
+		else if (d->views[v].kind == VIEW_TEXT && text < 0)
+			text = v;
+	}
+	/* The claims below, a quarter of the rows (at least three lines). */
+	int claims_h = text < 0 ? 0 : (a.h / 4 > TEXT_MIN_H + 2 ? a.h / 4 : TEXT_MIN_H + 2);
+	struct rect top = {a.x, a.y, a.w, a.h - claims_h};
+	if (charts.n == 0 || top.h < CHART_MIN_H)
+		return -1;
+	/* Compared charts side by side, each the full height. */
+	int x = top.x;
+	for (int i = 0; i < charts.n; i++) {
+		int cw = i == charts.n - 1 ? top.x + top.w - x : top.w / charts.n;
+		out->view[charts.views[i]] = (struct rect){x, top.y, cw, top.h};
+		x += cw;
+	}
+	if (text >= 0) {
+		out->view[text] = (struct rect){a.x, top.y + top.h, a.w, claims_h};
+		out->text_shown = true;
+	}
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* panels.c: the current scenario's panels. Records from the trainer go
  * into the history and mark the panels they feed; a frame redraws only
  * those (wnoutrefresh each, then one doupdate). */
+#include <math.h>
 #include <string.h>
 
 #include "ui/app.h"
@@ -76,9 +77,19 @@ void panels_relayout(struct app *a)
 	panels_close(a);
 	const struct run_desc *d = app_desc(a);
 	const char *notes = a->sc[a->cur].notes;
-	int rc = layout_compute(d, notes, COLS, LINES, a->show_text, &a->lay);
-	if (rc != 0 && a->show_text)
-		rc = layout_compute(d, notes, COLS, LINES, false, &a->lay); /* notes give way first */
+	a->theme.bold = a->theme_bold || a->present; /* the presenter: bold, block lines */
+	if (a->zoom >= d->n_views || (a->zoom >= 0 && d->views[a->zoom].kind == VIEW_TEXT))
+		a->zoom = -1;
+	int rc;
+	if (a->present) {
+		rc = layout_present(d, COLS, LINES, &a->lay);
+	} else if (a->zoom >= 0) {
+		rc = layout_zoom(d, a->zoom, COLS, LINES, &a->lay);
+	} else {
+		rc = layout_compute(d, notes, COLS, LINES, a->show_text, &a->lay);
+		if (rc != 0 && a->show_text)
+			rc = layout_compute(d, notes, COLS, LINES, false, &a->lay); /* notes give way first */
+	}
 	a->too_small = rc != 0;
 	/* Only a new layout erases: this is the one full repaint. */
 	werase(stdscr);
@@ -96,10 +107,14 @@ void panels_relayout(struct app *a)
 			a->win[v] = newwin(r.h, r.w, r.y, r.x);
 	}
 	a->all_dirty = a->hdr_dirty = a->ftr_dirty = true;
+	if (a->notes == NOTES_FULL)
+		notes_open(a); /* the new size */
 }
 
 void panels_show(struct app *a, int idx)
 {
+	if (idx != a->cur)
+		a->zoom = -1; /* another scenario's views */
 	a->cur = idx;
 	views_init(a);
 	panels_relayout(a);
@@ -198,8 +213,29 @@ static void draw_too_small(struct app *a)
 	wnoutrefresh(stdscr);
 }
 
+/* Views of one scale_group follow the group's top; a view whose top
+ * moved is redrawn (force[v]) though its own data did not change. */
+static void share_scales(struct app *a, bool *force /* (RUN_MAX_VIEWS) */)
+{
+	const struct run_desc *d = app_desc(a);
+	double line_top[RUN_MAX_VIEWS];
+	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++)
+		line_top[v] = d->views[v].kind == VIEW_LINES ? chart_top(&a->chart[v]) : NAN;
+	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++) {
+		force[v] = false;
+		if (d->views[v].scale_group == 0)
+			continue;
+		double top = scale_group_top(d, v, &a->hist, line_top);
+		double *mine = d->views[v].kind == VIEW_LINES ? &a->chart[v].shared_top : &a->bars[v].shared_top;
+		if (top != *mine && !(isnan(top) && isnan(*mine))) {
+			*mine = top;
+			force[v] = true;
+		}
+	}
+}
+
 /* Redraws view v into its window; false when nothing changed on it. */
-static bool draw_view(struct app *a, int v)
+static bool draw_view(struct app *a, int v, bool force)
 {
 	WINDOW *w = a->win[v];
 	const struct run_desc *d = app_desc(a);
@@ -208,7 +244,7 @@ static bool draw_view(struct app *a, int v)
 	switch (vs->kind) {
 	case VIEW_LINES:
 		/* Points that land inside a column's min..max change nothing. */
-		if (!chart_update(&a->chart[v], &a->hist) && !a->all_dirty)
+		if (!chart_update(&a->chart[v], &a->hist) && !a->all_dirty && !force)
 			return false;
 		chart_draw(w, &a->chart[v], &a->hist, &a->theme);
 		break;
@@ -222,7 +258,10 @@ static bool draw_view(struct app *a, int v)
 		table_draw(w, vs, d, &a->hist, &a->theme);
 		break;
 	case VIEW_TEXT:
-		text_draw(w, vs->title, sc->notes[0] ? sc->notes : sc->summary, &a->theme);
+		if (a->present)
+			notes_draw_claims(w, a);
+		else
+			text_draw(w, vs->title, sc->notes[0] ? sc->notes : sc->summary, &a->theme);
 		break;
 	}
 	wnoutrefresh(w);
@@ -278,9 +317,13 @@ void panels_draw(struct app *a)
 		any = true;
 	}
 	const struct run_desc *d = app_desc(a);
+	bool force[RUN_MAX_VIEWS];
+	share_scales(a, force);
 	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++)
-		if (a->win[v] && (a->dirty[v] || a->all_dirty))
-			any |= draw_view(a, v);
+		if (a->win[v] && (a->dirty[v] || a->all_dirty || force[v]))
+			any |= draw_view(a, v, force[v]);
+	if (a->notes == NOTES_FULL && (any || a->all_dirty))
+		notes_touch();
 	if (a->help && (any || a->all_dirty)) {
 		help_touch();
 		any = true;

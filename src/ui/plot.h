@@ -53,6 +53,10 @@ char *fmt_loss(char *buf /* (len) */, size_t len, double v);
  * leading zero ("7.9e-8"). */
 char *fmt_short(char *buf /* (len) */, size_t len, double v);
 
+/* Axis value (a grid's widths, N, alpha): whole numbers whole below a
+ * million ("1024", not "1.02e3"), else fmt_short. */
+char *fmt_axis(char *buf /* (len) */, size_t len, double v);
+
 /* ---- x axis: epochs 0 .. planned over ncols dot columns ---- */
 
 int epoch_col(uint32_t epoch, uint32_t planned, int ncols);
@@ -106,6 +110,11 @@ struct canvas {
 void canvas_init(struct canvas *c);
 void canvas_free(struct canvas *c);
 int canvas_resize(struct canvas *c, int w, int h, bool braille);
+/* Any dots a cell: 2x4 (braille), 1x2 (half blocks: bit 1 the upper, 2 the
+ * lower half), 1x1 (one glyph). */
+int canvas_resize_dots(struct canvas *c, int w, int h, int sx, int sy);
+/* The half-block glyph of a 1x2 cell's bits: upper, lower or both halves. */
+wchar_t halfblock_char(unsigned bits);
 void canvas_clear(struct canvas *c);
 /* Sets dot (x, y), x < w*sx, y < h*sy, for curve `owner`; out of range is
  * ignored. */

@@ -199,6 +199,17 @@ char *fmt_short(char *buf, size_t len, double v)
 	return buf;
 }
 
+char *fmt_axis(char *buf, size_t len, double v)
+{
+	/* whole numbers whole while they fit in the width %.3g would take
+	 * at most ("1.02e3" is 6): 1024, 20000, 100000; past that short */
+	if (isfinite(v) && v == floor(v) && fabs(v) < 1e6) {
+		snprintf(buf, len, "%.0f", v);
+		return buf;
+	}
+	return fmt_short(buf, len, v);
+}
+
 char *fmt_tick(char *buf, size_t len, double v, bool log)
 {
 	if (!isfinite(v)) {

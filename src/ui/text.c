@@ -178,6 +178,11 @@ int text_wrap(const char *s, int width, struct text_line *lines, int max)
 
 void text_draw(WINDOW *w, const char *title, const char *notes, const struct theme *t)
 {
+	text_draw_styled(w, title, notes, t, A_NORMAL);
+}
+
+void text_draw_styled(WINDOW *w, const char *title, const char *notes, const struct theme *t, attr_t attr)
+{
 	int rows = getmaxy(w), cols = getmaxx(w);
 	panel_frame(w, title, t);
 	int iw = cols - 4, ih = rows - 2;
@@ -204,16 +209,16 @@ void text_draw(WINDOW *w, const char *title, const char *notes, const struct the
 			/* More text than room: say so with an ellipsis. */
 			int bw = text_width(buf);
 			if (bw < iw) {
-				text_put(w, y, 2, buf, bw, A_NORMAL);
-				text_put_wch(w, y, 2 + bw, ellipsis(), A_NORMAL);
+				text_put(w, y, 2, buf, bw, attr);
+				text_put_wch(w, y, 2 + bw, ellipsis(), attr);
 			} else {
 				/* text_put cuts it and adds the ellipsis itself */
 				char more[1032];
 				snprintf(more, sizeof more, "%s  ", buf);
-				text_put(w, y, 2, more, iw, A_NORMAL);
+				text_put(w, y, 2, more, iw, attr);
 			}
 		} else {
-			text_put(w, y, 2, buf, iw, A_NORMAL);
+			text_put(w, y, 2, buf, iw, attr);
 		}
 		y++;
 		if (gaps && lines[i].par_end)

@@ -10,6 +10,7 @@
 
 #include "overparam/experiment.h"
 #include "overparam/history.h"
+#include "overparam/ui.h"
 #include "ui/plot.h"
 
 /* ---- theme: glyphs and colours, decided once at start ---- */
@@ -43,10 +44,14 @@ struct theme {
 	bool braille; /* draw curves in braille (UTF-8 and not --ascii) */
 	bool color;   /* colours in use (the terminal has them, no NO_COLOR) */
 	bool unicode_glyphs; /* box and block glyphs beyond ASCII */
+	enum theme_id id;
+	bool thick;   /* curves in half blocks (1x2 dots a cell), not braille */
+	bool bold;    /* every role and curve in bold (high-contrast, presenter) */
 };
 
-/* Call after initscr(): starts colours when wanted and available. */
-void theme_init(struct theme *t, bool ascii, bool no_color);
+/* Call after initscr(): starts colours when wanted and available (NO_COLOR
+ * set: mono). thick: block lines (high-contrast has them anyway). */
+void theme_init(struct theme *t, bool ascii, enum theme_id id, bool thick);
 attr_t theme_attr(const struct theme *t, enum ui_role r);
 /* Colour (and, without colours, emphasis) of curve k. */
 attr_t theme_curve_attr(const struct theme *t, int k);
@@ -76,12 +81,27 @@ struct text_line {
 int text_wrap(const char *s, int width, struct text_line *lines /* (max) */, int max);
 /* The notes panel; a text longer than the panel ends in an ellipsis. */
 void text_draw(WINDOW *w, const char *title, const char *notes, const struct theme *t);
+/* The same in attr (the presenter's bold). */
+void text_draw_styled(WINDOW *w, const char *title, const char *notes, const struct theme *t, attr_t attr);
 
 /* ---- views (layout.c) ---- */
 
 /* The series view v shows, in order, among the first n_series: the set
  * bits of its series_mask. Returns how many. */
 int view_list_series(const struct view_spec *v, int n_series, int *series /* (RUN_MAX_SERIES) */);
+
+/* ---- scale groups and the headline (group.c) ---- */
+
+/* The top of the y scale view v shares with its scale_group: the largest
+ * finite value over the group's views (a bar chart's grid, a grid line
+ * chart's curves, an epoch line chart's line_top[v], NaN: not known yet).
+ * NaN when v has no group or nothing is known. line_top: (n_views) or NULL. */
+double scale_group_top(const struct run_desc *d, int v, const struct history *h, const double *line_top);
+/* The scenario's headline chart: the view marked headline, else the first
+ * chart of the largest weight; -1 when it has no chart. */
+int view_headline(const struct run_desc *d);
+/* v is the headline chart or shares its scale group (a chart shown with it). */
+bool view_with_headline(const struct run_desc *d, int v);
 
 /* ---- a plot's y axis (yaxis.c) ---- */
 
@@ -131,6 +151,7 @@ struct chart {
 	uint32_t gpts_index[RUN_MAX_GRID];
 	double gpts_value[RUN_MAX_GRID];
 	uint64_t grid_digest[CHART_MAX_CURVES];
+	double shared_top;      /* its scale group's top (NaN: none): the axis covers it */
 };
 
 void chart_init(struct chart *c, const struct view_spec *v, const struct run_desc *d, bool log, bool glyphs);
@@ -140,11 +161,14 @@ void chart_reset(struct chart *c, bool log);
 /* Folds in new points; true when the chart must be redrawn. */
 bool chart_update(struct chart *c, const struct history *h);
 void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struct theme *t);
+/* The largest finite value the chart's curves hold now, NaN: none. */
+double chart_top(const struct chart *c);
 
 /* ---- bar chart of the interpolation grid (bars.c) ---- */
 
 struct bars {
 	struct axis y;
+	double shared_top; /* its scale group's top (NaN: none): the axis covers it */
 };
 
 void bars_reset(struct bars *b);
@@ -238,6 +262,11 @@ struct layout {
  * free). notes: the text panel's content (its height depends on it).
  * Returns 0, or -1 when the screen is too small for the panels. */
 int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bool show_text, struct layout *out);
+/* Zoom: view v alone over the whole area between header and footer. */
+int layout_zoom(const struct run_desc *d, int v, int w, int h, struct layout *out);
+/* Presenter: the headline chart (beside the charts of its scale group) over
+ * the text view, which shows the claims. -1 when too small. */
+int layout_present(const struct run_desc *d, int w, int h, struct layout *out);
 /* The smallest screen the views need (without the text panel if that is
  * what it takes). */
 void layout_min_size(const struct run_desc *d, const char *notes, int *w, int *h);
