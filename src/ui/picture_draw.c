@@ -123,7 +123,7 @@ static void x_axis(cairo_t *cr, const struct picture *pic, const struct pic_view
 	if (v->x_grid) {
 		int n = pic->n_grid, every = n > 10 ? (n + 9) / 10 : 1;
 		for (int i = 0; i < n; i += every) {
-			fmt_short(buf, sizeof buf, pic->grid_x[i]);
+			fmt_axis(buf, sizeof buf, pic->grid_x[i]);
 			text_at(cr, x_of(v->span, i, p), p->y + p->h + 18, buf, 0.5, 80);
 		}
 	} else {
@@ -301,7 +301,7 @@ static void draw_bars(cairo_t *cr, const struct picture *pic, const struct pic_v
 		double x = p->x + slot * i;
 		set(cr, k->fg);
 		if (v->nbars <= 12 || i % ((v->nbars + 11) / 12) == 0)
-			text_at(cr, x + slot / 2, p->y + p->h + 18, fmt_short(buf, sizeof buf, pic->grid_x[i]), 0.5, slot * 3);
+			text_at(cr, x + slot / 2, p->y + p->h + 18, fmt_axis(buf, sizeof buf, pic->grid_x[i]), 0.5, slot * 3);
 		if (!isfinite(v->bar[i]))
 			continue;
 		int level = v->bar[i] < v->bar_levels[0] ? 0 : (v->bar[i] < v->bar_levels[1] ? 1 : 2);
