@@ -1,6 +1,7 @@
 /* test_science.c: the science fixes of the shipped scenarios, headless,
  * at seeds the other tests do not use: the curved path's bend trains for
- * a budget of its own and settles; ... */
+ * a budget of its own and settles; the benign-overfitting report draws
+ * the verdict the screen shows; ... */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,10 +84,63 @@ static void test_bend_trains_its_own_budget(void **state)
 	}
 }
 
+/* ---- scenarios 3-5: the report's verdict is the screen's ----------------- */
+
+/* The report of a finished run, as text (free it). */
+static char *report_text(const char *path, const char *set, const struct run *r)
+{
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	if (scenario_load_sets(path, &set, set ? 1 : 0, &sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	assert_non_null(out);
+	experiment_ops_for(sc.kind)->report(&sc, &r->d, &r->h, out);
+	fclose(out);
+	return text;
+}
+
+/* Each series' RESULT line starts with the word the screen's verdict
+ * column shows (MET_VERDICT): at 3 iterations nothing is fitted yet
+ * ("still fitting", never "harmful overfitting" with train MSE far above
+ * sigma^2), at the shipped length the fit is judged. */
+static void test_report_verdict_is_the_screens(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"scenarios/03-benign-overfitting.ini", "scenarios/04-harmful-overfitting.ini",
+					    "scenarios/05-benign-vs-harmful.ini"};
+	static const char *const sets[] = {"train.epochs=3", NULL};
+	static const char *const said[] = {"still fitting", "harmful overfitting", "benign overfitting"};
+	for (size_t f = 0; f < sizeof files / sizeof *files; f++)
+		for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+			struct run r;
+			run_file(files[f], sets[k], 42, &r);
+			char *text = report_text(files[f], sets[k], &r);
+			const char *line = text;
+			for (int s = 0; s < r.d.n_series; s++) {
+				double v = r.h.last[s][MET_VERDICT];
+				assert_true(r.h.seen[s][MET_VERDICT]);
+				line = strstr(line, "\nRESULT");
+				assert_non_null(line);
+				line = strstr(line, ": ") + 2;
+				print_message("%s %s: screen %s, report %.40s\n", files[f] + 10, sets[k] ? sets[k] : "",
+					      metric_word(MET_VERDICT, v), line);
+				assert_true(strncmp(line, said[(int)v], strlen(said[(int)v])) == 0);
+				if (k == 0)
+					assert_true(v == 0);
+			}
+			free(text);
+			history_free(&r.h);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bend_trains_its_own_budget),
+		cmocka_unit_test(test_report_verdict_is_the_screens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

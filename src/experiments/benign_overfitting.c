@@ -227,6 +227,16 @@ static void emit_ranks(struct benign *b, int s, struct emitter *em)
 	}
 }
 
+/* The seed's criterion (test < 2 sigma^2), judged once the noise is
+ * fitted (train MSE below FITTED_FRACTION sigma^2): before that nothing has
+ * been overfitted yet. The screen's verdict and the report's RESULT both. */
+static int verdict_of(double train, double test, double s2)
+{
+	if (!(train < FITTED_FRACTION * s2))
+		return VERDICT_FITTING;
+	return test < 2 * s2 ? VERDICT_BENIGN : VERDICT_HARMFUL;
+}
+
 /* Metrics of one series at its current iterate; false once it diverged. */
 static bool measure(struct benign *b, int s, uint32_t e, struct emitter *em)
 {
@@ -242,14 +252,8 @@ static bool measure(struct benign *b, int s, uint32_t e, struct emitter *em)
 	if (b->n_test > 0) {
 		double test = linear_mse(f->X_test, b->y_test, b->n_test, b->p, f->theta, b->resid);
 		emitter_put(em, e, s, MET_TEST_LOSS, 0, test);
-		/* The seed's criterion (test < 2 sigma^2), judged once the noise
-		 * is fitted: before that nothing has been overfitted yet. */
-		if (s2 > 0) {
-			int v = train >= FITTED_FRACTION * s2 ? VERDICT_FITTING
-				: test < 2 * s2                ? VERDICT_BENIGN
-							       : VERDICT_HARMFUL;
-			emitter_put(em, e, s, MET_VERDICT, 0, v);
-		}
+		if (s2 > 0)
+			emitter_put(em, e, s, MET_VERDICT, 0, verdict_of(train, test, s2));
 	}
 	double sig, noi;
 	linear_norm_split(f->theta, b->p, b->k, &sig, &noi);
@@ -416,7 +420,7 @@ static void print_verdicts(const struct scenario *sc, const struct run_desc *d, 
 	bool tested = sc->data.test_samples > 0;
 	for (int s = 0; s < d->n_series; s++) {
 		const char *who = d->n_series == 2 ? d->series_label[s] : NULL;
-		double test = h->last[s][MET_TEST_LOSS];
+		double test = h->last[s][MET_TEST_LOSS], train = h->last[s][MET_TRAIN_LOSS];
 		if (!report_decided(out, who, d, h, 1u << s))
 			continue;
 		if (!(s2 > 0) && !tested)
@@ -425,7 +429,10 @@ static void print_verdicts(const struct scenario *sc, const struct run_desc *d, 
 			report_result(out, who, "no label noise, so nothing to overfit (test MSE %.3g)", test);
 		else if (!tested)
 			report_undecided(out, who, "no test set (data.test_samples = 0), so benign or harmful cannot be told");
-		else if (isfinite(test) && test < 2 * s2)
+		else if (verdict_of(train, test, s2) == VERDICT_FITTING)
+			report_result(out, who, "still fitting: train MSE %.3g is not below %g sigma^2 = %.3g, the noise is "
+				      "not fitted yet", train, FITTED_FRACTION, FITTED_FRACTION * s2);
+		else if (verdict_of(train, test, s2) == VERDICT_BENIGN)
 			report_result(out, who, "benign overfitting: the noise is fitted, yet test MSE %.3g < 2 sigma^2 = %.3g",
 				      test, 2 * s2);
 		else
