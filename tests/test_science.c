@@ -1,7 +1,8 @@
 /* test_science.c: the science fixes of the shipped scenarios, headless,
  * at seeds the other tests do not use: the curved path's bend trains for
  * a budget of its own and settles; the benign-overfitting report draws
- * the verdict the screen shows; ... */
+ * the verdict the screen shows; lazy training's chart measures W alone;
+ * ... */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +14,11 @@
 
 #include <cmocka.h>
 
+#include "overparam/data.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
+#include "overparam/ntk.h"
+#include "overparam/rng.h"
 #include "overparam/run_loop.h"
 #include "overparam/scenario.h"
 
@@ -136,11 +140,71 @@ static void test_report_verdict_is_the_screens(void **state)
 		}
 }
 
+/* ---- scenario 10: the chart's movement is the first layer's ------------- */
+
+/* Width 16 retrained here from the same draws (data stream 0, the width's
+ * net from stream 100): plain gradient descent until the loss is below the
+ * target, then ||W - W0|| / ||W0|| over W alone (the slab's first m d
+ * entries, ntk.h) and ||theta - theta0|| / ||theta0|| over all of it. The
+ * run's MET_LAZY_W_MOVEMENT is the first, MET_LAZY_MOVEMENT the second. */
+static void test_lazy_movement_of_w_alone(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	const char *set = "model.widths=16";
+	assert_int_equal(scenario_load_sets("scenarios/10-lazy-training.ini", &set, 1, &sc, err, sizeof err), 0);
+	int n = sc.data.samples, d = sc.data.dim, m = 16;
+	float *Xf = malloc(sizeof(float) * (size_t)(n * d + n));
+	double *X = malloc(sizeof(double) * (size_t)(n * d + n)), *y = X + n * d;
+	double *p0 = malloc(sizeof(double) * (size_t)(m * (d + 1)));
+	struct rng r;
+	rng_seed(&r, 42, 0);
+	data_gaussian_f32(&r, Xf, n, d);
+	data_target_f32(&r, sc.data.target, Xf, n, d, sc.data.noise, Xf + n * d);
+	for (int i = 0; i < n * d + n; i++)
+		X[i] = Xf[i];
+	struct ntk t;
+	assert_int_equal(ntk_create(&t, n, d, m), 0);
+	ntk_set_width(&t, m);
+	rng_seed(&r, 42, 100);
+	ntk_init(&t, &r);
+	int P = m * (d + 1), W = m * d;
+	memcpy(p0, t.params, sizeof(double) * (size_t)P);
+	for (int k = 0; k <= sc.train.epochs && ntk_loss_grad(&t, X, y, n) >= sc.train.target_loss; k++)
+		for (int j = 0; j < P; j++)
+			t.params[j] -= sc.train.lr * t.grads[j];
+	double dw = 0, w0 = 0, dall = 0, all0 = 0;
+	for (int j = 0; j < P; j++) {
+		double dj = (t.params[j] - p0[j]) * (t.params[j] - p0[j]), pj = p0[j] * p0[j];
+		dall += dj;
+		all0 += pj;
+		if (j < W) {
+			dw += dj;
+			w0 += pj;
+		}
+	}
+	struct run run;
+	run_file("scenarios/10-lazy-training.ini", set, 42, &run);
+	double got_w = history_grid(&run.h, 0, MET_LAZY_W_MOVEMENT)[0];
+	double got_all = history_grid(&run.h, 0, MET_LAZY_MOVEMENT)[0];
+	print_message("width 16: W moved %.4f (run %.4f), all weights %.4f (run %.4f)\n", sqrt(dw / w0), got_w,
+		      sqrt(dall / all0), got_all);
+	assert_true(fabs(got_w - sqrt(dw / w0)) < 1e-9);
+	assert_true(fabs(got_all - sqrt(dall / all0)) < 1e-9);
+	history_free(&run.h);
+	ntk_destroy(&t);
+	free(Xf);
+	free(X);
+	free(p0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bend_trains_its_own_budget),
 		cmocka_unit_test(test_report_verdict_is_the_screens),
+		cmocka_unit_test(test_lazy_movement_of_w_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,12 +35,12 @@ enum metric {
 	MET_DD_FEATURES,    /* double descent: N of the latest grid point */
 	MET_DD_PEAK,        /* double descent: the largest test MSE so far */
 	MET_DD_PEAK_AT,     /* double descent: the N where it is */
-	MET_LAZY_MOVEMENT,  /* lazy training, grid: ||theta_T - theta_0|| / ||theta_0|| at width grid_x[index]
-	                     * (series 0; series 1: the slope -1/2 reference) */
+	MET_LAZY_MOVEMENT,  /* lazy training, grid: ||theta_T - theta_0|| / ||theta_0|| at width grid_x[index],
+	                     * all weights (W and a) */
 	MET_LAZY_DRIFT,     /* lazy training, grid: ||K_T - K_0||_F / ||K_0||_F, tangent kernel on the train set */
 	MET_LAZY_STEPS,     /* lazy training, grid: gradient steps that width has taken */
 	MET_LAZY_END_LOSS,  /* lazy training, grid: the training loss that width stopped at */
-	MET_LAZY_SLOPE,     /* lazy training: log-log slope of the movement over the widths done */
+	MET_LAZY_SLOPE,     /* lazy training: log-log slope of W's movement over the widths done */
 	MET_LAZY_WIDTH,     /* lazy training: the width in training */
 	MET_LT_TEST,        /* lottery tickets, grid: test loss after round `index` (series 0 ticket, 1 reinit) */
 	MET_LT_REMAINING,   /* lottery tickets: % of weights the mask keeps this round */
@@ -48,6 +48,8 @@ enum metric {
 	MET_PAIR_BARRIER,   /* barrier vs width, grid: mean barrier of the trained pairs at width grid_x[index]
 	                     * (series 0 as trained, 1 after weight matching) */
 	MET_PAIR_REACHED,   /* barrier vs width, grid: fraction of those pairs whose both nets reached the target */
+	MET_LAZY_W_MOVEMENT, /* lazy training, grid: ||W_T - W_0|| / ||W_0||, the first layer alone (series 0;
+	                      * series 1: the slope -1/2 reference); MET_LAZY_MOVEMENT counts a too */
 	MET_COUNT
 };
 

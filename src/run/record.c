@@ -43,7 +43,8 @@ static const struct metric_info metrics[MET_COUNT] = {
 	[MET_DD_PEAK] = {"dd_peak_test_mse", "peak test", "MSE", METRIC_SCALAR, NULL, 0},
 	[MET_DD_PEAK_AT] = {"dd_peak_at", "peak at N", "features", METRIC_SCALAR, NULL, 0},
 	/* lazy training: over the grid of widths */
-	[MET_LAZY_MOVEMENT] = {"lazy_weight_movement", "weight movement", "", METRIC_GRID, NULL, 0},
+	[MET_LAZY_MOVEMENT] = {"lazy_weight_movement", "all-weights movement", "", METRIC_GRID, NULL, 0},
+	[MET_LAZY_W_MOVEMENT] = {"lazy_W_movement", "W movement", "", METRIC_GRID, NULL, 0},
 	[MET_LAZY_DRIFT] = {"lazy_kernel_drift", "kernel drift", "", METRIC_GRID, NULL, 0},
 	[MET_LAZY_STEPS] = {"lazy_steps", "steps", "steps", METRIC_GRID, NULL, 0},
 	[MET_LAZY_END_LOSS] = {"lazy_end_loss", "end loss", "MSE", METRIC_GRID, NULL, 0},
