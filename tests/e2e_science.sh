@@ -20,7 +20,7 @@ DD="$ROOT/scenarios/06-double-descent.ini"
 start --pace 200 "$PAIR"
 pair_panels() {
 	wait_for "Benign vs harmful" 10 && wait_for "Test MSE, one teacher: spiked vs isotropic" 5 &&
-		wait_for "||theta||: signal vs noise" 2 && wait_for "Verdict (test < 2 sigma^2)" 2 &&
+		wait_for "||theta||: signal vs tail" 2 && wait_for "Verdict (test < 2 sigma^2)" 2 &&
 		wait_for "Why" 2 && wait_for "noise sigma^2 0.09" 5 && wait_header "[tail 0.01]" 2
 }
 check "pair at 80x24: title, chart with the noise floor, split, table, notes, knobs" pair_panels

@@ -2,6 +2,7 @@
  * at seeds the other tests do not use: the curved path's bend trains for
  * a budget of its own and settles; the benign-overfitting report draws
  * the verdict the screen shows; lazy training's chart measures W alone;
+ * the min-norm fit's parts (X+ X w*, X+ eps) reach the screen and report;
  * ... */
 #include <math.h>
 #include <setjmp.h>
@@ -199,12 +200,47 @@ static void test_lazy_movement_of_w_alone(void **state)
 	free(p0);
 }
 
+/* ---- scenarios 3-5: the min-norm fit's two parts ------------------------- */
+
+/* The parts the run sends against the min-norm norms it sends: theta =
+ * X+ X w* + X+ eps, so on each subspace the triangle inequality binds the
+ * three norms, computed by separate solves. And the benign story: in the
+ * spiked design the teacher's part lives on the signal coordinates and the
+ * noise's part in the tail. */
+static void test_parts_of_the_fit(void **state)
+{
+	(void)state;
+	struct run r;
+	run_file("scenarios/05-benign-vs-harmful.ini", "train.epochs=2", 42, &r);
+	for (int s = 0; s < 2; s++) {
+		const double *v = r.h.last[s];
+		double ts = v[MET_MN_TEACHER_SIGNAL], tt = v[MET_MN_TEACHER_TAIL];
+		double es = v[MET_MN_NOISEFIT_SIGNAL], et = v[MET_MN_NOISEFIT_TAIL];
+		print_message("%s: X+Xw* %.4g|%.4g, X+eps %.4g|%.4g, min-norm %.4g|%.4g\n", r.d.series_label[s], ts, tt,
+			      es, et, v[MET_MN_SIGNAL], v[MET_MN_NOISE]);
+		assert_true(r.h.seen[s][MET_MN_TEACHER_SIGNAL] && r.h.seen[s][MET_MN_NOISEFIT_TAIL]);
+		assert_true(fabs(v[MET_MN_SIGNAL] - ts) <= es * (1 + 1e-9));
+		assert_true(fabs(v[MET_MN_NOISE] - tt) <= et * (1 + 1e-9));
+		assert_true(es > 0 && et > 0);
+	}
+	const double *spiked = r.h.last[0];
+	assert_true(spiked[MET_MN_TEACHER_SIGNAL] > spiked[MET_MN_TEACHER_TAIL]);
+	assert_true(spiked[MET_MN_NOISEFIT_TAIL] > 5 * spiked[MET_MN_NOISEFIT_SIGNAL]);
+	char *text = report_text("scenarios/05-benign-vs-harmful.ini", "train.epochs=2", &r);
+	assert_non_null(strstr(text, "spiked: X+ eps (fits the noise)"));
+	assert_non_null(strstr(text, "isotropic: X+ X w* (fits the teacher)"));
+	assert_non_null(strstr(text, "||theta|| tail coords"));
+	free(text);
+	history_free(&r.h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bend_trains_its_own_budget),
 		cmocka_unit_test(test_report_verdict_is_the_screens),
 		cmocka_unit_test(test_lazy_movement_of_w_alone),
+		cmocka_unit_test(test_parts_of_the_fit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

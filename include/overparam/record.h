@@ -15,11 +15,11 @@ enum metric {
 	MET_INTERP_LOSS,    /* loss at alpha grid point `index` (mode connectivity) */
 	MET_BARRIER,        /* max over alpha of L(theta_a) - linear mix of end losses */
 	MET_NORM_SIGNAL,    /* ||theta|| on the signal coordinates */
-	MET_NORM_NOISE,     /* ||theta|| on the remaining coordinates */
+	MET_NORM_NOISE,     /* ||theta|| on the remaining (tail) coordinates; the CSV name says noise, it is the tail */
 	MET_MN_TRAIN,       /* closed-form min-norm interpolant: train MSE */
 	MET_MN_TEST,        /* closed-form min-norm interpolant: test MSE */
 	MET_MN_SIGNAL,      /* closed-form min-norm interpolant: ||theta_signal|| */
-	MET_MN_NOISE,       /* closed-form min-norm interpolant: ||theta_noise|| */
+	MET_MN_NOISE,       /* closed-form min-norm interpolant: ||theta|| on the tail coordinates */
 	MET_MN_DISTANCE,    /* ||theta_gd - theta_mn|| / ||theta_mn|| */
 	MET_DIVERGED,       /* event: series diverged at this epoch (src/experiments/report.h: non-finite or 1e6 x its start) */
 	MET_EPOCH,          /* trainer: one step finished; value = epochs done */
@@ -50,6 +50,10 @@ enum metric {
 	MET_PAIR_REACHED,   /* barrier vs width, grid: fraction of those pairs whose both nets reached the target */
 	MET_LAZY_W_MOVEMENT, /* lazy training, grid: ||W_T - W_0|| / ||W_0||, the first layer alone (series 0;
 	                      * series 1: the slope -1/2 reference); MET_LAZY_MOVEMENT counts a too */
+	MET_MN_TEACHER_SIGNAL, /* benign overfitting: ||(X+ X w*)[signal]||, the min-norm part that fits the teacher */
+	MET_MN_TEACHER_TAIL,   /* ... its norm on the tail coordinates */
+	MET_MN_NOISEFIT_SIGNAL, /* ||(X+ eps)[signal]||, the min-norm part that fits the label noise */
+	MET_MN_NOISEFIT_TAIL,  /* ... its norm on the tail coordinates */
 	MET_COUNT
 };
 

@@ -105,7 +105,7 @@ void yaxis_draw(WINDOW *w, const struct yaxis *y, const struct axis *a, int top,
 
 /* ---- line chart (chart.c) ---- */
 
-#define CHART_MAX_CURVES (VIEW_MAX_METRICS * RUN_MAX_SERIES)
+#define CHART_MAX_CURVES (4 * RUN_MAX_SERIES) /* up to 4 metrics of each series */
 
 struct chart_curve {
 	int series;
