@@ -3,7 +3,8 @@
  * a budget of its own and settles; the benign-overfitting report draws
  * the verdict the screen shows; lazy training's chart measures W alone;
  * the min-norm fit's parts (X+ X w*, X+ eps) reach the screen and report;
- * ... */
+ * double descent's peak is a median, steady over seeds, and a log axis
+ * draws 0 on a row of its own; ... */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include "overparam/rng.h"
 #include "overparam/run_loop.h"
 #include "overparam/scenario.h"
+#include "ui/plot.h"
 
 struct run {
 	struct history h;
@@ -234,6 +236,49 @@ static void test_parts_of_the_fit(void **state)
 	history_free(&r.h);
 }
 
+/* ---- scenario 6: a statistic a few draws do not swamp -------------------- */
+
+/* The peak's height over seeds 1..12 (the grid n/10, n, 10n): with the
+ * mean of the draws it spread over a factor of 37 (one draw near N = n
+ * dominates), with their median over less than 5. */
+static void test_dd_peak_is_a_median(void **state)
+{
+	(void)state;
+	double lo = INFINITY, hi = 0;
+	for (uint64_t seed = 1; seed <= 12; seed++) {
+		struct run r;
+		run_file("scenarios/06-double-descent.ini", "model.features_points=3", seed, &r);
+		double peak = r.h.last[0][MET_DD_PEAK];
+		assert_true(r.h.last[0][MET_DD_PEAK_AT] == 100);
+		lo = fmin(lo, peak);
+		hi = fmax(hi, peak);
+		history_free(&r.h);
+	}
+	print_message("peak test MSE over 12 seeds: %.4g .. %.4g (x%.1f)\n", lo, hi, hi / lo);
+	assert_true(hi < 8 * lo);
+}
+
+/* A log axis with a 0 row: an exact 0 on the bottom dot, every positive
+ * value, however small, above the row kept for 0; without the row (no 0
+ * to show) the decades take every dot, as before. */
+static void test_log_axis_zero_row(void **state)
+{
+	(void)state;
+	struct axis a;
+	axis_clear(&a, true);
+	axis_cover(&a, 1e-2, 1e2);
+	int rows = 10, sy = 4, ndots = rows * sy;
+	assert_int_equal(axis_dot(&a, 1e-2, ndots), ndots - 1); /* no 0 row: the floor is the bottom */
+	a.zero_dots = sy;
+	assert_int_equal(axis_dot(&a, 0, ndots), ndots - 1);
+	assert_int_equal(axis_dot(&a, 1e2, ndots), 0);
+	assert_int_equal(axis_dot(&a, 1e-2, ndots), ndots - sy - 1);
+	assert_int_equal(axis_dot(&a, 1e-30, ndots), ndots - sy - 1); /* below the decades: their floor */
+	assert_true(axis_dot(&a, 1e-2, ndots) / sy != axis_dot(&a, 0, ndots) / sy);
+	axis_clear(&a, true);
+	assert_int_equal(a.zero_dots, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +286,8 @@ int main(void)
 		cmocka_unit_test(test_report_verdict_is_the_screens),
 		cmocka_unit_test(test_lazy_movement_of_w_alone),
 		cmocka_unit_test(test_parts_of_the_fit),
+		cmocka_unit_test(test_dd_peak_is_a_median),
+		cmocka_unit_test(test_log_axis_zero_row),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,16 +164,21 @@ bool chart_update(struct chart *c, const struct history *h)
 	return changed;
 }
 
-/* Grows the y axis over every curve and the reference line. */
-static bool chart_fit_axis(struct chart *c)
+/* Grows the y axis over every curve and the reference line; on a log axis
+ * a curve at 0 (an exact fit) gets a row of its own, labelled 0, under the
+ * decades, rather than the look of the axis' smallest value. */
+static bool chart_fit_axis(struct chart *c, int sy)
 {
-	bool changed = false;
+	bool changed = false, zero = false;
 	for (int k = 0; k < c->ncurves; k++) {
 		double lo, hi, mp;
 		if (!colsum_extent(&c->curve[k].cs, &lo, &hi, &mp))
 			continue;
 		changed |= axis_cover(&c->y, c->y.log ? mp : lo, hi);
+		zero |= c->y.log && lo <= 0;
 	}
+	changed |= zero != (c->y.zero_dots > 0);
+	c->y.zero_dots = zero ? sy : 0;
 	double hl = c->view->hline;
 	if (isfinite(hl))
 		changed |= axis_cover(&c->y, hl, hl);
@@ -361,8 +366,9 @@ static bool chart_fit(struct chart *c, const struct history *h, int cols, struct
 		}
 		fold_curve(c, k, h);
 	}
-	chart_fit_axis(c);
-	yaxis_ticks(ya, &c->y, p->rows, YAXIS_MAX_TICKS);
+	chart_fit_axis(c, c->glyphs ? 1 : 4);
+	/* the decades' ticks above the 0 row */
+	yaxis_ticks(ya, &c->y, p->rows - (c->y.zero_dots > 0), YAXIS_MAX_TICKS);
 	p->x = 1 + ya->width + 1;
 	p->w = cols - 1 - p->x;
 	if (p->w < 2)
@@ -492,6 +498,8 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 		canvas_plot(&c->cv, &c->curve[k].cs, &c->y, k);
 
 	yaxis_draw(w, &ya, &c->y, p.top, p.x - 1, p.rows, p.sy, t);
+	if (c->y.zero_dots > 0) /* the 0 row's label */
+		text_put(w, p.top + p.rows - 1, p.x - 2, "0", 1, theme_attr(t, ROLE_DIM));
 	int hrow = draw_hline(w, c, t, &p);
 	draw_vline(w, c, t, &p);
 	draw_curves(w, c, t, &p);
