@@ -4,7 +4,8 @@
  * the verdict the screen shows; lazy training's chart measures W alone;
  * the min-norm fit's parts (X+ X w*, X+ eps) reach the screen and report;
  * double descent's peak is a median, steady over seeds, and a log axis
- * draws 0 on a row of its own; ... */
+ * draws 0 on a row of its own; the width sweep's held-out loss has the
+ * mean predictor's as its yardstick. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -279,6 +280,61 @@ static void test_log_axis_zero_row(void **state)
 	assert_int_equal(a.zero_dots, 0);
 }
 
+/* ---- scenario 1: the held-out yardstick ---------------------------------- */
+
+/* The labels of one set as the sweep draws them (stream 0: training, 1:
+ * held out), widened to double. */
+static double *sweep_labels(const struct scenario *sc, uint64_t stream, int n)
+{
+	float *X = malloc(sizeof(float) * (size_t)n * (size_t)(sc->data.dim + 1)), *y = X + (size_t)n * sc->data.dim;
+	double *out = malloc(sizeof(double) * (size_t)n);
+	assert_non_null(X);
+	assert_non_null(out);
+	struct rng r;
+	rng_seed(&r, 42, stream);
+	data_gaussian_f32(&r, X, n, sc->data.dim);
+	data_target_f32(&r, sc->data.target, X, n, sc->data.dim, sc->data.noise, y);
+	for (int i = 0; i < n; i++)
+		out[i] = y[i];
+	free(X);
+	return out;
+}
+
+/* The held-out loss of predicting the training labels' mean, recomputed
+ * from the same draws, is the chart's dashed line and the report's
+ * yardstick line. */
+static void test_mean_predictor_yardstick(void **state)
+{
+	(void)state;
+	static const char *const file = "scenarios/01-optimization-ease.ini";
+	const char *set = "train.epochs=30";
+	struct scenario sc;
+	char err[SCENARIO_ERR_LEN];
+	assert_int_equal(scenario_load_sets(file, &set, 1, &sc, err, sizeof err), 0);
+	int n = sc.data.samples, nt = sc.data.test_samples;
+	double *y = sweep_labels(&sc, 0, n), *yt = sweep_labels(&sc, 1, nt);
+	double mean = 0, want = 0;
+	for (int i = 0; i < n; i++)
+		mean += y[i] / n;
+	for (int i = 0; i < nt; i++)
+		want += (yt[i] - mean) * (yt[i] - mean) / nt;
+	struct run r;
+	run_file(file, set, 42, &r);
+	double got = r.h.last[0][MET_MEAN_TEST];
+	print_message("predicting the mean: held-out MSE %.6g (run %.6g)\n", want, got);
+	assert_true(fabs(got - want) < 1e-9 * want);
+	bool shown = false;
+	for (int v = 0; v < r.d.n_views; v++)
+		shown |= r.d.views[v].hline_run && r.d.views[v].hline_metric == MET_MEAN_TEST;
+	assert_true(shown);
+	char *text = report_text(file, set, &r);
+	assert_non_null(strstr(text, "predicting the training labels' mean: test loss"));
+	free(text);
+	free(y);
+	free(yt);
+	history_free(&r.h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_parts_of_the_fit),
 		cmocka_unit_test(test_dd_peak_is_a_median),
 		cmocka_unit_test(test_log_axis_zero_row),
+		cmocka_unit_test(test_mean_predictor_yardstick),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,9 @@ struct view_spec {
 	                         * labelled with grid_x), curves are grid metrics */
 	double hline;           /* LINES: a horizontal reference line (NaN: none) */
 	const char *hline_label;
+	bool hline_run;         /* LINES: the line's value is the run's latest hline_metric
+	                         * of series 0 (none until it comes), not hline */
+	enum metric hline_metric;
 	double vline;           /* LINES with x_grid: a vertical marker at this
 	                         * grid value (NaN or 0: none), e.g. N = n */
 	const char *vline_label;

@@ -54,6 +54,7 @@ enum metric {
 	MET_MN_TEACHER_TAIL,   /* ... its norm on the tail coordinates */
 	MET_MN_NOISEFIT_SIGNAL, /* ||(X+ eps)[signal]||, the min-norm part that fits the label noise */
 	MET_MN_NOISEFIT_TAIL,  /* ... its norm on the tail coordinates */
+	MET_MEAN_TEST,      /* width sweep: held-out MSE of predicting the training labels' mean, every net's yardstick */
 	MET_COUNT
 };
 

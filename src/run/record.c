@@ -50,6 +50,8 @@ static const struct metric_info metrics[MET_COUNT] = {
 	[MET_MN_TEACHER_TAIL] = {"minnorm_teacher_tail", "fits w*: tail", "", METRIC_SCALAR, NULL, 0},
 	[MET_MN_NOISEFIT_SIGNAL] = {"minnorm_noisefit_signal", "fits noise: signal", "", METRIC_SCALAR, NULL, 0},
 	[MET_MN_NOISEFIT_TAIL] = {"minnorm_noisefit_tail", "fits noise: tail", "", METRIC_SCALAR, NULL, 0},
+	/* the width sweep: the held-out loss a constant prediction gets */
+	[MET_MEAN_TEST] = {"mean_predictor_test", "predict the mean", "MSE", METRIC_SCALAR, NULL, 0},
 	[MET_LAZY_DRIFT] = {"lazy_kernel_drift", "kernel drift", "", METRIC_GRID, NULL, 0},
 	[MET_LAZY_STEPS] = {"lazy_steps", "steps", "steps", METRIC_GRID, NULL, 0},
 	[MET_LAZY_END_LOSS] = {"lazy_end_loss", "end loss", "MSE", METRIC_GRID, NULL, 0},

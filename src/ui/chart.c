@@ -179,7 +179,7 @@ static bool chart_fit_axis(struct chart *c, int sy)
 	}
 	changed |= zero != (c->y.zero_dots > 0);
 	c->y.zero_dots = zero ? sy : 0;
-	double hl = c->view->hline;
+	double hl = c->hline;
 	if (isfinite(hl))
 		changed |= axis_cover(&c->y, hl, hl);
 	return changed;
@@ -327,7 +327,7 @@ static void hline_label(WINDOW *w, const struct chart *c, const struct theme *t,
 {
 	char buf[64];
 	char val[24];
-	fmt_short(val, sizeof val, c->view->hline);
+	fmt_short(val, sizeof val, c->hline);
 	snprintf(buf, sizeof buf, " %s %s ", c->view->hline_label ? c->view->hline_label : "", val);
 	int bw = text_width(buf);
 	if (bw > pw)
@@ -366,6 +366,8 @@ static bool chart_fit(struct chart *c, const struct history *h, int cols, struct
 		}
 		fold_curve(c, k, h);
 	}
+	const struct view_spec *v = c->view;
+	c->hline = !v->hline_run ? v->hline : h->seen[0][v->hline_metric] ? h->last[0][v->hline_metric] : NAN;
 	chart_fit_axis(c, c->glyphs ? 1 : 4);
 	/* the decades' ticks above the 0 row */
 	yaxis_ticks(ya, &c->y, p->rows - (c->y.zero_dots > 0), YAXIS_MAX_TICKS);
@@ -393,9 +395,9 @@ static bool cell_free(const struct chart *c, int row, int x)
 /* The reference line, under the curves; returns its row (-1: none). */
 static int draw_hline(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
 {
-	if (!isfinite(c->view->hline))
+	if (!isfinite(c->hline))
 		return -1;
-	int hrow = axis_dot(&c->y, c->view->hline, p->rows * p->sy);
+	int hrow = axis_dot(&c->y, c->hline, p->rows * p->sy);
 	if (hrow < 0)
 		return hrow;
 	hrow /= p->sy;

@@ -121,6 +121,7 @@ struct chart {
 	struct chart_curve curve[CHART_MAX_CURVES];
 	char legend_prefix[32]; /* shared start of the curve labels, said once */
 	struct axis y;
+	double hline;           /* the reference line's value this frame (NaN: none) */
 	struct canvas cv;
 	bool glyphs;            /* one glyph a cell instead of braille */
 	uint32_t diverged;      /* curves shown as diverged (bit k = curve k) */
