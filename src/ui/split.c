@@ -107,7 +107,7 @@ static void compact_parts(WINDOW *w, const struct theme *t, int y, int x, int en
 			  attr_t sig_a, attr_t noi_a)
 {
 	static const char *const what[2] = {"w* ", "  noise "};
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < 2; i++) {
 		char sv[24], nv[24];
 		fmt_short(sv, sizeof sv, part[2 * i]);
 		fmt_short(nv, sizeof nv, part[2 * i + 1]);
