@@ -19,7 +19,7 @@ LOTTERY="$ROOT/scenarios/11-lottery-tickets.ini"
 # ---- lazy training ----
 start "$LAZY" "$LOTTERY"
 lazy_panels() {
-	wait_for "1 Lazy training" 10 && wait_for "Weight movement |W-W0|/|W0| (log)" 5 &&
+	wait_for "1 Lazy training" 10 && wait_for "First layer |W-W0|/|W0| (log)" 5 &&
 		wait_for "Kernel drift |K-K0|/|K0| (log)" 2 && wait_for "slope -1/2" 2 && wait_for "slope -1 " 2 &&
 		wait_for "Training now" 2 && wait_for "width m" 2 && wait_for "Why" 2 &&
 		wait_for "The wider the net, the less its" 2 && wait_header "pace 150 ep/s" 2

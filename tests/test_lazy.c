@@ -225,9 +225,10 @@ static void test_movement_falls_like_inverse_sqrt_width(void **state)
 		const struct history *h = &r.h;
 		int n = r.d.n_grid;
 		assert_int_equal(n, 7);
-		const double *move = history_grid(h, 0, MET_LAZY_MOVEMENT), *drift = history_grid(h, 0, MET_LAZY_DRIFT);
+		/* the chart's movement: the first layer W alone */
+		const double *move = history_grid(h, 0, MET_LAZY_W_MOVEMENT), *drift = history_grid(h, 0, MET_LAZY_DRIFT);
 		const double *end = history_grid(h, 0, MET_LAZY_END_LOSS), *steps = history_grid(h, 0, MET_LAZY_STEPS);
-		const double *ref = history_grid(h, 1, MET_LAZY_MOVEMENT), *kref = history_grid(h, 2, MET_LAZY_DRIFT);
+		const double *ref = history_grid(h, 1, MET_LAZY_W_MOVEMENT), *kref = history_grid(h, 2, MET_LAZY_DRIFT);
 		assert_non_null(move);
 		assert_non_null(drift);
 		assert_non_null(end);

@@ -17,7 +17,7 @@
 
 #define RUN_MAX_SERIES 8
 #define RUN_MAX_VIEWS 6
-#define VIEW_MAX_METRICS 4
+#define VIEW_MAX_METRICS 8 /* a split bar: 4 norms and its closed form's 2 parts x 2 subspaces */
 #define TABLE_MAX_COLS 6
 #define RUN_MAX_GRID 101 /* points of a run's grid (alpha, N, width, ...) */
 
@@ -69,7 +69,8 @@ struct view_spec {
 	const char *title;
 	int n_metrics;
 	enum metric metrics[VIEW_MAX_METRICS]; /* LINES: curves; BARS: the grid metric;
-	                                        * SPLIT: signal, noise, mn signal, mn noise */
+	                                        * SPLIT: signal, tail, mn signal, mn tail, then
+	                                        * optionally the mn parts (split.c) */
 	uint32_t series_mask;   /* LINES, TABLE: which series (bit i = series i);
 	                         * BARS, SPLIT: the lowest set bit (0: series 0) */
 	bool log_y;             /* LINES: start on a log axis */
@@ -77,6 +78,9 @@ struct view_spec {
 	                         * labelled with grid_x), curves are grid metrics */
 	double hline;           /* LINES: a horizontal reference line (NaN: none) */
 	const char *hline_label;
+	bool hline_run;         /* LINES: the line's value is the run's latest hline_metric
+	                         * of series 0 (none until it comes), not hline */
+	enum metric hline_metric;
 	double vline;           /* LINES with x_grid: a vertical marker at this
 	                         * grid value (NaN or 0: none), e.g. N = n */
 	const char *vline_label;

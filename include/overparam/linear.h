@@ -25,6 +25,15 @@ void linear_gd_step(const double *X /* (n, p) */, const double *y /* (n) */, int
 double linear_mse(const double *X /* (n, p) */, const double *y /* (n) */, int n, int p,
 		  const double *theta /* (p) */, double *resid /* (n) */);
 
+/* The min-norm fit of labels y = X w + eps split by linearity (theta =
+ * X+ y): teacher = X+ (X w), the part that fits the teacher, and noise =
+ * X+ (y - X w), the part that fits the label noise; they add up to
+ * linear_min_norm's theta. `yy` (n) and `work` (n*n + n): scratch.
+ * Returns 0, or -1 as linear_min_norm. */
+int linear_min_norm_parts(const double *X /* (n, p) */, const double *w /* (p) */, const double *y /* (n) */, int n,
+			  int p, double *teacher /* (p) */, double *noise /* (p) */, double *yy /* (n) */,
+			  double *work /* (n*n + n) */);
+
 /* ||theta[0:k]|| and ||theta[k:p]||. */
 void linear_norm_split(const double *theta /* (p) */, int p, int k, double *signal, double *noise);
 

@@ -15,11 +15,11 @@ enum metric {
 	MET_INTERP_LOSS,    /* loss at alpha grid point `index` (mode connectivity) */
 	MET_BARRIER,        /* max over alpha of L(theta_a) - linear mix of end losses */
 	MET_NORM_SIGNAL,    /* ||theta|| on the signal coordinates */
-	MET_NORM_NOISE,     /* ||theta|| on the remaining coordinates */
+	MET_NORM_NOISE,     /* ||theta|| on the remaining (tail) coordinates; the CSV name says noise, it is the tail */
 	MET_MN_TRAIN,       /* closed-form min-norm interpolant: train MSE */
 	MET_MN_TEST,        /* closed-form min-norm interpolant: test MSE */
 	MET_MN_SIGNAL,      /* closed-form min-norm interpolant: ||theta_signal|| */
-	MET_MN_NOISE,       /* closed-form min-norm interpolant: ||theta_noise|| */
+	MET_MN_NOISE,       /* closed-form min-norm interpolant: ||theta|| on the tail coordinates */
 	MET_MN_DISTANCE,    /* ||theta_gd - theta_mn|| / ||theta_mn|| */
 	MET_DIVERGED,       /* event: series diverged at this epoch (src/experiments/report.h: non-finite or 1e6 x its start) */
 	MET_EPOCH,          /* trainer: one step finished; value = epochs done */
@@ -35,12 +35,12 @@ enum metric {
 	MET_DD_FEATURES,    /* double descent: N of the latest grid point */
 	MET_DD_PEAK,        /* double descent: the largest test MSE so far */
 	MET_DD_PEAK_AT,     /* double descent: the N where it is */
-	MET_LAZY_MOVEMENT,  /* lazy training, grid: ||theta_T - theta_0|| / ||theta_0|| at width grid_x[index]
-	                     * (series 0; series 1: the slope -1/2 reference) */
+	MET_LAZY_MOVEMENT,  /* lazy training, grid: ||theta_T - theta_0|| / ||theta_0|| at width grid_x[index],
+	                     * all weights (W and a) */
 	MET_LAZY_DRIFT,     /* lazy training, grid: ||K_T - K_0||_F / ||K_0||_F, tangent kernel on the train set */
 	MET_LAZY_STEPS,     /* lazy training, grid: gradient steps that width has taken */
 	MET_LAZY_END_LOSS,  /* lazy training, grid: the training loss that width stopped at */
-	MET_LAZY_SLOPE,     /* lazy training: log-log slope of the movement over the widths done */
+	MET_LAZY_SLOPE,     /* lazy training: log-log slope of W's movement over the widths done */
 	MET_LAZY_WIDTH,     /* lazy training: the width in training */
 	MET_LT_TEST,        /* lottery tickets, grid: test loss after round `index` (series 0 ticket, 1 reinit) */
 	MET_LT_REMAINING,   /* lottery tickets: % of weights the mask keeps this round */
@@ -48,6 +48,13 @@ enum metric {
 	MET_PAIR_BARRIER,   /* barrier vs width, grid: mean barrier of the trained pairs at width grid_x[index]
 	                     * (series 0 as trained, 1 after weight matching) */
 	MET_PAIR_REACHED,   /* barrier vs width, grid: fraction of those pairs whose both nets reached the target */
+	MET_LAZY_W_MOVEMENT, /* lazy training, grid: ||W_T - W_0|| / ||W_0||, the first layer alone (series 0;
+	                      * series 1: the slope -1/2 reference); MET_LAZY_MOVEMENT counts a too */
+	MET_MN_TEACHER_SIGNAL, /* benign overfitting: ||(X+ X w*)[signal]||, the min-norm part that fits the teacher */
+	MET_MN_TEACHER_TAIL,   /* ... its norm on the tail coordinates */
+	MET_MN_NOISEFIT_SIGNAL, /* ||(X+ eps)[signal]||, the min-norm part that fits the label noise */
+	MET_MN_NOISEFIT_TAIL,  /* ... its norm on the tail coordinates */
+	MET_MEAN_TEST,      /* width sweep: held-out MSE of predicting the training labels' mean, every net's yardstick */
 	MET_COUNT
 };
 

@@ -43,6 +43,7 @@ struct fit {
 	double *theta_mn;        /* (p) closed-form min-norm interpolant */
 	double lr, mn_norm;
 	double mn_train, mn_test, mn_signal, mn_noise;
+	double parts[4];         /* the min-norm fit's parts, X+ X w* then X+ eps, each on signal and tail coords */
 	struct eff_ranks ranks;  /* of the population covariance */
 	double start_loss;       /* train MSE at theta = 0, NaN before (report.h's rule) */
 	bool diverged;
@@ -97,6 +98,18 @@ static int population_ranks(const struct scenario *sc, int s, struct eff_ranks *
 		lambda[j] = j < k ? 1.0 : tail_of(sc, s);
 	int rc = linear_effective_ranks(lambda, p, sc->data.samples, RANK_B, er);
 	free(lambda);
+	return rc;
+}
+
+/* The min-norm fit's two parts, X+ X w* (fits the teacher) and X+ eps (fits
+ * the noise), each's norm on the signal and the tail coordinates. Scratch:
+ * theta (zero again after: GD starts there), diff and resid. */
+static int split_parts(struct benign *b, struct fit *f, double *work /* (n*n + n) */)
+{
+	int rc = linear_min_norm_parts(f->X, b->w, b->y, b->n, b->p, f->theta, b->diff, b->resid, work);
+	linear_norm_split(f->theta, b->p, b->k, &f->parts[0], &f->parts[1]);
+	linear_norm_split(b->diff, b->p, b->k, &f->parts[2], &f->parts[3]);
+	memset(f->theta, 0, (size_t)b->p * sizeof *f->theta);
 	return rc;
 }
 
@@ -180,6 +193,10 @@ static int benign_create(const struct scenario *sc, uint64_t seed, struct experi
 		f->mn_test = b->n_test > 0 ? linear_mse(f->X_test, b->y_test, b->n_test, b->p, f->theta_mn, b->resid)
 					   : NAN;
 		linear_norm_split(f->theta_mn, b->p, b->k, &f->mn_signal, &f->mn_noise);
+		if (split_parts(b, f, work) != 0) {
+			snprintf(err, errlen, "%s: LAPACK failed to split the min-norm interpolant", sc->path);
+			goto fail;
+		}
 		if (population_ranks(sc, s, &f->ranks) != 0)
 			goto oom;
 	}
@@ -213,18 +230,33 @@ static void emit_closed_form(struct benign *b, int s, uint32_t e, struct emitter
 	emitter_put(em, e, s, MET_MN_NOISE, 0, f->mn_noise);
 }
 
-/* The theory's numbers, as ratios to read against 1 ("small"). With no k
+/* The min-norm fit's parts, and the theory's numbers, as ratios to read
+ * against 1 ("small"). With no k
  * where r_k >= b n (p too small) k* and R_k* do not exist: their ratios are
  * left unsent, so the table shows "-". */
 static void emit_ranks(struct benign *b, int s, struct emitter *em)
 {
 	const struct eff_ranks *er = &b->fit[s].ranks;
 	double n = b->n;
+	static const enum metric parts[4] = {MET_MN_TEACHER_SIGNAL, MET_MN_TEACHER_TAIL, MET_MN_NOISEFIT_SIGNAL,
+					     MET_MN_NOISEFIT_TAIL};
+	for (int i = 0; i < 4; i++)
+		emitter_put(em, 0, s, parts[i], 0, b->fit[s].parts[i]);
 	emitter_put(em, 0, s, MET_R0_OVER_N, 0, er->r0 / n);
 	if (er->kstar >= 0) {
 		emitter_put(em, 0, s, MET_KSTAR_OVER_N, 0, er->kstar / n);
 		emitter_put(em, 0, s, MET_N_OVER_RKSTAR, 0, n / er->R_kstar);
 	}
+}
+
+/* The seed's criterion (test < 2 sigma^2), judged once the noise is
+ * fitted (train MSE below FITTED_FRACTION sigma^2): before that nothing has
+ * been overfitted yet. The screen's verdict and the report's RESULT both. */
+static int verdict_of(double train, double test, double s2)
+{
+	if (!(train < FITTED_FRACTION * s2))
+		return VERDICT_FITTING;
+	return test < 2 * s2 ? VERDICT_BENIGN : VERDICT_HARMFUL;
 }
 
 /* Metrics of one series at its current iterate; false once it diverged. */
@@ -242,14 +274,8 @@ static bool measure(struct benign *b, int s, uint32_t e, struct emitter *em)
 	if (b->n_test > 0) {
 		double test = linear_mse(f->X_test, b->y_test, b->n_test, b->p, f->theta, b->resid);
 		emitter_put(em, e, s, MET_TEST_LOSS, 0, test);
-		/* The seed's criterion (test < 2 sigma^2), judged once the noise
-		 * is fitted: before that nothing has been overfitted yet. */
-		if (s2 > 0) {
-			int v = train >= FITTED_FRACTION * s2 ? VERDICT_FITTING
-				: test < 2 * s2                ? VERDICT_BENIGN
-							       : VERDICT_HARMFUL;
-			emitter_put(em, e, s, MET_VERDICT, 0, v);
-		}
+		if (s2 > 0)
+			emitter_put(em, e, s, MET_VERDICT, 0, verdict_of(train, test, s2));
 	}
 	double sig, noi;
 	linear_norm_split(f->theta, b->p, b->k, &sig, &noi);
@@ -295,15 +321,17 @@ static bool benign_step(struct experiment *x, struct emitter *em)
 	return true;
 }
 
-/* The split bar of ||theta||: GD's signal and noise coordinates, with the
- * min-norm interpolant's as marks. */
+/* The split bar of ||theta||: GD's signal and tail coordinates, with the
+ * min-norm interpolant's as marks, and where its two parts (fits the
+ * teacher, fits the noise) put their norms. */
 static struct view_spec norm_split(const char *title, uint32_t mask)
 {
 	return (struct view_spec){
 		.kind = VIEW_SPLIT,
 		.title = title,
-		.n_metrics = 4,
-		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE},
+		.n_metrics = 8,
+		.metrics = {MET_NORM_SIGNAL, MET_NORM_NOISE, MET_MN_SIGNAL, MET_MN_NOISE, MET_MN_TEACHER_SIGNAL,
+			    MET_MN_TEACHER_TAIL, MET_MN_NOISEFIT_SIGNAL, MET_MN_NOISEFIT_TAIL},
 		.series_mask = mask,
 		.weight = 1,
 	};
@@ -323,7 +351,7 @@ static void describe_one(const struct scenario *sc, struct run_desc *d)
 		.hline_label = "noise sigma^2",
 		.weight = 3,
 	};
-	d->views[d->n_views++] = norm_split("||theta||: signal vs noise coordinates", 1);
+	d->views[d->n_views++] = norm_split("||theta||: signal vs tail coordinates", 1);
 	struct table_col cols[TABLE_MAX_COLS] = {
 		{"", MET_TRAIN_LOSS, CELL_LABEL}, {"train MSE", MET_TRAIN_LOSS, CELL_LOSS},
 	};
@@ -351,7 +379,7 @@ static void describe_pair(struct run_desc *d)
 		.hline_label = "noise sigma^2",
 		.weight = 3,
 	};
-	d->views[d->n_views++] = norm_split("||theta||: signal vs noise coords", 3);
+	d->views[d->n_views++] = norm_split("||theta||: signal vs tail coords", 3);
 	static const struct table_col cols[] = {
 		{"", MET_TEST_LOSS, CELL_LABEL},       {"test MSE", MET_TEST_LOSS, CELL_LOSS},
 		{"verdict", MET_VERDICT, CELL_WORD},   {"r0/n", MET_R0_OVER_N, CELL_LOSS},
@@ -386,6 +414,27 @@ static void print_row(FILE *out, const char *what, const double *v /* (cols) */,
 	fprintf(out, "\n");
 }
 
+/* The min-norm fit split by linearity: where the part that fits the
+ * teacher and the part that fits the noise put their norms, and what the
+ * noise part costs on test data, E (x . X+ eps)^2 over the population
+ * covariance: its signal norm^2 plus the tail variance times its tail norm^2. */
+static void print_parts(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+{
+	fprintf(out, "\nthe min-norm fit split by linearity, theta = X+ X w* + X+ eps; norms on each subspace:\n");
+	fprintf(out, "%-40s %14s %14s %14s\n", "", "signal coords", "tail coords", "test cost");
+	for (int s = 0; s < d->n_series; s++) {
+		const double *v = h->last[s];
+		char what[64];
+		snprintf(what, sizeof what, "%s%sX+ X w* (fits the teacher)", d->n_series == 2 ? d->series_label[s] : "",
+			 d->n_series == 2 ? ": " : "");
+		fprintf(out, "%-40s %14.6g %14.6g %14s\n", what, v[MET_MN_TEACHER_SIGNAL], v[MET_MN_TEACHER_TAIL], "-");
+		snprintf(what, sizeof what, "%s%sX+ eps (fits the noise)", d->n_series == 2 ? d->series_label[s] : "",
+			 d->n_series == 2 ? ": " : "");
+		double ns = v[MET_MN_NOISEFIT_SIGNAL], nt = v[MET_MN_NOISEFIT_TAIL];
+		fprintf(out, "%-40s %14.6g %14.6g %14.6g\n", what, ns, nt, ns * ns + tail_of(sc, s) * nt * nt);
+	}
+}
+
 /* The theory's side of the verdict: the effective ranks of each series'
  * population covariance (b = 1). */
 static void print_ranks(const struct scenario *sc, int ns, FILE *out)
@@ -416,7 +465,7 @@ static void print_verdicts(const struct scenario *sc, const struct run_desc *d, 
 	bool tested = sc->data.test_samples > 0;
 	for (int s = 0; s < d->n_series; s++) {
 		const char *who = d->n_series == 2 ? d->series_label[s] : NULL;
-		double test = h->last[s][MET_TEST_LOSS];
+		double test = h->last[s][MET_TEST_LOSS], train = h->last[s][MET_TRAIN_LOSS];
 		if (!report_decided(out, who, d, h, 1u << s))
 			continue;
 		if (!(s2 > 0) && !tested)
@@ -425,7 +474,10 @@ static void print_verdicts(const struct scenario *sc, const struct run_desc *d, 
 			report_result(out, who, "no label noise, so nothing to overfit (test MSE %.3g)", test);
 		else if (!tested)
 			report_undecided(out, who, "no test set (data.test_samples = 0), so benign or harmful cannot be told");
-		else if (isfinite(test) && test < 2 * s2)
+		else if (verdict_of(train, test, s2) == VERDICT_FITTING)
+			report_result(out, who, "still fitting: train MSE %.3g is not below %g sigma^2 = %.3g, the noise is "
+				      "not fitted yet", train, FITTED_FRACTION, FITTED_FRACTION * s2);
+		else if (verdict_of(train, test, s2) == VERDICT_BENIGN)
 			report_result(out, who, "benign overfitting: the noise is fitted, yet test MSE %.3g < 2 sigma^2 = %.3g",
 				      test, 2 * s2);
 		else
@@ -464,7 +516,7 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 		{"train MSE", MET_TRAIN_LOSS, MET_MN_TRAIN},
 		{"test MSE", MET_TEST_LOSS, MET_MN_TEST},
 		{"||theta|| signal coords", MET_NORM_SIGNAL, MET_MN_SIGNAL},
-		{"||theta|| other coords", MET_NORM_NOISE, MET_MN_NOISE},
+		{"||theta|| tail coords", MET_NORM_NOISE, MET_MN_NOISE},
 	};
 	fprintf(out, "%-28s", "iterations");
 	for (int s = 0; s < ns; s++)
@@ -483,6 +535,7 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 		print_row(out, rows[r].what, v, 2 * ns);
 	}
 
+	print_parts(sc, d, h, out);
 	print_ranks(sc, ns, out);
 
 	fprintf(out, "\nnoise floor sigma^2 %.4g", s2);
@@ -497,7 +550,8 @@ static void benign_report(const struct scenario *sc, const struct run_desc *d, c
 static const enum metric emitted[] = {
 	MET_TRAIN_LOSS, MET_TEST_LOSS, MET_DIVERGED, MET_VERDICT, MET_NORM_SIGNAL, MET_NORM_NOISE,
 	MET_MN_TRAIN, MET_MN_TEST, MET_MN_SIGNAL, MET_MN_NOISE, MET_MN_DISTANCE, MET_R0_OVER_N,
-	MET_KSTAR_OVER_N, MET_N_OVER_RKSTAR,
+	MET_KSTAR_OVER_N, MET_N_OVER_RKSTAR, MET_MN_TEACHER_SIGNAL, MET_MN_TEACHER_TAIL, MET_MN_NOISEFIT_SIGNAL,
+	MET_MN_NOISEFIT_TAIL,
 };
 
 /* X, X_test (at least one row), Gram matrix and its work vector, teacher,

@@ -7,7 +7,15 @@
  * at (A + B)/2, where the curve is the straight line, so the class sees the
  * curve's loss peel away from the line's. Both paths are measured from the
  * epoch the two ends stop. A diverged net ends the run, both paths' series
- * marked diverged; so does a diverged bend, the curve's series marked. */
+ * marked diverged; so does a diverged bend, the curve's series marked.
+ *
+ * Each phase has its own budget of train.epochs steps: the nets train until
+ * both reach the target (or the budget runs out), then the bend takes all
+ * of its steps, however late the nets stopped. Its learning rate anneals
+ * from train.lr to 0 along a cosine over those steps: at a constant rate
+ * Adam's steps on a random t keep kicking the curve up now and then, so the
+ * last measurement would catch it at a random point of those swings rather
+ * than at where it converged. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +41,7 @@ struct curved_path {
 	struct optim opt; /* on theta_c */
 	struct rng r;
 	int bend_from;    /* epoch the bend began training, -1 before */
+	int bend_budget;  /* steps the bend takes: train.epochs */
 	int bend_steps;   /* steps taken on theta_c */
 	struct netpair_grid t;
 };
@@ -64,6 +73,7 @@ static int curve_create(const struct scenario *sc, uint64_t seed, struct experim
 		goto oom;
 	rng_seed(&m->r, seed, STREAM_T);
 	m->bend_from = -1;
+	m->bend_budget = sc->train.epochs;
 	netpair_grid(&m->t, sc->train.alpha_points, NETPAIR_ROUND_EACH);
 	*out = (struct experiment *)m;
 	return 0;
@@ -82,9 +92,17 @@ static void bend_midpoint(struct curved_path *m)
 	cblas_sscal(np, 0.5f, m->bend, 1);
 }
 
+/* The bend's learning rate at its step k of n: train.lr annealed to 0
+ * along a cosine, so its last steps settle instead of swinging. */
+static double bend_lr(double lr, int k, int n)
+{
+	return 0.5 * lr * (1 + cos(M_PI * k / n));
+}
+
 /* One step on theta_c at a random t. */
 static double bend_step(struct curved_path *m)
 {
+	m->opt.lr = bend_lr(m->sc.train.lr, m->bend_steps, m->bend_budget);
 	const float *a = m->p.net[SER_A].net.params, *b = m->p.net[SER_B].net.params;
 	double t = rng_uniform(&m->r);
 	double loss = netpair_bezier_loss(&m->p, a, m->bend, b, t, true);
@@ -117,24 +135,28 @@ static void curve_measure(struct curved_path *m, uint32_t e, struct emitter *em)
 static bool curve_step(struct experiment *x, struct emitter *em)
 {
 	struct curved_path *m = (struct curved_path *)x;
-	int total = m->sc.train.epochs;
+	int total = m->sc.train.epochs; /* the nets' budget; the bend has its own */
 	/* the epochs of both phases count on one axis */
 	int epoch = m->bend_from < 0 ? m->p.epoch : m->bend_from + m->bend_steps;
-	if (epoch >= total)
-		return false;
+	bool over;
 	if (m->bend_from < 0) {
+		if (epoch >= total)
+			return false;
 		bool done = netpair_train(&m->p, em, SER_A);
 		if (netpair_diverged(&m->p)) {
 			netpair_emit_diverged(&m->p, em, (uint32_t)epoch, PATHS);
 			return false;
 		}
 		/* The bend starts at the trained ends' midpoint (and stays there
-		 * if the ends never both reach the target). */
-		if (done || epoch + 1 >= total)
+		 * if the ends never both reach the target: the run ends). */
+		over = !done && epoch + 1 >= total;
+		if (done || over)
 			bend_midpoint(m);
 		if (done)
 			m->bend_from = epoch + 1;
 	} else {
+		if (m->bend_steps >= m->bend_budget)
+			return false;
 		double loss = bend_step(m);
 		m->bend_steps++;
 		emitter_put(em, (uint32_t)epoch, SER_CURVE, MET_TRAIN_LOSS, 0, loss);
@@ -142,8 +164,8 @@ static bool curve_step(struct experiment *x, struct emitter *em)
 			emitter_put(em, (uint32_t)epoch, SER_CURVE, MET_DIVERGED, 0, loss);
 			return false;
 		}
+		over = m->bend_steps >= m->bend_budget;
 	}
-	bool over = epoch + 1 >= total;
 	/* The paths are measured once the ends are trained (the untrained
 	 * nets' line would set the chart's scale), then every eval_every. */
 	bool bending = m->bend_from >= 0;
@@ -155,6 +177,8 @@ static bool curve_step(struct experiment *x, struct emitter *em)
 static void curve_describe(const struct scenario *sc, struct run_desc *d)
 {
 	netpair_describe(sc, d, N_SERIES, "t");
+	/* the nets' budget, then the bend's: the longest run there can be */
+	d->planned_epochs = 2 * sc->train.epochs;
 	snprintf(d->series_label[SER_LINE], sizeof d->series_label[SER_LINE], "straight line");
 	snprintf(d->series_label[SER_CURVE], sizeof d->series_label[SER_CURVE], "Bezier curve");
 	d->series_params[SER_CURVE] = d->series_params[SER_A]; /* the bend is one more net's worth */
@@ -224,8 +248,13 @@ static void curve_report(const struct scenario *sc, const struct run_desc *d, co
 	const double *line = history_grid(h, SER_LINE, MET_INTERP_LOSS);
 	const double *curve = history_grid(h, SER_CURVE, MET_INTERP_LOSS);
 	bool bent = h->seen[SER_CURVE][MET_TRAIN_LOSS];
+	char how[80] = "never: the nets did not both stop";
+	if (bent) /* its steps: from the epoch after the later net stopped */
+		snprintf(how, sizeof how, "%.0f steps after both nets stopped",
+			 h->last_epoch[SER_CURVE][MET_TRAIN_LOSS] -
+				 fmax(h->last[SER_A][MET_CONVERGED], h->last[SER_B][MET_CONVERGED]));
 	fprintf(out, "\nloss along each path at epoch %u (the bend trained %s):\n", h->grid_epoch[SER_CURVE][MET_INTERP_LOSS],
-		bent ? "after both nets stopped" : "never: the nets did not both stop");
+		how);
 	if (line || curve)
 		print_paths(d, h, line, curve, out);
 	else

@@ -4,8 +4,10 @@
  * units phi(x) = relu(W x) / sqrt(N), W ~ N(0, 1/d) per entry, and the fit is
  * the min-norm least-squares solution (or ridge with lambda > 0) on N of
  * them. Each step adds one N of a log grid from n/10 to 10n (N = n
- * included) and sends its train and test MSE, averaged over a few
- * independent draws of data and features, so the curve grows live: test
+ * included) and sends its train and test MSE, the median over independent
+ * draws of data and features (near N = n one unlucky draw's test MSE can
+ * be a hundred times the others', which a mean would show as the peak's
+ * height), so the curve grows live: test
  * MSE rises to a peak where N = n (the fit just manages to interpolate,
  * with a huge norm), then falls again as more features give smoother
  * interpolants. Features are nested: the fit on N uses the first N rows of
@@ -33,6 +35,7 @@ enum { STREAM_TEACHER, STREAM_TRAIN, STREAM_TEST, STREAM_FEATURES, STREAMS_PER_D
  * rounding, sent as 0: on a log axis 1e-28 would stretch the scale over
  * decades of nothing and squash the curve that matters. */
 #define ZERO_FIT 1e-9
+#define MAX_DRAWS 32 /* train.repeats' upper bound (src/config/keys.c) */
 
 struct draw {
 	double *X, *y;           /* (n, d), (n) */
@@ -123,7 +126,7 @@ static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment
 	m->n = sc->data.samples;
 	m->n_test = sc->data.test_samples;
 	m->d = sc->data.dim;
-	m->n_draws = sc->train.repeats;
+	m->n_draws = sc->train.repeats < MAX_DRAWS ? sc->train.repeats : MAX_DRAWS;
 	m->n_grid = dd_grid(sc, m->N);
 	m->n_max = m->N[m->n_grid - 1];
 	m->peak = -INFINITY;
@@ -188,23 +191,36 @@ static void fit_one(struct dd *m, const struct draw *dr, int N, double *train, d
 	*norm = linalg_norm2(m->theta, N);
 }
 
-/* One grid point: every draw fitted on N features, the means sent. */
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of v (n >= 1), NaN when one is NaN (a failed fit); sorts v. */
+static double median_of(double *v /* (n) */, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (isnan(v[i]))
+			return NAN;
+	qsort(v, (size_t)n, sizeof *v, by_value);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* One grid point: every draw fitted on N features, the medians sent. */
 static bool dd_step(struct experiment *x, struct emitter *em)
 {
 	struct dd *m = (struct dd *)x;
 	if (m->step >= m->n_grid)
 		return false;
 	int i = m->step, N = m->N[i];
-	double train = 0, test = 0, norm = 0;
+	double tr[MAX_DRAWS], te[MAX_DRAWS], no[MAX_DRAWS];
 	for (int r = 0; r < m->n_draws; r++) {
-		double tr, te, no;
-		fit_one(m, &m->draws[r], N, &tr, &te, &no);
+		fit_one(m, &m->draws[r], N, &tr[r], &te[r], &no[r]);
 		if (run_cancelled()) /* each fit can take seconds: give way (run_loop.h) */
 			return false;
-		train += tr / m->n_draws;
-		test += te / m->n_draws;
-		norm += no / m->n_draws;
 	}
+	double train = median_of(tr, m->n_draws), test = median_of(te, m->n_draws), norm = median_of(no, m->n_draws);
 	uint32_t e = (uint32_t)i;
 	emitter_put(em, e, 0, MET_DD_TRAIN, (uint32_t)i, train);
 	emitter_put(em, e, 0, MET_DD_TEST, (uint32_t)i, test);
@@ -281,7 +297,7 @@ static void dd_report(const struct scenario *sc, const struct run_desc *d, const
 	int n = sc->data.samples;
 	fprintf(out, "%s\n", sc->title);
 	fprintf(out, "random ReLU features on inputs of dim %d, linear teacher, n %d training and %d test samples, "
-		"label noise sigma %g, %s, mean of %d draws\n\n",
+		"label noise sigma %g, %s, median of %d draws\n\n",
 		sc->data.dim, n, sc->data.test_samples, sc->data.noise,
 		sc->train.ridge > 0 ? "ridge" : "min-norm least squares (ridge 0)", sc->train.repeats);
 	if (sc->train.ridge > 0)

@@ -60,6 +60,7 @@ struct width_sweep {
 	int n, n_test, d;
 	float *X, *y;         /* (n, d), (n) */
 	float *X_test, *y_test; /* (n_test, d), (n_test) */
+	double mean_test;       /* held-out MSE of predicting mean(y): the yardstick */
 	int n_models;
 	struct sweep_model model[SCENARIO_MAX_WIDTHS];
 	int epoch;            /* updates applied so far */
@@ -246,6 +247,19 @@ static void sweep_destroy(struct experiment *x)
 	free(w);
 }
 
+/* Held-out MSE of the constant prediction mean(y), y the training labels:
+ * what a net must beat to have learnt anything that carries over. */
+static double mean_predictor_loss(const float *y /* (n) */, int n, const float *y_test /* (n_test) */, int n_test)
+{
+	double mean = 0, sse = 0;
+	for (int i = 0; i < n; i++)
+		mean += y[i];
+	mean /= n;
+	for (int i = 0; i < n_test; i++)
+		sse += (y_test[i] - mean) * (y_test[i] - mean);
+	return sse / n_test;
+}
+
 static int sweep_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
 {
 	struct width_sweep *w = calloc(1, sizeof *w);
@@ -271,6 +285,7 @@ static int sweep_create(const struct scenario *sc, uint64_t seed, struct experim
 		rng_seed(&r, seed, STREAM_TEST);
 		data_gaussian_f32(&r, w->X_test, w->n_test, w->d);
 		data_target_f32(&r, sc->data.target, w->X_test, w->n_test, w->d, sc->data.noise, w->y_test);
+		w->mean_test = mean_predictor_loss(w->y, w->n, w->y_test, w->n_test);
 	}
 	for (int k = 0; k < sc->model.n_widths; k++) {
 		struct sweep_model *m = &w->model[k];
@@ -346,6 +361,8 @@ static bool sweep_step(struct experiment *x, struct emitter *em)
 	run_epoch(w);
 	if (run_cancelled()) /* the epoch may be half done: nothing to send */
 		return false;
+	if (w->epoch == 0 && w->n_test > 0)
+		emitter_put(em, 0, 0, MET_MEAN_TEST, 0, w->mean_test);
 	int alive = publish(w, em);
 	w->epoch++;
 	return alive > 0 && w->epoch < w->sc.train.epochs;
@@ -376,6 +393,20 @@ static void sweep_describe(const struct scenario *sc, struct run_desc *d)
 		.hline_label = "threshold",
 		.weight = 3,
 	};
+	if (sc->data.test_samples > 0)
+		d->views[d->n_views++] = (struct view_spec){
+			.kind = VIEW_LINES,
+			.title = "Held-out loss (MSE)",
+			.n_metrics = 1,
+			.metrics = {MET_TEST_LOSS},
+			.series_mask = all,
+			.log_y = true,
+			.hline = NAN,
+			.hline_run = true,
+			.hline_metric = MET_MEAN_TEST,
+			.hline_label = "predict the mean",
+			.weight = 2,
+		};
 	struct view_spec table = {
 		.kind = VIEW_TABLE,
 		.title = "Models",
@@ -419,11 +450,19 @@ static void sweep_report(const struct scenario *sc, const struct run_desc *d, co
 	}
 	fprintf(out, "\nthreshold %g; models whose final loss is below the noise floor %.4g have fitted label noise\n",
 		sc->train.threshold, d->noise_floor);
+	if (test && h->seen[0][MET_MEAN_TEST]) {
+		double mean = h->last[0][MET_MEAN_TEST];
+		int worse = 0;
+		for (int k = 0; k < d->n_series; k++)
+			worse += !(h->last[k][MET_TEST_LOSS] < mean);
+		fprintf(out, "predicting the training labels' mean: test loss %.6g; %d of %d models do no better\n", mean,
+			worse, d->n_series);
+	}
 	/* No verdict line of its own: only a run that cannot be read says so. */
 	report_decided(out, NULL, d, h, REPORT_ALL_SERIES);
 }
 
-static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_TEST_LOSS, MET_CONVERGED, MET_DIVERGED};
+static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_TEST_LOSS, MET_CONVERGED, MET_DIVERGED, MET_MEAN_TEST};
 
 /* The data and one net a width, each sized for the larger of the two sets,
  * with its optimiser's state. */

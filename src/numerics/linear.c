@@ -104,6 +104,20 @@ double linear_mse(const double *X /* (n, p) */, const double *y /* (n) */, int n
 	return cblas_ddot(n, resid, 1, resid, 1) / n;
 }
 
+int linear_min_norm_parts(const double *X /* (n, p) */, const double *w /* (p) */, const double *y /* (n) */, int n,
+			  int p, double *teacher /* (p) */, double *noise /* (p) */, double *yy /* (n) */,
+			  double *work /* (n*n + n) */)
+{
+	if (n <= 0 || p <= 0)
+		return -1;
+	cblas_dgemv(CblasRowMajor, CblasNoTrans, n, p, 1.0, X, p, w, 1, 0.0, yy, 1); /* X w */
+	if (linear_min_norm(X, yy, n, p, teacher, work) != 0)
+		return -1;
+	cblas_dscal(n, -1.0, yy, 1);
+	cblas_daxpy(n, 1.0, y, 1, yy, 1); /* eps = y - X w */
+	return linear_min_norm(X, yy, n, p, noise, work);
+}
+
 void linear_norm_split(const double *theta /* (p) */, int p, int k, double *signal, double *noise)
 {
 	if (k < 0)

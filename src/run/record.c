@@ -19,11 +19,11 @@ static const struct metric_info metrics[MET_COUNT] = {
 	[MET_BARRIER] = {"barrier", "barrier", "MSE", METRIC_CURVE, NULL, 0},
 	/* benign overfitting: gradient descent and the closed-form min-norm fit */
 	[MET_NORM_SIGNAL] = {"norm_signal", "signal", "", METRIC_CURVE, NULL, 0},
-	[MET_NORM_NOISE] = {"norm_noise", "noise", "", METRIC_CURVE, NULL, 0},
+	[MET_NORM_NOISE] = {"norm_noise", "tail", "", METRIC_CURVE, NULL, 0}, /* the tail coordinates (name kept) */
 	[MET_MN_TRAIN] = {"minnorm_train", "min-norm train", "MSE", METRIC_CURVE, NULL, 0},
 	[MET_MN_TEST] = {"minnorm_test", "min-norm test", "MSE", METRIC_CURVE, NULL, 0},
 	[MET_MN_SIGNAL] = {"minnorm_signal", "min-norm signal", "", METRIC_CURVE, NULL, 0},
-	[MET_MN_NOISE] = {"minnorm_noise", "min-norm noise", "", METRIC_CURVE, NULL, 0},
+	[MET_MN_NOISE] = {"minnorm_noise", "min-norm tail", "", METRIC_CURVE, NULL, 0},
 	[MET_MN_DISTANCE] = {"minnorm_distance", "to min-norm", "", METRIC_CURVE, NULL, 0},
 	/* the trainer's own marks (and an experiment's diverged series) */
 	[MET_DIVERGED] = {"diverged", "diverged", "", METRIC_EVENT, NULL, 0},
@@ -43,7 +43,15 @@ static const struct metric_info metrics[MET_COUNT] = {
 	[MET_DD_PEAK] = {"dd_peak_test_mse", "peak test", "MSE", METRIC_SCALAR, NULL, 0},
 	[MET_DD_PEAK_AT] = {"dd_peak_at", "peak at N", "features", METRIC_SCALAR, NULL, 0},
 	/* lazy training: over the grid of widths */
-	[MET_LAZY_MOVEMENT] = {"lazy_weight_movement", "weight movement", "", METRIC_GRID, NULL, 0},
+	[MET_LAZY_MOVEMENT] = {"lazy_weight_movement", "all-weights movement", "", METRIC_GRID, NULL, 0},
+	[MET_LAZY_W_MOVEMENT] = {"lazy_W_movement", "W movement", "", METRIC_GRID, NULL, 0},
+	/* benign overfitting: the min-norm fit split by linearity, X+ X w* + X+ eps */
+	[MET_MN_TEACHER_SIGNAL] = {"minnorm_teacher_signal", "fits w*: signal", "", METRIC_SCALAR, NULL, 0},
+	[MET_MN_TEACHER_TAIL] = {"minnorm_teacher_tail", "fits w*: tail", "", METRIC_SCALAR, NULL, 0},
+	[MET_MN_NOISEFIT_SIGNAL] = {"minnorm_noisefit_signal", "fits noise: signal", "", METRIC_SCALAR, NULL, 0},
+	[MET_MN_NOISEFIT_TAIL] = {"minnorm_noisefit_tail", "fits noise: tail", "", METRIC_SCALAR, NULL, 0},
+	/* the width sweep: the held-out loss a constant prediction gets */
+	[MET_MEAN_TEST] = {"mean_predictor_test", "predict the mean", "MSE", METRIC_SCALAR, NULL, 0},
 	[MET_LAZY_DRIFT] = {"lazy_kernel_drift", "kernel drift", "", METRIC_GRID, NULL, 0},
 	[MET_LAZY_STEPS] = {"lazy_steps", "steps", "steps", METRIC_GRID, NULL, 0},
 	[MET_LAZY_END_LOSS] = {"lazy_end_loss", "end loss", "MSE", METRIC_GRID, NULL, 0},

@@ -165,17 +165,22 @@ bool chart_update(struct chart *c, const struct history *h)
 	return changed;
 }
 
-/* Grows the y axis over every curve and the reference line. */
-static bool chart_fit_axis(struct chart *c)
+/* Grows the y axis over every curve and the reference line; on a log axis
+ * a curve at 0 (an exact fit) gets a row of its own, labelled 0, under the
+ * decades, rather than the look of the axis' smallest value. */
+static bool chart_fit_axis(struct chart *c, int sy)
 {
-	bool changed = false;
+	bool changed = false, zero = false;
 	for (int k = 0; k < c->ncurves; k++) {
 		double lo, hi, mp;
 		if (!colsum_extent(&c->curve[k].cs, &lo, &hi, &mp))
 			continue;
 		changed |= axis_cover(&c->y, c->y.log ? mp : lo, hi);
+		zero |= c->y.log && lo <= 0;
 	}
-	double hl = c->view->hline;
+	changed |= zero != (c->y.zero_dots > 0);
+	c->y.zero_dots = zero ? sy : 0;
+	double hl = c->hline;
 	if (isfinite(hl))
 		changed |= axis_cover(&c->y, hl, hl);
 	if (isfinite(c->shared_top))
@@ -352,8 +357,11 @@ static bool chart_fit(struct chart *c, const struct history *h, int cols, struct
 		}
 		fold_curve(c, k, h);
 	}
-	chart_fit_axis(c);
-	yaxis_ticks(ya, &c->y, p->rows, YAXIS_MAX_TICKS);
+	const struct view_spec *v = c->view;
+	c->hline = !v->hline_run ? v->hline : h->seen[0][v->hline_metric] ? h->last[0][v->hline_metric] : NAN;
+	chart_fit_axis(c, c->glyphs ? 1 : 4);
+	/* the decades' ticks above the 0 row */
+	yaxis_ticks(ya, &c->y, p->rows - (c->y.zero_dots > 0), YAXIS_MAX_TICKS);
 	p->x = 1 + ya->width + 1;
 	p->w = cols - 1 - p->x;
 	if (p->w < 2)
@@ -374,9 +382,9 @@ static bool chart_fit(struct chart *c, const struct history *h, int cols, struct
  * label); returns its row (-1: none). */
 static int draw_hline(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
 {
-	if (!isfinite(c->view->hline))
+	if (!isfinite(c->hline))
 		return -1;
-	int hrow = axis_dot(&c->y, c->view->hline, p->rows * p->sy);
+	int hrow = axis_dot(&c->y, c->hline, p->rows * p->sy);
 	if (hrow < 0)
 		return hrow;
 	hrow /= p->sy;
@@ -418,7 +426,7 @@ static void hline_label(WINDOW *w, const struct chart *c, const struct history *
 			const struct plot_area *p, int hrow, int border_x, int border_end)
 {
 	char buf[128], val[24], on[64] = "";
-	fmt_short(val, sizeof val, c->view->hline);
+	fmt_short(val, sizeof val, c->hline);
 	int k = curve_on_row(c, h, p, hrow);
 	if (k >= 0)
 		snprintf(on, sizeof on, "%s %s ", c->curve[k].label, t->unicode_glyphs ? "\u2248" : "~=");
@@ -544,6 +552,8 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 
 	yaxis_draw(w, &ya, &c->y, p.top, p.x - 1, p.rows, p.sy, t);
 	draw_curves(w, c, t, &p);
+	if (c->y.zero_dots > 0) /* the 0 row's label */
+		text_put(w, p.top + p.rows - 1, p.x - 2, "0", 1, theme_attr(t, ROLE_DIM));
 	int hrow = draw_hline(w, c, t, &p);
 	draw_vline(w, c, t, &p);
 	if (hrow >= 0) {

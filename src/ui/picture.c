@@ -161,7 +161,8 @@ static int take_view(struct pic_view *pv, const struct view_spec *v, const struc
 	snprintf(pv->title, sizeof pv->title, "%s", v->title ? v->title : "");
 	pv->log_y = v->log_y;
 	pv->x_grid = v->x_grid;
-	pv->hline = v->hline;
+	/* a line the run measured (hline_run) or the view's own */
+	pv->hline = !v->hline_run ? v->hline : (h->seen[0][v->hline_metric] ? h->last[0][v->hline_metric] : NAN);
 	snprintf(pv->hline_label, sizeof pv->hline_label, "%s", v->hline_label ? v->hline_label : "");
 	pv->vline = v->vline;
 	snprintf(pv->vline_label, sizeof pv->vline_label, "%s", v->vline_label ? v->vline_label : "");

@@ -17,6 +17,8 @@
 struct axis {
 	bool log;
 	double lo, hi; /* the range shown, in value units; lo >= hi: empty */
+	int zero_dots; /* log axis: dots at the bottom kept for values <= 0, the
+	                * chart's "0" row (0: none; they then sit on the bottom dot) */
 };
 
 void axis_clear(struct axis *a, bool log);
@@ -32,7 +34,8 @@ bool axis_cover(struct axis *a, double lo, double hi);
 #define AXIS_LOG_DECADES 12
 /* Dot row of v on an axis drawn `ndots` dots high (0 = top), clamped to the
  * range; -1 for a non-finite v or an empty axis. Non-positive values on a
- * log axis sit on the bottom row. */
+ * log axis sit on the bottom row; with zero_dots, positive values keep
+ * above those dots, so a zero is never drawn as the axis' smallest value. */
 int axis_dot(const struct axis *a, double v, int ndots);
 /* Up to max_ticks tick values, top first; returns how many. */
 int axis_ticks(const struct axis *a, int max_ticks, double *ticks /* (max_ticks) */);

@@ -14,6 +14,7 @@ void axis_clear(struct axis *a, bool log)
 	a->log = log;
 	a->lo = 0;
 	a->hi = 0;
+	a->zero_dots = 0;
 }
 
 static bool axis_empty(const struct axis *a)
@@ -116,6 +117,8 @@ int axis_dot(const struct axis *a, double v, int ndots)
 		return -1;
 	if (a->log && v <= 0)
 		return ndots - 1;
+	if (a->log && a->zero_dots > 0 && ndots > a->zero_dots)
+		ndots -= a->zero_dots;
 	double f = axis_frac(a, v);
 	if (f < 0)
 		f = 0;

@@ -1,8 +1,13 @@
-/* split.c: ||theta|| on the signal coordinates against the rest, as one bar
- * in two parts (lengths proportional to the two norms), with the
+/* split.c: ||theta|| on the signal coordinates against the tail, as one
+ * bar in two parts (lengths proportional to the two norms), with the
  * closed-form min-norm values marked under it once they are known. Several
  * series (e.g. spiked and isotropic side by side) get two rows each, with
- * the marks on the bar, so two fit where one had room. */
+ * the marks on the bar, so two fit where one had room. A view with eight
+ * metrics adds the closed form's two parts, what fits the teacher and what
+ * fits the noise, each's norm on the signal and the tail coordinates, in
+ * the rows that said the closed form's norms (its marks on the bar stay):
+ * one row more for one series; for several, in place of the numbers of
+ * the bar itself, as the layout has no row to spare at the least size. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,16 +31,23 @@ static int split_series(const struct view_spec *v, int *series /* (RUN_MAX_SERIE
 	return n;
 }
 
-static int rows_per_series(int ns)
+/* Metrics 4..7: the closed form's parts (teacher signal, teacher tail,
+ * noise signal, noise tail). */
+static bool has_parts(const struct view_spec *v)
 {
-	return ns > 1 ? SPLIT_ROWS_EACH : SPLIT_ROWS;
+	return v->n_metrics >= 8;
+}
+
+static int rows_per_series(int ns, bool parts)
+{
+	return ns > 1 ? SPLIT_ROWS_EACH : SPLIT_ROWS + parts;
 }
 
 int split_height(const struct view_spec *v)
 {
 	int series[RUN_MAX_SERIES];
 	int ns = split_series(v, series);
-	return ns * rows_per_series(ns) + 2;
+	return ns * rows_per_series(ns, has_parts(v)) + 2;
 }
 
 static double value_of(const struct history *h, int s, const struct view_spec *v, int i)
@@ -53,7 +65,7 @@ static int scaled(double x, double scale, int width)
 	return c < 0 ? 0 : (c > width ? width : (int)c);
 }
 
-/* "now       signal 0.47  noise 0.97" with the words in the bar's colours. */
+/* "now       signal 0.47  tail 0.97" with the words in the bar's colours. */
 static void numbers_row(WINDOW *w, const struct theme *t, int y, int x, int end, const char *what, double sig,
 			double noi, attr_t sig_a, attr_t noi_a)
 {
@@ -65,11 +77,11 @@ static void numbers_row(WINDOW *w, const struct theme *t, int y, int x, int end,
 	x = start + 10 > x ? start + 10 : x + 1;
 	x += text_put(w, y, x, "signal ", end - x, sig_a | A_BOLD);
 	x += text_put(w, y, x, sv, end - x, A_NORMAL);
-	x += text_put(w, y, x, "  noise ", end - x, noi_a | A_BOLD);
+	x += text_put(w, y, x, "  tail ", end - x, noi_a | A_BOLD);
 	text_put(w, y, x, nv, end - x, A_NORMAL);
 }
 
-/* Several series: under each bar "signal 2.82  noise 1.44", and what the
+/* Several series: under each bar "signal 2.82  tail 1.44", and what the
  * marks on the bar mean when there is room. */
 static void compact_rows(WINDOW *w, const struct theme *t, int y, int x, int end, double sig, double noi, bool mn,
 			 attr_t sig_a, attr_t noi_a)
@@ -79,13 +91,30 @@ static void compact_rows(WINDOW *w, const struct theme *t, int y, int x, int end
 	fmt_short(nv, sizeof nv, noi);
 	x += text_put(w, y + 1, x, "signal ", end - x, sig_a | A_BOLD);
 	x += text_put(w, y + 1, x, sv, end - x, A_NORMAL);
-	x += text_put(w, y + 1, x, "  noise ", end - x, noi_a | A_BOLD);
+	x += text_put(w, y + 1, x, "  tail ", end - x, noi_a | A_BOLD);
 	x += text_put(w, y + 1, x, nv, end - x, A_NORMAL);
 	const char *key = "  | min-norm";
 	if (mn && x + (int)strlen(key) <= end) {
 		x += text_put(w, y + 1, x, "  ", end - x, A_NORMAL);
 		text_put_wch(w, y + 1, x, theme_glyph(t, L'\x2503', '|'), theme_attr(t, ROLE_MARK));
 		text_put(w, y + 1, x + 1, " min-norm", end - x - 1, theme_attr(t, ROLE_DIM));
+	}
+}
+
+/* Several series, under each bar: "w* 2.83|0.567  noise 0.0851|1.33", each
+ * part's signal and tail norms in the bar's colours. */
+static void compact_parts(WINDOW *w, const struct theme *t, int y, int x, int end, const double *part /* (4) */,
+			  attr_t sig_a, attr_t noi_a)
+{
+	static const char *const what[2] = {"w* ", "  noise "};
+	for (size_t i = 0; i < 2; i++) {
+		char sv[24], nv[24];
+		fmt_short(sv, sizeof sv, part[2 * i]);
+		fmt_short(nv, sizeof nv, part[2 * i + 1]);
+		x += text_put(w, y, x, what[i], end - x, theme_attr(t, ROLE_DIM));
+		x += text_put(w, y, x, sv, end - x, sig_a | A_BOLD);
+		x += text_put(w, y, x, "|", end - x, theme_attr(t, ROLE_DIM));
+		x += text_put(w, y, x, nv, end - x, noi_a | A_BOLD);
 	}
 }
 
@@ -107,6 +136,7 @@ static double common_scale(const struct history *h, const struct view_spec *v, c
 /* Where the bars go, how they look, and their common scale. */
 struct split_geom {
 	int bx, bw, rps, cols;
+	bool several; /* several series: the compact rows */
 	double scale;
 	attr_t sig_a, noi_a, mark_a;
 	wchar_t sig_g, noi_g, mark_g, on_bar_g;
@@ -132,8 +162,17 @@ static void draw_series(WINDOW *w, const struct split_geom *g, const struct view
 	bool mn = isfinite(msig) && isfinite(mnoi);
 	int m1 = scaled(msig, g->scale, bw), m2 = scaled(msig + mnoi, g->scale, bw);
 	int x1 = m1 > 0 ? m1 - 1 : 0, x2 = m2 > 0 ? m2 - 1 : 0;
-	if (g->rps == SPLIT_ROWS_EACH) {
-		compact_rows(w, t, y, bx, g->cols - 2, sig, noi, mn, g->sig_a, g->noi_a);
+	double part[4];
+	bool parts = has_parts(v);
+	for (int i = 0; i < 4; i++) {
+		part[i] = value_of(h, s, v, 4 + i);
+		parts &= isfinite(part[i]);
+	}
+	if (g->several) {
+		if (parts) /* from the label column: room */
+			compact_parts(w, t, y + 1, 2, g->cols - 2, part, g->sig_a, g->noi_a);
+		else
+			compact_rows(w, t, y, bx, g->cols - 2, sig, noi, mn, g->sig_a, g->noi_a);
 		if (mn) {
 			/* The min-norm split and end, on the bar itself. */
 			text_put_wch(w, y, bx + x1, g->on_bar_g, g->mark_a);
@@ -155,8 +194,13 @@ static void draw_series(WINDOW *w, const struct split_geom *g, const struct view
 	/* The numbers, coloured like their parts of the bar: now, and the
 	 * closed form the run converges to. */
 	numbers_row(w, t, y + 2, 2, g->cols - 2, "now", sig, noi, g->sig_a, g->noi_a);
-	if (mn)
+	/* the min-norm fit's norms, or its two parts: X+ X w* and X+ eps */
+	if (parts) {
+		numbers_row(w, t, y + 3, 2, g->cols - 2, "fits w*", part[0], part[1], g->sig_a, g->noi_a);
+		numbers_row(w, t, y + 4, 2, g->cols - 2, "fits noise", part[2], part[3], g->sig_a, g->noi_a);
+	} else if (mn) {
 		numbers_row(w, t, y + 3, 2, g->cols - 2, "min-norm", msig, mnoi, g->sig_a, g->noi_a);
+	}
 }
 
 void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
@@ -165,7 +209,10 @@ void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 	int series[RUN_MAX_SERIES];
 	int ns = split_series(v, series);
 	int rows = getmaxy(w);
-	struct split_geom g = {.cols = getmaxx(w), .rps = rows_per_series(ns), .scale = common_scale(h, v, series, ns)};
+	struct split_geom g = {.cols = getmaxx(w),
+			       .rps = rows_per_series(ns, has_parts(v)),
+			       .several = ns > 1,
+			       .scale = common_scale(h, v, series, ns)};
 	panel_frame(w, v->title, t);
 	/* Several series: their labels in a column before the bars. */
 	int label_w = 0;

@@ -125,7 +125,7 @@ void yaxis_draw(WINDOW *w, const struct yaxis *y, const struct axis *a, int top,
 
 /* ---- line chart (chart.c) ---- */
 
-#define CHART_MAX_CURVES (VIEW_MAX_METRICS * RUN_MAX_SERIES)
+#define CHART_MAX_CURVES (4 * RUN_MAX_SERIES) /* up to 4 metrics of each series */
 
 struct chart_curve {
 	int series;
@@ -141,6 +141,7 @@ struct chart {
 	struct chart_curve curve[CHART_MAX_CURVES];
 	char legend_prefix[32]; /* shared start of the curve labels, said once */
 	struct axis y;
+	double hline;           /* the reference line's value this frame (NaN: none) */
 	struct canvas cv;
 	bool glyphs;            /* one glyph a cell instead of braille */
 	uint32_t diverged;      /* curves shown as diverged (bit k = curve k) */
