@@ -102,6 +102,7 @@ bench: overparam $(BENCHES)
 # CI does not: the fixtures are committed).
 fixtures:
 	/usr/bin/python3 tests/reference/torch_fixtures.py tests/fixtures
+	/usr/bin/python3 tests/reference/hvp_fixtures.py tests/fixtures
 
 # Static analysis: cppcheck and clang-tidy (.clang-tidy) over src/ and
 # include/; any finding fails. See tests/lint.sh.
