@@ -554,10 +554,10 @@ static void test_err_enum_values(void **state)
 	(void)state;
 	parse_err("[scenario]\nkind = foo\n",
 		  "t.ini:2: scenario.kind: 'foo' is not one of width_sweep, mode_connectivity, benign_overfitting, double_descent, lazy_training, "
-		  "lottery_ticket, permutation_alignment, curved_path, barrier_width");
+		  "lottery_ticket, permutation_alignment, curved_path, barrier_width, edge_stability");
 	parse_err("[scenario]\nkind = Width_Sweep\n",
 		  "t.ini:2: scenario.kind: 'Width_Sweep' is not one of width_sweep, mode_connectivity, benign_overfitting, double_descent, lazy_training, "
-		  "lottery_ticket, permutation_alignment, curved_path, barrier_width");
+		  "lottery_ticket, permutation_alignment, curved_path, barrier_width, edge_stability");
 	parse_err(WS("", D_OK "target = sine\n", M_OK, T_OK), "t.ini:7: data.target: 'sine' is not one of sin_cos, sin3, linear, teacher");
 	parse_err(LIN("", D_LIN "covariance = diagonal\n", T_OK),
 		  "t.ini:7: data.covariance: 'diagonal' is not one of isotropic, spiked, both");

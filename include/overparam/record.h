@@ -48,6 +48,13 @@ enum metric {
 	MET_PAIR_BARRIER,   /* barrier vs width, grid: mean barrier of the trained pairs at width grid_x[index]
 	                     * (series 0 as trained, 1 after weight matching) */
 	MET_PAIR_REACHED,   /* barrier vs width, grid: fraction of those pairs whose both nets reached the target */
+	MET_SHARPNESS,      /* edge of stability: top eigenvalue of the training loss's Hessian */
+	MET_EDGE_RATIO,     /* edge of stability: sharpness / (2 / lr), 1 at the edge */
+	MET_EDGE_START,     /* edge of stability: the ratio at the first measurement */
+	MET_EDGE_REACHED,   /* edge of stability, event: value = first epoch the ratio is >= EDGE_REACH */
+	MET_EDGE_BAND,      /* edge of stability: largest |ratio - 1| measured since then */
+	MET_LOSS_DROP,      /* latest training loss / the first one */
+	MET_LOSS_UPS,       /* epochs on which the training loss went up */
 	MET_COUNT
 };
 

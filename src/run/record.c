@@ -56,6 +56,14 @@ static const struct metric_info metrics[MET_COUNT] = {
 	/* barrier vs width: over the grid of widths */
 	[MET_PAIR_BARRIER] = {"pair_barrier", "barrier", "MSE", METRIC_GRID, NULL, 0},
 	[MET_PAIR_REACHED] = {"pair_reached_target", "reached target", "fraction", METRIC_GRID, NULL, 0},
+	/* edge of stability: the sharpness against 2/lr, and how the loss went */
+	[MET_SHARPNESS] = {"sharpness", "sharpness", "", METRIC_CURVE, NULL, 0},
+	[MET_EDGE_RATIO] = {"sharpness_over_2_div_lr", "sharpness x lr/2", "", METRIC_CURVE, NULL, 0},
+	[MET_EDGE_START] = {"edge_start_ratio", "start ratio", "", METRIC_SCALAR, NULL, 0},
+	[MET_EDGE_REACHED] = {"edge_reached_epoch", "at the edge", "epoch", METRIC_EVENT, NULL, 0},
+	[MET_EDGE_BAND] = {"edge_band", "band", "", METRIC_SCALAR, NULL, 0},
+	[MET_LOSS_DROP] = {"loss_drop", "loss / first", "", METRIC_SCALAR, NULL, 0},
+	[MET_LOSS_UPS] = {"loss_ups", "loss rose", "epochs", METRIC_SCALAR, NULL, 0},
 };
 
 const struct metric_info *metric_info(enum metric m)
