@@ -55,6 +55,10 @@ enum metric {
 	MET_EDGE_BAND,      /* edge of stability: largest |ratio - 1| measured since then */
 	MET_LOSS_DROP,      /* latest training loss / the first one */
 	MET_LOSS_UPS,       /* epochs on which the training loss went up */
+	MET_PLANE_LOSS,     /* loss plane, map: training loss at map point `index` (row * cols + col, row 0 on top) */
+	MET_PLANE_MARK,     /* loss plane, grid: map position of mark k, column at index 2k, row at 2k + 1 */
+	MET_PLANE_PATH,     /* loss plane, grid: a path's points on the map, as marks (series: the path) */
+	MET_PLANE_FRAME,    /* loss plane, grid: plane coordinates of the map: x of column 0, y of row 0, step */
 	MET_COUNT
 };
 
@@ -92,6 +96,7 @@ struct op_command {
 enum metric_shape {
 	METRIC_CURVE,  /* one value an epoch: every point is kept for the line charts */
 	METRIC_GRID,   /* `index` is a grid position: the latest value per position (history_grid) */
+	METRIC_MAP,    /* as GRID over a 2-D grid of up to RUN_MAX_MAP positions: index = row * cols + col */
 	METRIC_SCALAR, /* one number the run keeps updating: only the latest counts */
 	METRIC_EVENT,  /* something that happened at `epoch` (converged, diverged, the trainer's marks) */
 };
@@ -114,6 +119,9 @@ const char *metric_name(enum metric m);
 /* Grid metrics carry a grid position in `index` and are kept as the latest
  * value per position (history_grid), not as a curve over epochs. */
 bool metric_is_grid(enum metric m);
+/* Positions a grid (RUN_MAX_GRID) or map (RUN_MAX_MAP) metric has, 0 for
+ * any other. */
+unsigned metric_positions(enum metric m);
 /* Metrics whose values stand for words (MET_VERDICT: 0 "fitting",
  * 1 "harmful", 2 "benign"): the word of value v, NULL when v is none of
  * them or m has no words. */

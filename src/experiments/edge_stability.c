@@ -191,7 +191,7 @@ static void edge_describe(const struct scenario *sc, struct run_desc *d)
 	long params = (long)mlp_count_params(dims, edge_dims(sc, dims));
 	for (int k = 0; k < EDGE_NETS; k++) {
 		double lr = sc->train.lr * lr_factor[k];
-		report_label(d, k, "lr %g (2/lr %g)", lr, 2 / lr);
+		report_label(d, k, "lr %g", lr);
 		d->series_params[k] = params;
 	}
 	d->threshold = NAN;
@@ -199,7 +199,7 @@ static void edge_describe(const struct scenario *sc, struct run_desc *d)
 	uint32_t all = (1u << EDGE_NETS) - 1;
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
-		.title = "Sharpness x lr/2 (1 = 2/lr, the edge)",
+		.title = "Sharpness x lr/2 (1 = 2/lr)",
 		.n_metrics = 1,
 		.metrics = {MET_EDGE_RATIO},
 		.series_mask = all,
@@ -209,7 +209,7 @@ static void edge_describe(const struct scenario *sc, struct run_desc *d)
 	};
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
-		.title = "Training loss (MSE, log)",
+		.title = "Training loss (MSE)",
 		.n_metrics = 1,
 		.metrics = {MET_TRAIN_LOSS},
 		.series_mask = all,

@@ -13,6 +13,7 @@ extern const struct experiment_ops permutation_alignment_ops;
 extern const struct experiment_ops curved_path_ops;
 extern const struct experiment_ops barrier_width_ops;
 extern const struct experiment_ops edge_stability_ops;
+extern const struct experiment_ops loss_plane_ops;
 
 static const struct experiment_ops *const kinds[KIND_COUNT] = {
 	[KIND_WIDTH_SWEEP] = &width_sweep_ops,
@@ -25,6 +26,7 @@ static const struct experiment_ops *const kinds[KIND_COUNT] = {
 	[KIND_CURVED_PATH] = &curved_path_ops,
 	[KIND_BARRIER_WIDTH] = &barrier_width_ops,
 	[KIND_EDGE_STABILITY] = &edge_stability_ops,
+	[KIND_LOSS_PLANE] = &loss_plane_ops,
 };
 
 const struct experiment_ops *experiment_ops_for(enum scenario_kind kind)

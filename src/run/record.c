@@ -4,6 +4,7 @@
  * record.h and one row here. */
 #include <stddef.h>
 
+#include "overparam/experiment.h"
 #include "overparam/record.h"
 
 static const char *const verdict_words[] = {"fitting", "harmful", "benign"};
@@ -64,6 +65,11 @@ static const struct metric_info metrics[MET_COUNT] = {
 	[MET_EDGE_BAND] = {"edge_band", "band", "", METRIC_SCALAR, NULL, 0},
 	[MET_LOSS_DROP] = {"loss_drop", "loss / first", "", METRIC_SCALAR, NULL, 0},
 	[MET_LOSS_UPS] = {"loss_ups", "loss rose", "epochs", METRIC_SCALAR, NULL, 0},
+	/* loss plane: the map, and what is drawn on it */
+	[MET_PLANE_LOSS] = {"plane_loss", "loss on the plane", "MSE", METRIC_MAP, NULL, 0},
+	[MET_PLANE_MARK] = {"plane_mark", "mark", "map cells", METRIC_GRID, NULL, 0},
+	[MET_PLANE_PATH] = {"plane_path", "path", "map cells", METRIC_GRID, NULL, 0},
+	[MET_PLANE_FRAME] = {"plane_frame", "frame", "", METRIC_GRID, NULL, 0},
 };
 
 const struct metric_info *metric_info(enum metric m)
@@ -82,7 +88,15 @@ const char *metric_name(enum metric m)
 bool metric_is_grid(enum metric m)
 {
 	const struct metric_info *mi = metric_info(m);
-	return mi && mi->shape == METRIC_GRID;
+	return mi && (mi->shape == METRIC_GRID || mi->shape == METRIC_MAP);
+}
+
+unsigned metric_positions(enum metric m)
+{
+	const struct metric_info *mi = metric_info(m);
+	if (!mi)
+		return 0;
+	return mi->shape == METRIC_GRID ? RUN_MAX_GRID : mi->shape == METRIC_MAP ? RUN_MAX_MAP : 0;
 }
 
 const char *metric_word(enum metric m, double v)

@@ -138,6 +138,8 @@ static bool view_uses(const struct view_spec *v, const struct op_record *r)
 		return false;
 	case VIEW_TEXT:
 		return false;
+	case VIEW_HEAT:
+		return view_names(v, m);
 	}
 	return false;
 }
@@ -223,6 +225,9 @@ static bool draw_view(struct app *a, int v)
 		break;
 	case VIEW_TEXT:
 		text_draw(w, vs->title, sc->notes[0] ? sc->notes : sc->summary, &a->theme);
+		break;
+	case VIEW_HEAT:
+		heatmap_draw(w, vs, d, &a->hist, &a->theme);
 		break;
 	}
 	wnoutrefresh(w);
