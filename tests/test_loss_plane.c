@@ -82,16 +82,26 @@ static void own_plane(const float *a, const float *b, const float *c, size_t n, 
 	memcpy(xy, pts, sizeof pts);
 }
 
+/* A run's plane, built here: e1 and e2 (np each, malloc'd), the points. */
+static double *run_plane(struct plane_run *p, const float **a, size_t *np, double xy[3][2])
+{
+	const float *b, *c;
+	plane_run(p, "train.random_plane=0");
+	loss_plane_points(p->r.x, a, &b, &c);
+	*np = (size_t)netpair_params(&p->sc, p->sc.model.widths[0]);
+	double *e = malloc(2 * *np * sizeof *e);
+	assert_non_null(e);
+	own_plane(*a, b, c, *np, e, e + *np, xy);
+	return e;
+}
+
 static void test_marks_are_a_b_and_the_bend(void **state)
 {
 	(void)state;
 	struct plane_run p;
-	plane_run(&p, "train.random_plane=0");
-	const float *a, *b, *c;
-	loss_plane_points(p.r.x, &a, &b, &c);
-	long np = netpair_params(&p.sc, p.sc.model.widths[0]);
-	double *e = malloc(2 * (size_t)np * sizeof *e), xy[3][2];
-	own_plane(a, b, c, (size_t)np, e, e + np, xy);
+	const float *a;
+	size_t np;
+	double xy[3][2], *e = run_plane(&p, &a, &np, xy);
 	const double *fr = history_grid(&p.h, LOSS_PLANE_SERIES, MET_PLANE_FRAME);
 	const double *mk = history_grid(&p.h, LOSS_PLANE_SERIES, MET_PLANE_MARK);
 	assert_non_null(fr);
@@ -130,12 +140,9 @@ static void test_map_is_the_loss_there(void **state)
 {
 	(void)state;
 	struct plane_run p;
-	plane_run(&p, "train.random_plane=0");
-	const float *a, *b, *c;
-	loss_plane_points(p.r.x, &a, &b, &c);
-	size_t np = (size_t)netpair_params(&p.sc, p.sc.model.widths[0]);
-	double *e = malloc(2 * np * sizeof *e), xy[3][2];
-	own_plane(a, b, c, np, e, e + np, xy);
+	const float *a;
+	size_t np;
+	double xy[3][2], *e = run_plane(&p, &a, &np, xy);
 	struct netpair q;
 	memset(&q, 0, sizeof q);
 	assert_int_equal(netpair_create(&q, &p.sc, p.sc.model.widths[0], p.sc.seed, p.sc.model.init_seeds[0],
