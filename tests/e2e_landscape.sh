@@ -2,7 +2,7 @@
 # e2e_landscape.sh: the two landscape scenarios (issue 15) in the real
 # ./overparam: the loss plane's heatmap at 100x30 in 256 colours (half
 # blocks, the colour bar with its values, A, B and the bend labelled, the
-# paths' legend), filling in row by row; under LANG=C the ASCII density
+# paths' legend), filling in row by row, exported whole by e; under LANG=C the ASCII density
 # ramp; both scenarios fit 80x24; both finish headless within 60 s with
 # their CLAIM lines, and --list names them. Conventions of e2e.sh.
 set -u
@@ -31,6 +31,14 @@ colour_bar() {
 	[ "$ticks" -ge 3 ] || { why="colour bar ticks: $ticks"; return 1; }
 }
 check "100x30: the colour bar shows at least three values" colour_bar
+map_export() {
+	keys e
+	wait_for "wrote " 10 || return 1
+	local f
+	f=$(ls "$WORK"/overparam-13-loss-plane-*.csv 2>/dev/null | head -n 1)
+	[ -n "$f" ] && [ "$(grep -c ',plane_loss,' "$f")" -eq 2501 ] && [ "$(grep -c ',plane_mark,' "$f")" -eq 6 ]
+}
+check "e writes the whole 61 x 41 map and the three marks" map_export
 check "quits clean" quit
 
 # ---- it fills in row by row ----
