@@ -316,7 +316,7 @@ static void edge_report(const struct scenario *sc, const struct run_desc *d, con
 		sc->title, sc->data.samples, sc->data.dim, sc->model.depth, sc->model.widths[0], d->series_params[0]);
 	fprintf(out, "%-8s %-8s %-10s %-8s %-10s %-8s %-10s %-10s %s\n", "lr", "2/lr", "sharpness", "x lr/2",
 		"edge at", "band", "loss", "loss/first", "loss rose");
-	for (int k = 0; k < d->n_series; k++) {
+	for (int k = 0; k < EDGE_NETS; k++) {
 		double lr = sc->train.lr * lr_factor[k];
 		char at[16] = "-";
 		if (h->seen[k][MET_EDGE_REACHED])
@@ -336,13 +336,6 @@ static void edge_report(const struct scenario *sc, const struct run_desc *d, con
 		report_result(out, NULL, "the sharpness rises to 2/lr and stays there while the loss falls");
 	else
 		report_result(out, NULL, "no edge of stability in this run (see the CLAIM lines)");
-}
-
-static bool edge_check(struct config_check *c, const struct scenario *sc)
-{
-	if (!(sc->train.lr > 0))
-		return config_fail(c, KEY_LR, "kind edge_stability needs a learning rate > 0 (2/lr is its edge)");
-	return true;
 }
 
 static double edge_memory(const struct scenario *sc, enum config_key *blame)
@@ -368,7 +361,7 @@ const struct experiment_ops edge_stability_ops = {
 	.optimizer = OPT_WORD_SGD,
 	.optimizers = OPT_WORD_BIT(OPT_WORD_SGD),
 	.one_width = true,
-	.check = edge_check,
+	.check = config_no_check, /* lr > 0 and no `auto` (that is gd's): the key table's own checks */
 	.memory = edge_memory,
 	.create = edge_create,
 	.step = edge_step,

@@ -314,7 +314,7 @@ static double map_at(const double *map, double col, double row)
 	c = c >= LOSS_PLANE_COLS - 1 ? LOSS_PLANE_COLS - 2 : c;
 	r = r >= LOSS_PLANE_ROWS - 1 ? LOSS_PLANE_ROWS - 2 : r;
 	double u = col - c, v = row - r;
-	const double *p = map + r * LOSS_PLANE_COLS + c;
+	const double *p = map + (size_t)r * LOSS_PLANE_COLS + (size_t)c;
 	return (1 - v) * ((1 - u) * p[0] + u * p[1]) + v * ((1 - u) * p[LOSS_PLANE_COLS] + u * p[LOSS_PLANE_COLS + 1]);
 }
 
@@ -322,7 +322,7 @@ static double map_at(const double *map, double col, double row)
 static double path_max(const double *map, const double *pts)
 {
 	double mx = NAN;
-	for (int i = 0; pts && i < LOSS_PLANE_PATH_POINTS; i++) {
+	for (size_t i = 0; pts && i < LOSS_PLANE_PATH_POINTS; i++) {
 		double v = map_at(map, pts[2 * i], pts[2 * i + 1]);
 		if (isnan(v))
 			return NAN;
@@ -418,7 +418,7 @@ static void plane_report(const struct scenario *sc, const struct run_desc *d, co
 					       : "through A, B and the bend, orthonormal",
 			LOSS_PLANE_COLS, LOSS_PLANE_ROWS, fr[0], fr[0] + fr[2] * (LOSS_PLANE_COLS - 1),
 			fr[1] - fr[2] * (LOSS_PLANE_ROWS - 1), fr[1]);
-		for (int k = 0; k < 3 && !isnan(mk[2 * k]); k++)
+		for (size_t k = 0; k < 3 && !isnan(mk[2 * k]); k++)
 			fprintf(out, "%-5s at (%.4g, %.4g)\n", d->views[0].mark_labels[k], fr[0] + mk[2 * k] * fr[2],
 				fr[1] - mk[2 * k + 1] * fr[2]);
 		if (!sc->train.random_plane)

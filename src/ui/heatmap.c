@@ -179,7 +179,7 @@ static void over_put(WINDOW *w, const struct heat_frame *f, int cx, int cy, wcha
 static void draw_path(WINDOW *w, const struct heat_frame *f, const struct theme *t, const double *p, int k)
 {
 	wchar_t g = theme_curve_glyph(t, k);
-	for (int i = 0; p && 2 * i + 3 < RUN_MAX_GRID && !isnan(p[2 * i + 3]); i++) {
+	for (size_t i = 0; p && 2 * i + 3 < RUN_MAX_GRID && !isnan(p[2 * i + 3]); i++) {
 		double c0 = p[2 * i], r0 = p[2 * i + 1], c1 = p[2 * i + 2], r1 = p[2 * i + 3];
 		int steps = (int)(2 * (fabs(c1 - c0) + fabs(r1 - r0))) + 1;
 		for (int s = 0; s <= steps; s++) {
@@ -252,7 +252,7 @@ void heatmap_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d
 		if ((v->path_mask >> p) & 1u)
 			draw_path(w, &f, t, history_grid(h, p, v->metrics[2]), k++);
 	const double *marks = v->n_metrics > 1 ? history_grid(h, s, v->metrics[1]) : NULL;
-	for (int k = 0; marks && k < VIEW_MAX_MARKS && v->mark_labels[k]; k++) {
+	for (size_t k = 0; marks && k < VIEW_MAX_MARKS && v->mark_labels[k]; k++) {
 		int cx, cy;
 		if (!cell_of(&f, marks[2 * k], marks[2 * k + 1], &cx, &cy))
 			continue;
