@@ -137,6 +137,7 @@ bench: overparam $(BENCHES)
 fixtures:
 	/usr/bin/python3 tests/reference/torch_fixtures.py tests/fixtures
 	/usr/bin/python3 tests/reference/minnorm_split.py tests/fixtures
+	/usr/bin/python3 tests/reference/hvp_fixtures.py tests/fixtures
 
 # Static analysis: cppcheck and clang-tidy (.clang-tidy) over src/ and
 # include/; any finding fails. See tests/lint.sh.

@@ -38,11 +38,11 @@ static void table_has_every_metric(void **state)
 		assert_non_null(mi->label);
 		assert_true(mi->label[0] != 0);
 		assert_non_null(mi->unit);
-		assert_true(mi->shape == METRIC_CURVE || mi->shape == METRIC_GRID || mi->shape == METRIC_SCALAR ||
+		assert_true(mi->shape == METRIC_CURVE || mi->shape == METRIC_GRID || mi->shape == METRIC_MAP || mi->shape == METRIC_SCALAR ||
 			    mi->shape == METRIC_EVENT);
 		assert_int_equal(mi->words != NULL, mi->n_words > 0);
 		assert_string_equal(metric_name((enum metric)m), mi->name);
-		assert_int_equal(metric_is_grid((enum metric)m), mi->shape == METRIC_GRID);
+		assert_int_equal(metric_is_grid((enum metric)m), mi->shape == METRIC_GRID || mi->shape == METRIC_MAP);
 		for (int o = 0; o < m; o++)
 			if (strcmp(metric_info((enum metric)o)->name, mi->name) == 0)
 				fail_msg("metrics %d and %d are both called %s", o, m, mi->name);
@@ -101,7 +101,8 @@ static void check_emit(void *ctx, const struct op_record *rec)
 		fail_msg("%s: %s emits %s, missing from its list", c->sc->path, c->ops->kind, mi->name);
 	if (rec->series >= RUN_MAX_SERIES)
 		fail_msg("%s: %s for series %u", c->sc->path, mi->name, rec->series);
-	if (mi->shape == METRIC_GRID ? rec->index >= RUN_MAX_GRID : rec->index != 0)
+	if (metric_is_grid((enum metric)rec->metric) ? rec->index >= metric_positions((enum metric)rec->metric)
+						      : rec->index != 0)
 		fail_msg("%s: %s at index %u does not fit its shape", c->sc->path, mi->name, rec->index);
 	c->seen[m] = true;
 }

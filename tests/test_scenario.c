@@ -398,7 +398,7 @@ static void test_err_unknown_key(void **state)
 		  "signal_dim, covariance, lambda_tail, teacher_width)");
 	parse_err(WS("", D_OK, M_OK, T_OK "LR = 0.1\n"),
 		  "t.ini:11: train.LR: unknown key (keys of [train]: optimizer, lr, epochs, threshold, target_loss, "
-		  "eval_every, alpha_points, ridge, repeats, rounds, prune, rewind)");
+		  "eval_every, alpha_points, ridge, repeats, rounds, prune, rewind, random_plane)");
 	/* A key in the wrong section is unknown there. */
 	parse_err(WS("", D_OK "widths = 4\n", M_OK, T_OK),
 		  "t.ini:7: data.widths: unknown key (keys of [data]: samples, test_samples, dim, target, noise, "
@@ -556,10 +556,10 @@ static void test_err_enum_values(void **state)
 	(void)state;
 	parse_err("[scenario]\nkind = foo\n",
 		  "t.ini:2: scenario.kind: 'foo' is not one of width_sweep, mode_connectivity, benign_overfitting, double_descent, lazy_training, "
-		  "lottery_ticket, permutation_alignment, curved_path, barrier_width");
+		  "lottery_ticket, permutation_alignment, curved_path, barrier_width, edge_stability, loss_plane");
 	parse_err("[scenario]\nkind = Width_Sweep\n",
 		  "t.ini:2: scenario.kind: 'Width_Sweep' is not one of width_sweep, mode_connectivity, benign_overfitting, double_descent, lazy_training, "
-		  "lottery_ticket, permutation_alignment, curved_path, barrier_width");
+		  "lottery_ticket, permutation_alignment, curved_path, barrier_width, edge_stability, loss_plane");
 	parse_err(WS("", D_OK "target = sine\n", M_OK, T_OK), "t.ini:7: data.target: 'sine' is not one of sin_cos, sin3, linear, teacher");
 	parse_err(LIN("", D_LIN "covariance = diagonal\n", T_OK),
 		  "t.ini:7: data.covariance: 'diagonal' is not one of isotropic, spiked, both");

@@ -20,6 +20,8 @@
 #define VIEW_MAX_METRICS 8 /* a split bar: 4 norms and its closed form's 2 parts x 2 subspaces */
 #define TABLE_MAX_COLS 6
 #define RUN_MAX_GRID 101 /* points of a run's grid (alpha, N, width, ...) */
+#define RUN_MAX_MAP 8192 /* points of a map metric's 2-D grid (METRIC_MAP) */
+#define VIEW_MAX_MARKS 8
 
 /* Where records go: the trainer's ring, or the headless runner's store. */
 struct emitter {
@@ -48,6 +50,8 @@ enum view_kind {
 	VIEW_SPLIT, /* two norms as one split bar, with closed-form marks */
 	VIEW_TABLE, /* one row per series, columns below */
 	VIEW_TEXT,  /* the scenario's notes */
+	VIEW_HEAT,  /* a map metric as a heatmap (log colour scale, colour bar),
+	             * labelled marks and paths on top */
 };
 
 enum cell_format {
@@ -100,6 +104,15 @@ struct view_spec {
 	 * no legend. */
 	double bar_levels[2];
 	const char *bar_labels[3];
+	/* HEAT: metrics[0] is the map (METRIC_MAP) of map_cols x map_rows of
+	 * the lowest series in series_mask; metrics[1] (a grid metric of that
+	 * series) holds mark k's map position (column at 2k, row at 2k + 1,
+	 * fractional), drawn labelled mark_labels[k]; metrics[2] holds each
+	 * path's points the same way, one path per series in path_mask,
+	 * named by its series label. */
+	int map_cols, map_rows;
+	const char *mark_labels[VIEW_MAX_MARKS];
+	uint32_t path_mask;
 };
 
 /* What a scenario's run will look like, derived from the scenario alone, so

@@ -55,6 +55,17 @@ enum metric {
 	MET_MN_NOISEFIT_SIGNAL, /* ||(X+ eps)[signal]||, the min-norm part that fits the label noise */
 	MET_MN_NOISEFIT_TAIL,  /* ... its norm on the tail coordinates */
 	MET_MEAN_TEST,      /* width sweep: held-out MSE of predicting the training labels' mean, every net's yardstick */
+	MET_SHARPNESS,      /* edge of stability: top eigenvalue of the training loss's Hessian */
+	MET_EDGE_RATIO,     /* edge of stability: sharpness / (2 / lr), 1 at the edge */
+	MET_EDGE_START,     /* edge of stability: the ratio at the first measurement */
+	MET_EDGE_REACHED,   /* edge of stability, event: value = first epoch the ratio is >= EDGE_REACH */
+	MET_EDGE_BAND,      /* edge of stability: largest |ratio - 1| measured since then */
+	MET_LOSS_DROP,      /* latest training loss / the first one */
+	MET_LOSS_UPS,       /* epochs on which the training loss went up */
+	MET_PLANE_LOSS,     /* loss plane, map: training loss at map point `index` (row * cols + col, row 0 on top) */
+	MET_PLANE_MARK,     /* loss plane, grid: map position of mark k, column at index 2k, row at 2k + 1 */
+	MET_PLANE_PATH,     /* loss plane, grid: a path's points on the map, as marks (series: the path) */
+	MET_PLANE_FRAME,    /* loss plane, grid: plane coordinates of the map: x of column 0, y of row 0, step */
 	MET_COUNT
 };
 
@@ -92,6 +103,7 @@ struct op_command {
 enum metric_shape {
 	METRIC_CURVE,  /* one value an epoch: every point is kept for the line charts */
 	METRIC_GRID,   /* `index` is a grid position: the latest value per position (history_grid) */
+	METRIC_MAP,    /* as GRID over a 2-D grid of up to RUN_MAX_MAP positions: index = row * cols + col */
 	METRIC_SCALAR, /* one number the run keeps updating: only the latest counts */
 	METRIC_EVENT,  /* something that happened at `epoch` (converged, diverged, the trainer's marks) */
 };
@@ -114,6 +126,9 @@ const char *metric_name(enum metric m);
 /* Grid metrics carry a grid position in `index` and are kept as the latest
  * value per position (history_grid), not as a curve over epochs. */
 bool metric_is_grid(enum metric m);
+/* Positions a grid (RUN_MAX_GRID) or map (RUN_MAX_MAP) metric has, 0 for
+ * any other. */
+unsigned metric_positions(enum metric m);
 /* Metrics whose values stand for words (MET_VERDICT: 0 "fitting",
  * 1 "harmful", 2 "benign"): the word of value v, NULL when v is none of
  * them or m has no words. */

@@ -30,6 +30,8 @@ enum scenario_kind {
 	KIND_PERMUTATION_ALIGNMENT,
 	KIND_CURVED_PATH,
 	KIND_BARRIER_WIDTH,
+	KIND_EDGE_STABILITY,
+	KIND_LOSS_PLANE,
 	KIND_COUNT
 };
 
@@ -101,6 +103,8 @@ struct scenario {
 		int rounds;           /* lottery tickets: prune-and-rewind rounds after the dense run */
 		double prune;         /* lottery tickets: fraction of each layer's remaining weights cut a round */
 		int rewind;           /* lottery tickets: epoch of the dense run survivors rewind to (0 = init) */
+		int random_plane;     /* loss plane: 0 through A, B and the bend; 1 two random
+		                       * filter-normalised directions around A (Li et al. 2018) */
 	} train;
 
 	int n_knobs;

@@ -81,6 +81,7 @@ const struct keyspec keys[KEY_COUNT] = {
 	[KEY_ROUNDS] = {SEC_TRAIN, "rounds", INT(train.rounds, 1, 30), .def = 10},
 	[KEY_PRUNE] = {SEC_TRAIN, "prune", REAL(train.prune, 0, 0.9), .dmin_open = true, .def = 0.2},
 	[KEY_REWIND] = {SEC_TRAIN, "rewind", INT(train.rewind, 0, SCENARIO_MAX_EPOCHS)},
+	[KEY_RANDOM_PLANE] = {SEC_TRAIN, "random_plane", INT(train.random_plane, 0, 1)},
 };
 
 const char *keys_word(int key, int i)

@@ -216,7 +216,7 @@ static bool parse_enum(struct pstate *ps, int line, int key, const char *text, i
 			*out = i;
 			return true;
 		}
-	char list[160] = "", eb[ECHO_MAX + 4];
+	char list[320] = "", eb[ECHO_MAX + 4]; /* every kind's word fits */
 	size_t n = 0;
 	for (int i = 0; (w = keys_word(key, i)) && n < sizeof list; i++)
 		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", w);

@@ -22,6 +22,7 @@
 
 #include <cblas.h>
 
+#include "experiments/curved_path.h"
 #include "experiments/report.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -282,6 +283,18 @@ static double curve_memory(const struct scenario *sc, enum config_key *blame)
 {
 	*blame = KEY_WIDTHS;
 	return netpair_memory(sc);
+}
+
+void curved_path_points(struct experiment *x, struct curved_path_points *out)
+{
+	struct curved_path *m = (struct curved_path *)x;
+	*out = (struct curved_path_points){
+		.pair = &m->p,
+		.a = m->p.net[SER_A].net.params,
+		.b = m->p.net[SER_B].net.params,
+		.bend = m->bend,
+		.bent = m->bend_from >= 0,
+	};
 }
 
 static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};

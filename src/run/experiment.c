@@ -12,6 +12,8 @@ extern const struct experiment_ops lottery_ticket_ops;
 extern const struct experiment_ops permutation_alignment_ops;
 extern const struct experiment_ops curved_path_ops;
 extern const struct experiment_ops barrier_width_ops;
+extern const struct experiment_ops edge_stability_ops;
+extern const struct experiment_ops loss_plane_ops;
 
 static const struct experiment_ops *const kinds[KIND_COUNT] = {
 	[KIND_WIDTH_SWEEP] = &width_sweep_ops,
@@ -23,6 +25,8 @@ static const struct experiment_ops *const kinds[KIND_COUNT] = {
 	[KIND_PERMUTATION_ALIGNMENT] = &permutation_alignment_ops,
 	[KIND_CURVED_PATH] = &curved_path_ops,
 	[KIND_BARRIER_WIDTH] = &barrier_width_ops,
+	[KIND_EDGE_STABILITY] = &edge_stability_ops,
+	[KIND_LOSS_PLANE] = &loss_plane_ops,
 };
 
 const struct experiment_ops *experiment_ops_for(enum scenario_kind kind)

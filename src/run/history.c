@@ -17,9 +17,9 @@ static bool is_curve_metric(enum metric m)
 	return mi && mi->shape == METRIC_CURVE;
 }
 
-static void grid_clear(double *g /* (RUN_MAX_GRID) */)
+static void grid_clear(double *g /* (n) */, unsigned n)
 {
-	for (int i = 0; i < RUN_MAX_GRID; i++)
+	for (unsigned i = 0; i < n; i++)
 		g[i] = NAN;
 }
 
@@ -44,7 +44,7 @@ static void clear_run(struct history *h)
 			fold_free(&h->fold[s][m]);
 			h->grid_epoch[s][m] = 0;
 			if (h->grid[s][m])
-				grid_clear(h->grid[s][m]);
+				grid_clear(h->grid[s][m], metric_positions((enum metric)m));
 		}
 	}
 }
@@ -301,14 +301,15 @@ bool history_add(struct history *h, const struct op_record *rec)
 	}
 	if (metric_is_grid(m)) {
 		int s = rec->series;
-		if (rec->index >= RUN_MAX_GRID || s >= RUN_MAX_SERIES)
+		unsigned n = metric_positions(m);
+		if (rec->index >= n || s >= RUN_MAX_SERIES)
 			return false;
 		if (!h->grid[s][m]) {
-			h->grid_at[s][m] = calloc(RUN_MAX_GRID, sizeof(uint32_t));
-			h->grid[s][m] = h->grid_at[s][m] ? malloc(RUN_MAX_GRID * sizeof(double)) : NULL;
+			h->grid_at[s][m] = calloc(n, sizeof(uint32_t));
+			h->grid[s][m] = h->grid_at[s][m] ? malloc(n * sizeof(double)) : NULL;
 			if (!h->grid[s][m])
 				return false;
-			grid_clear(h->grid[s][m]);
+			grid_clear(h->grid[s][m], n);
 		}
 		h->grid[s][m][rec->index] = rec->value;
 		h->grid_at[s][m][rec->index] = rec->epoch;

@@ -4,6 +4,7 @@
  * record.h and one row here. */
 #include <stddef.h>
 
+#include "overparam/experiment.h"
 #include "overparam/record.h"
 
 static const char *const verdict_words[] = {"fitting", "harmful", "benign"};
@@ -64,6 +65,19 @@ static const struct metric_info metrics[MET_COUNT] = {
 	/* barrier vs width: over the grid of widths */
 	[MET_PAIR_BARRIER] = {"pair_barrier", "barrier", "MSE", METRIC_GRID, NULL, 0},
 	[MET_PAIR_REACHED] = {"pair_reached_target", "reached target", "fraction", METRIC_GRID, NULL, 0},
+	/* edge of stability: the sharpness against 2/lr, and how the loss went */
+	[MET_SHARPNESS] = {"sharpness", "sharpness", "", METRIC_CURVE, NULL, 0},
+	[MET_EDGE_RATIO] = {"sharpness_over_2_div_lr", "sharpness x lr/2", "", METRIC_CURVE, NULL, 0},
+	[MET_EDGE_START] = {"edge_start_ratio", "start ratio", "", METRIC_SCALAR, NULL, 0},
+	[MET_EDGE_REACHED] = {"edge_reached_epoch", "at the edge", "epoch", METRIC_EVENT, NULL, 0},
+	[MET_EDGE_BAND] = {"edge_band", "band", "", METRIC_SCALAR, NULL, 0},
+	[MET_LOSS_DROP] = {"loss_drop", "loss / first", "", METRIC_SCALAR, NULL, 0},
+	[MET_LOSS_UPS] = {"loss_ups", "loss rose", "epochs", METRIC_SCALAR, NULL, 0},
+	/* loss plane: the map, and what is drawn on it */
+	[MET_PLANE_LOSS] = {"plane_loss", "loss on the plane", "MSE", METRIC_MAP, NULL, 0},
+	[MET_PLANE_MARK] = {"plane_mark", "mark", "map cells", METRIC_GRID, NULL, 0},
+	[MET_PLANE_PATH] = {"plane_path", "path", "map cells", METRIC_GRID, NULL, 0},
+	[MET_PLANE_FRAME] = {"plane_frame", "frame", "", METRIC_GRID, NULL, 0},
 };
 
 const struct metric_info *metric_info(enum metric m)
@@ -82,7 +96,15 @@ const char *metric_name(enum metric m)
 bool metric_is_grid(enum metric m)
 {
 	const struct metric_info *mi = metric_info(m);
-	return mi && mi->shape == METRIC_GRID;
+	return mi && (mi->shape == METRIC_GRID || mi->shape == METRIC_MAP);
+}
+
+unsigned metric_positions(enum metric m)
+{
+	const struct metric_info *mi = metric_info(m);
+	if (!mi)
+		return 0;
+	return mi->shape == METRIC_GRID ? RUN_MAX_GRID : mi->shape == METRIC_MAP ? RUN_MAX_MAP : 0;
 }
 
 const char *metric_word(enum metric m, double v)

@@ -92,8 +92,10 @@ static int copy_values(struct export_job *j, const struct history *h, int s, enu
 static int copy_grid(struct export_job *j, const struct run_desc *d, const struct history *h, int s, enum metric m)
 {
 	const double *grid = history_grid(h, s, m);
+	/* a map's positions are its own, not the run's grid's */
+	int at = metric_positions(m) == RUN_MAX_GRID ? d->n_grid : (int)metric_positions(m);
 	uint32_t n = 0;
-	for (int i = 0; grid && i < d->n_grid && i < RUN_MAX_GRID; i++)
+	for (int i = 0; grid && i < at; i++)
 		n += !isnan(grid[i]);
 	if (n == 0)
 		return 0;
@@ -101,7 +103,7 @@ static int copy_grid(struct export_job *j, const struct run_desc *d, const struc
 	if (!p)
 		return -1;
 	n = 0;
-	for (int i = 0; i < d->n_grid && i < RUN_MAX_GRID; i++)
+	for (int i = 0; i < at; i++)
 		if (!isnan(grid[i])) {
 			p->epoch[n] = h->grid_at[s][m][i];
 			p->index[n] = (uint32_t)i;

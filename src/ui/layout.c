@@ -53,7 +53,10 @@ static int place_charts(const struct run_desc *d, const struct placed *c, struct
 	if (c->n == 0)
 		return 0;
 	int cols = 1;
-	if (c->n >= 2 && r.w >= 2 * CHART_MIN_W && r.h / c->n < CHART_COMFY_H)
+	bool heat = false; /* a map wants height as much as width: beside the others */
+	for (int i = 0; i < c->n; i++)
+		heat = heat || d->views[c->views[i]].kind == VIEW_HEAT;
+	if (c->n >= 2 && r.w >= 2 * CHART_MIN_W && (r.h / c->n < CHART_COMFY_H || heat))
 		cols = 2;
 	int rows = (c->n + cols - 1) / cols;
 	if (r.h < rows * CHART_MIN_H || r.w < CHART_MIN_W)
@@ -288,6 +291,7 @@ static int layout_arrange(const struct run_desc *d, const char *notes, int w, in
 		switch (d->views[i].kind) {
 		case VIEW_LINES:
 		case VIEW_BARS:
+		case VIEW_HEAT:
 			charts.views[charts.n++] = i;
 			break;
 		case VIEW_TABLE:

@@ -153,6 +153,8 @@ static bool view_uses(const struct view_spec *v, const struct op_record *r)
 		return false;
 	case VIEW_TEXT:
 		return false;
+	case VIEW_HEAT:
+		return view_names(v, m);
 	}
 	return false;
 }
@@ -262,6 +264,9 @@ static bool draw_view(struct app *a, int v, bool force)
 			notes_draw_claims(w, a);
 		else
 			text_draw(w, vs->title, sc->notes[0] ? sc->notes : sc->summary, &a->theme);
+		break;
+	case VIEW_HEAT:
+		heatmap_draw(w, vs, d, &a->hist, &a->theme);
 		break;
 	}
 	wnoutrefresh(w);

@@ -154,6 +154,36 @@ static void take_table(struct pic_view *pv, const struct view_spec *v, const str
 	}
 }
 
+static int take_heat(struct pic_view *pv, const struct view_spec *v, const struct run_desc *d,
+		     const struct history *h)
+{
+	int s = 0;
+	while (s < RUN_MAX_SERIES - 1 && !((v->series_mask >> s) & 1u))
+		s++;
+	pv->map_cols = v->map_cols;
+	pv->map_rows = v->map_rows;
+	size_t n = (size_t)v->map_cols * (size_t)v->map_rows;
+	if (n == 0 || n > RUN_MAX_MAP || !(pv->map = malloc(n * sizeof *pv->map)))
+		return n == 0 || n > RUN_MAX_MAP ? 0 : -1;
+	const double *m = history_grid(h, s, v->metrics[0]);
+	for (size_t i = 0; i < n; i++)
+		pv->map[i] = m ? m[i] : NAN;
+	const double *marks = v->n_metrics > 1 ? history_grid(h, s, v->metrics[1]) : NULL;
+	for (int k = 0; marks && k < VIEW_MAX_MARKS && v->mark_labels[k]; k++, pv->nmarks++) {
+		pv->mark[k][0] = marks[2 * k];
+		pv->mark[k][1] = marks[2 * k + 1];
+		snprintf(pv->mark_label[k], sizeof pv->mark_label[k], "%s", v->mark_labels[k]);
+	}
+	for (int p = 0; v->n_metrics > 2 && p < d->n_series && p < RUN_MAX_SERIES; p++) {
+		const double *g = history_grid(h, p, v->metrics[2]);
+		if (!((v->path_mask >> p) & 1u) || !g)
+			continue;
+		memcpy(pv->path[pv->npaths], g, sizeof pv->path[0]);
+		snprintf(pv->path_label[pv->npaths++], sizeof pv->path_label[0], "%s", d->series_label[p]);
+	}
+	return 0;
+}
+
 static int take_view(struct pic_view *pv, const struct view_spec *v, const struct run_desc *d,
 		     const struct history *h)
 {
@@ -182,6 +212,8 @@ static int take_view(struct pic_view *pv, const struct view_spec *v, const struc
 	case VIEW_TABLE:
 		take_table(pv, v, d, h);
 		break;
+	case VIEW_HEAT:
+		return take_heat(pv, v, d, h);
 	case VIEW_TEXT:
 		break;
 	}
@@ -221,7 +253,7 @@ struct picture *picture_snapshot(const struct scenario *sc, const struct run_des
 		if (d->views[i].kind == VIEW_TEXT)
 			continue;
 		if (take_view(&p->view[p->nviews++], &d->views[i], d, h) != 0) {
-			free(p);
+			picture_free(p);
 			return NULL;
 		}
 	}
@@ -231,6 +263,8 @@ struct picture *picture_snapshot(const struct scenario *sc, const struct run_des
 
 void picture_free(struct picture *p)
 {
+	for (int i = 0; p && i < p->nviews; i++)
+		free(p->view[i].map);
 	free(p);
 }
 

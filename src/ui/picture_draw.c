@@ -278,6 +278,104 @@ static void draw_lines(cairo_t *cr, const struct picture *pic, const struct pic_
 	legend(cr, labels, colors, v->ncurves, p, k);
 }
 
+/* ---- heatmap ---- */
+
+/* Viridis at nine stops (perceptually even, colour-blind safe), read
+ * between them linearly; u in [0, 1]. */
+static struct rgb viridis(double u)
+{
+	static const struct rgb stop[9] = {
+		OI(68, 1, 84), OI(71, 45, 123), OI(59, 82, 139), OI(44, 114, 142), OI(33, 145, 140),
+		OI(39, 173, 129), OI(92, 200, 99), OI(170, 220, 50), OI(253, 231, 37),
+	};
+	u = u < 0 ? 0 : (u > 1 ? 1 : u) * 8;
+	int i = u >= 8 ? 7 : (int)u;
+	double f = u - i;
+	return (struct rgb){stop[i].r + f * (stop[i + 1].r - stop[i].r), stop[i].g + f * (stop[i + 1].g - stop[i].g),
+			    stop[i].b + f * (stop[i + 1].b - stop[i].b)};
+}
+
+/* The map on a log colour scale with square cells, its colour bar with
+ * ticks, the paths (stroked 2 wide) and the labelled marks on top. */
+static void draw_heat(cairo_t *cr, const struct pic_view *v, const struct box *b, const struct ink *k)
+{
+	int nc = v->map_cols, nr = v->map_rows;
+	double lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; v->map && i < nc * nr; i++)
+		if (v->map[i] > 0 && isfinite(v->map[i]))
+			lo = fmin(lo, log10(v->map[i])), hi = fmax(hi, log10(v->map[i]));
+	if (!(nc > 0 && nr > 0))
+		return;
+	double cell = fmin((b->w - 110) / nc, (b->h - 30) / nr);
+	struct box m = {b->x + (b->w - 110 - cell * nc) / 2, b->y, cell * nc, cell * nr};
+	for (int r = 0; r < nr; r++)
+		for (int c = 0; c < nc; c++) {
+			double val = v->map ? v->map[r * nc + c] : NAN;
+			if (!(val > 0 && isfinite(val)) || !(hi >= lo))
+				continue;
+			set(cr, viridis(hi > lo ? (log10(val) - lo) / (hi - lo) : 0.5));
+			cairo_rectangle(cr, m.x + c * cell, m.y + r * cell, cell + 0.5, cell + 0.5);
+			cairo_fill(cr);
+		}
+	set(cr, k->fg);
+	cairo_set_line_width(cr, 1.2);
+	cairo_rectangle(cr, m.x, m.y, m.w, m.h);
+	cairo_stroke(cr);
+	if (hi >= lo) { /* the colour bar, top = the highest loss */
+		double bx = m.x + m.w + 24, steps = 64;
+		for (int i = 0; i < steps; i++) {
+			set(cr, viridis(1 - i / (steps - 1)));
+			cairo_rectangle(cr, bx, m.y + m.h * i / steps, 22, m.h / steps + 0.5);
+			cairo_fill(cr);
+		}
+		font(cr, 13, false);
+		set(cr, k->fg);
+		for (int t = 0; t <= 4; t++) {
+			char buf[24];
+			snprintf(buf, sizeof buf, "%.2g", pow(10, hi - (hi - lo) * t / 4));
+			text_at(cr, bx + 28, m.y + m.h * t / 4 + 5, buf, 0, 80);
+		}
+		text_at(cr, bx, m.y + m.h + 20, "loss (log)", 0, 100);
+	}
+	/* a map position's centre on the picture */
+#define MAP_X(col) (m.x + ((col) + 0.5) * cell)
+#define MAP_Y(row) (m.y + ((row) + 0.5) * cell)
+	/* the straight segment in the ink's own colour, the curve vermillion:
+	 * both stand out on viridis, and the legend reads on the ground */
+	const struct rgb path_rgb[2] = {k->fg, curve_rgb[1]};
+	const char *labels[RUN_MAX_SERIES];
+	struct rgb colors[RUN_MAX_SERIES];
+	for (int p = 0; p < v->npaths; p++) {
+		const double *pt = v->path[p];
+		set(cr, path_rgb[p % 2]);
+		cairo_set_line_width(cr, 2);
+		for (int i = 0; 2 * i + 1 < RUN_MAX_GRID && !isnan(pt[2 * i + 1]); i++)
+			(i ? cairo_line_to : cairo_move_to)(cr, MAP_X(pt[2 * i]), MAP_Y(pt[2 * i + 1]));
+		cairo_stroke(cr);
+		labels[p] = v->path_label[p];
+		colors[p] = path_rgb[p % 2];
+	}
+	font(cr, 16, true);
+	for (int i = 0; i < v->nmarks; i++) {
+		if (!isfinite(v->mark[i][0]) || !isfinite(v->mark[i][1]))
+			continue;
+		double x = MAP_X(v->mark[i][0]), y = MAP_Y(v->mark[i][1]);
+		set(cr, k->bg);
+		cairo_arc(cr, x, y, 6, 0, 2 * M_PI);
+		cairo_fill(cr);
+		set(cr, k->fg);
+		cairo_arc(cr, x, y, 6, 0, 2 * M_PI);
+		cairo_stroke(cr);
+		backdrop(cr, x + 8, y - 20, text_w(cr, v->mark_label[i]) + 6, 20, k);
+		set(cr, k->fg);
+		text_at(cr, x + 10, y - 5, v->mark_label[i], 0, 200);
+	}
+#undef MAP_X
+#undef MAP_Y
+	if (v->npaths)
+		legend(cr, labels, colors, v->npaths, &(struct box){b->x, b->y + b->h - 20.0 * v->npaths - 10, 260, 0}, k);
+}
+
 /* ---- bars, split bars, tables ---- */
 
 /* Bar charts side by side are compared (as trained, after matching): one
@@ -388,7 +486,7 @@ static void draw_view(cairo_t *cr, const struct picture *pic, const struct pic_v
 	set(cr, k->fg);
 	text_at(cr, b->x + 4, b->y + 20, v->title, 0, b->w - 8);
 	struct box p = {b->x + 80, b->y + 34, b->w - 96, b->h - 34 - 46};
-	if (v->kind == VIEW_TABLE || v->kind == VIEW_SPLIT)
+	if (v->kind == VIEW_TABLE || v->kind == VIEW_SPLIT || v->kind == VIEW_HEAT)
 		p = (struct box){b->x + 8, b->y + 34, b->w - 16, b->h - 40};
 	if (p.w < 40 || p.h < 30)
 		return;
@@ -404,6 +502,9 @@ static void draw_view(cairo_t *cr, const struct picture *pic, const struct pic_v
 		break;
 	case VIEW_TABLE:
 		draw_table(cr, v, &p, k);
+		break;
+	case VIEW_HEAT:
+		draw_heat(cr, v, &p, k);
 		break;
 	case VIEW_TEXT:
 		break;

@@ -42,6 +42,15 @@ struct pic_view {
 	int nsplit;
 	char split_label[RUN_MAX_SERIES][32];
 	double split[RUN_MAX_SERIES][4];
+	/* heat: the map (map_cols x map_rows, row 0 on top), its marks and paths */
+	int map_cols, map_rows;
+	double *map;                    /* (map_rows, map_cols) row-major, NaN: not yet */
+	int nmarks;
+	double mark[VIEW_MAX_MARKS][2]; /* map position: column, row */
+	char mark_label[VIEW_MAX_MARKS][16];
+	int npaths;
+	double path[RUN_MAX_SERIES][RUN_MAX_GRID]; /* column, row pairs, NaN past the end */
+	char path_label[RUN_MAX_SERIES][32];
 	/* table */
 	int nrows, ncols;
 	char head[TABLE_MAX_COLS][32];

@@ -176,6 +176,11 @@ void bars_reset(struct bars *b);
 void bars_draw(WINDOW *w, struct bars *b, const struct view_spec *v, const struct run_desc *d,
 	       const struct history *h, const struct theme *t);
 
+/* ---- heatmap of a map metric (heatmap.c) ---- */
+
+void heatmap_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
+		  const struct theme *t);
+
 /* ---- split bar of two norms (split.c) ---- */
 
 int split_min_width(void);
