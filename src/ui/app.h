@@ -9,6 +9,9 @@
 
 #include "overparam/trainer.h"
 #include "overparam/ui.h"
+#include "ui/keydecode.h"
+#include "ui/lag.h"
+#include "ui/picker.h"
 #include "ui/widgets.h"
 
 /* `e` exports that may write at once: each holds a copy of the history. */
@@ -49,6 +52,17 @@ struct app {
 	bool msg_bad;
 	double msg_until;
 	struct export_job *export[UI_EXPORTS]; /* `e` exports writing now, NULL where none */
+
+	/* input.c: whole escape sequences, the picker, the link's lag */
+	struct keydec kd;
+	struct picker picker;
+	struct lag lag;
+	/* keep.c: each scenario's last finished run, kept when the screen
+	 * leaves it; the one on screen is in hist, the trainer waits */
+	struct history **kept;          /* (n) NULL where none */
+	enum trainer_state *kept_state; /* (n) done or diverged */
+	bool on_kept;
+	enum trainer_state on_kept_state;
 };
 
 static inline const struct run_desc *app_desc(const struct app *a)
@@ -74,8 +88,28 @@ void status_msg(struct app *a, const char *text, bool bad); /* in the header for
 void status_draw_header(struct app *a);
 void status_draw_footer(struct app *a);
 
+/* input.c: wgetch's codes through the key decoder to actions_key; the
+ * picker's number wait; the lag probe after a frame. */
+void input_init(struct app *a);
+bool input_key(struct app *a, int ch);   /* false: quit */
+bool input_timeout(struct app *a);       /* the wait for a key ran out; false: quit */
+int input_wait_ms(const struct app *a);  /* how long the next wait for a key lasts */
+void input_after_frame(struct app *a);
+void input_quit(struct app *a);          /* an answer on its way is swallowed */
+
+/* keep.c */
+int keep_init(struct app *a);                 /* -1: out of memory */
+void keep_free(struct app *a);
+bool keep_has(const struct app *a, int idx);
+void keep_save(struct app *a);                /* before leaving a->cur: a finished run is kept */
+void keep_restore(struct app *a, int idx);    /* kept run idx into hist (keep_has first) */
+void keep_leave(struct app *a);               /* a new run replaces the kept one on screen */
+enum trainer_state keep_state(const struct app *a); /* the state to show */
+
 /* actions.c: one key; false when it asks to quit. */
 bool actions_key(struct app *a, int ch);
+/* The picker's answer to a key: drawn again, or closed with a jump. */
+void actions_picked(struct app *a, enum picker_result r, int jump);
 /* Each frame: the exports' progress, then their results, in the header. */
 void actions_export_tick(struct app *a);
 /* On the way out, terminal restored: lets the exports finish for a moment,

@@ -13,6 +13,12 @@ const struct ui_key keymap_table[] = {
 	{{{KEY_LEFT, -1}, {KEY_RIGHT, +1}}, ACT_SCENARIO, "Left/Right", "previous / next scenario",
 	 "\u2190/\u2192", "<-/->", "scenario", NULL, 9},
 	{{{'\t', +1}, {KEY_BTAB, -1}}, ACT_SCENARIO, "Tab/S-Tab", "next / previous scenario", NULL, NULL, NULL, NULL, 0},
+	/* PageDown/PageUp: what presentation clickers send */
+	{{{KEY_NPAGE, +1}, {KEY_PPAGE, -1}}, ACT_SCENARIO, "PgDn/PgUp", "next / previous scenario", NULL, NULL, NULL,
+	 NULL, 0},
+	{{{KEY_HOME, 0}, {KEY_END, -1}}, ACT_JUMP, "Home/End", "first / last scenario", NULL, NULL, NULL, NULL, 0},
+	{{{'g', 0}, {'\r', 0}, {'\n', 0}, {KEY_ENTER, 0}}, ACT_PICK, "g, Enter", "pick a scenario from the list", "g",
+	 NULL, "go to", NULL, 1},
 	{{{'1', 0}, {'2', 1}, {'3', 2}, {'4', 3}, {'5', 4}, {'6', 5}, {'7', 6}, {'8', 7}, {'9', 8}},
 	 ACT_JUMP, "1-9", "jump to scenario N", NULL, NULL, NULL, NULL, 0},
 	{ONE(' '), ACT_PAUSE, "Space", "pause / resume training", "space", NULL, "pause", "run", 10},
@@ -29,7 +35,7 @@ const struct ui_key keymap_table[] = {
 	{ONE('i'), ACT_NOTES, "i", "show / hide the explanation", "i", NULL, "why", NULL, 3},
 	{ONE('e'), ACT_EXPORT, "e", "export this run's metrics as CSV", "e", NULL, "csv", NULL, 2},
 	{ONE(12), ACT_REDRAW, "Ctrl-L", "redraw the screen", NULL, NULL, NULL, NULL, 0},
-	{ONE('?'), ACT_HELP, "?", "this help", "?", NULL, "help", NULL, 11},
+	{{{'?', 0}, {KEY_F(1), 0}}, ACT_HELP, "?, F1", "this help", "?", NULL, "help", NULL, 11},
 	/* 3: Ctrl-C arriving as a key (raw terminals) */
 	{{{'q', 0}, {'Q', 0}, {3, 0}}, ACT_QUIT, "q, Ctrl-C", "quit", "q", NULL, "quit", NULL, 12},
 	{ONE(KEY_RESIZE), ACT_RESIZE, NULL, NULL, NULL, NULL, NULL, NULL, 0},

@@ -173,7 +173,7 @@ void panels_drain(struct app *a)
 	uint32_t total = 0;
 	for (;;) {
 		uint32_t n = trainer_drain(a->tr, buf, DRAIN_CHUNK);
-		for (uint32_t i = 0; i < n; i++)
+		for (uint32_t i = 0; i < n && !a->on_kept; i++) /* a kept run: all are stale (keep.c) */
 			take_record(a, &buf[i]);
 		total += n;
 		if (n < DRAIN_CHUNK || total >= DRAIN_FRAME_MAX)
@@ -281,8 +281,9 @@ void panels_draw(struct app *a)
 	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++)
 		if (a->win[v] && (a->dirty[v] || a->all_dirty))
 			any |= draw_view(a, v);
-	if (a->help && (any || a->all_dirty)) {
+	if ((a->help || a->picker.open) && (any || a->all_dirty)) {
 		help_touch();
+		picker_touch();
 		any = true;
 	}
 	frame_done(a, any);
