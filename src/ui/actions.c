@@ -192,8 +192,10 @@ void actions_export_tick(struct app *a)
 		if (export_poll(a->export[k], msg, sizeof msg, &bad)) {
 			export_end(a->export[k], 0);
 			a->export[k] = NULL;
-			if (bad || !said_bad) /* a failure is not hidden by a success */
+			if (bad || !said_bad) { /* a failure is not hidden by a success */
 				status_msg(a, msg, bad);
+				a->msg_wide = true; /* the whole path, not its first 30 columns */
+			}
 			said_bad |= bad;
 		} else if ((!a->msg[0] || strncmp(a->msg, "exporting", 9) == 0) && strcmp(msg, a->msg) != 0) {
 			status_msg(a, msg, false); /* progress, but never over another message */

@@ -50,6 +50,7 @@ struct app {
 	double pace_asked; /* last CMD_PACE sent, until the trainer shows it (< 0: none) */
 	char msg[512];
 	bool msg_bad;
+	bool msg_wide; /* the message takes the room it needs before the counters do (a file written) */
 	double msg_until;
 	struct export_job *export[UI_EXPORTS]; /* `e` exports writing now, NULL where none */
 

@@ -17,6 +17,7 @@ void status_msg(struct app *a, const char *text, bool bad)
 	memcpy(a->msg, text, n);
 	a->msg[n] = 0;
 	a->msg_bad = bad;
+	a->msg_wide = false;
 	a->msg_until = app_now() + MSG_SECONDS;
 	a->hdr_dirty = true;
 }
@@ -221,8 +222,8 @@ static void status_parts(struct app *a, struct status_line *s)
  * that makes room), the words "epoch" and "pace", the selected knob. A
  * message on show keeps room for its first 30 columns; an error message
  * (a refused knob says why) first tries for all it needs, down to the bare
- * counter. */
-static void status_fit(struct status_line *s, int cols, bool msg_bad)
+ * counter; so does a file written (msg_wide), whose name is what matters. */
+static void status_fit(struct status_line *s, int cols, bool msg_all)
 {
 	static const struct {
 		int pick, knobs;
@@ -241,7 +242,7 @@ static void status_fit(struct status_line *s, int cols, bool msg_bad)
 	s->show_help = false;
 	s->show_word = true;
 	bool fits = false;
-	for (int pass = s->msg_on && msg_bad ? 0 : 1; pass < 2 && !fits; pass++) {
+	for (int pass = s->msg_on && msg_all ? 0 : 1; pass < 2 && !fits; pass++) {
 		for (int c = 0; c < (pass == 0 ? n_cand : n_plain) && !fits; c++) {
 			s->pick = cand[c].pick;
 			s->knobs = cand[c].knobs;
@@ -298,7 +299,7 @@ void status_draw_header(struct app *a)
 	draw_tabs(a, x + 2, cols - 1);
 	struct status_line s;
 	status_parts(a, &s);
-	status_fit(&s, cols, s.msg_bad);
+	status_fit(&s, cols, s.msg_bad || (a->msg_wide && s.msg == a->msg));
 	status_put(a, &s, cols);
 }
 
