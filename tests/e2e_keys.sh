@@ -115,4 +115,33 @@ restarts() { keys r && wait_header "running" 5 || wait_epoch_below 300 5; }
 check "r restarts the kept run" restarts
 check "q quits cleanly" quit_ok
 
+# ---- progress in the step's own unit ----
+start_at 100 30 "" --pace 20 "$SC/06-double-descent.ini" "$SC/10-lazy-training.ini"
+check "double descent counts N (\"N 3/31\"), not epochs" wait_match '^ running  N [0-9]+/31  pace 20/s' 10
+units() { keys Right && wait_match '^ running  width [1-7]/7  pace 20 ep/s' 10; }
+check "lazy training counts widths (\"width 1/7\")" units
+check "q quits cleanly" quit_ok
+
+# ---- small ones ----
+# --list: the titles start in one column past 9 scenarios
+list_aligned() {
+	local out cols
+	out=$("$BIN" --list "${ALL[@]}") || return 1
+	cols=$(awk '{ print index($0, $2) }' <<<"$out" | sort -u)
+	[ "$(wc -l <<<"$out")" = 11 ] && [ "$(wc -l <<<"$cols")" = 1 ] || { why=$out; return 1; }
+}
+check "--list: titles aligned for 10 and 11" list_aligned
+# e at 80 columns: the whole file name shows in the status line
+export_whole() {
+	wait_epoch_above 10 10 || return 1
+	keys e
+	wait_header ".csv" 10 || { why="no .csv in: $(header)"; return 1; }
+	local f
+	f=$(header | grep -o 'overparam-01-[^ ]*\.csv')
+	[ -n "$f" ] && [ -f "$WORK/$f" ] || { why="header: $(header)"; return 1; }
+}
+start --pace 50 "$SC/01-optimization-ease.ini"
+check "e at 80x24: the written file's whole name in the status line" export_whole
+check "q quits cleanly" quit_ok
+
 e2e_summary

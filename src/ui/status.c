@@ -96,15 +96,15 @@ static void knob_label(const struct scenario *sc, int k, bool selected, char *bu
 	snprintf(buf, len, selected ? "[%s %s]" : "%s %s", kb->name, v);
 }
 
-/* per: what a step is ("ep/s"; "/s" where a step is one unit). */
+/* per: what a step is (" ep/s"; "/s" where a step is one unit). */
 static void pace_text(double pace, const char *per, char *buf, size_t len)
 {
 	if (pace <= 0)
 		snprintf(buf, len, "max");
 	else if (pace >= 1)
-		snprintf(buf, len, "%.0f %s", pace, per);
+		snprintf(buf, len, "%.0f%s", pace, per);
 	else
-		snprintf(buf, len, "%.1f %s", pace, per);
+		snprintf(buf, len, "%.1f%s", pace, per);
 }
 
 /* The run's progress in its step's own unit (run_progress): "width", 3, 5. */
@@ -188,7 +188,7 @@ static void status_parts(struct app *a, struct status_line *s)
 		snprintf(s->failed, sizeof s->failed, ": %s", trainer_error(a->tr));
 	const struct run_progress *prog = &app_desc(a)->progress;
 	char pace[32];
-	pace_text(trainer_pace(a->tr), prog->unit && prog->at == MET_EPOCH ? "/s" : "ep/s", pace, sizeof pace);
+	pace_text(trainer_pace(a->tr), prog->unit && prog->at == MET_EPOCH ? "/s" : " ep/s", pace, sizeof pace);
 	uint64_t seed = a->hist.scenario >= 0 ? a->hist.seed : a->sc[a->cur].seed;
 	const char *unit;
 	unsigned ep;
