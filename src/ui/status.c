@@ -143,7 +143,7 @@ static const char *shown_msg(const struct app *a, char *buf, size_t len, bool *b
 	*bad = true;
 	if (!lag_slow(&a->lag))
 		return "";
-	snprintf(buf, len, "link slow: %.1f s behind", a->lag.behind);
+	snprintf(buf, len, "link slow: %.1f s behind, %d fps", a->lag.behind, lag_fps(&a->lag));
 	return buf;
 }
 
