@@ -7,8 +7,9 @@ tests (tests/e2e_lag.sh) and the slow-link measurement in README.md.
 Runs CMD on a pseudo-terminal of this terminal's size. What CMD writes
 reaches the terminal at most --rate bytes a second (0: as fast as it
 comes), as an SSH session over a slow line would; --log gets, each second,
-how long the bytes written in that second had waited ("t=12 delay=3.41
-queued=10240"). Keys go straight through; the terminal's cursor-position
+how long the bytes written in that second had waited, what was still
+waiting, and what CMD had written in all ("t=12 delay=3.41 queued=10240
+sent=51234"). Keys go straight through; the terminal's cursor-position
 answers (ESC [ row ; col R) are held back by the number of seconds in
 --delay-file, read at each answer (no file: none), so a test can make the
 answers late and then on time again. Exits with CMD's status.
@@ -55,7 +56,7 @@ def main():
     log = open(a.log, "w", buffering=1) if a.log else None
     out = collections.deque()  # [bytes, arrival time]
     held = []  # (due time, answer bytes)
-    queued = 0
+    queued = sent = 0
     t0 = last = time.monotonic()
     worst, second = 0.0, 0
     child_open = True
@@ -73,6 +74,7 @@ def main():
                 if data:
                     out.append([data, now])
                     queued += len(data)
+                    sent += len(data)
                 else:
                     child_open = False
             if 0 in r:
@@ -104,7 +106,7 @@ def main():
                     out[0][0] = chunk[n:]
             if log and int(now - t0) > second:
                 second = int(now - t0)
-                log.write("t=%d delay=%.2f queued=%d\n" % (second, worst, queued))
+                log.write("t=%d delay=%.2f queued=%d sent=%d\n" % (second, worst, queued, sent))
                 worst = 0.0
     finally:
         termios.tcsetattr(0, termios.TCSADRAIN, saved)

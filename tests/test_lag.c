@@ -34,14 +34,21 @@ static void run_link(struct lag *l, double *now, double secs, double delay)
 	}
 }
 
+/* A detector capped at 20 fps, no answer on its way, on a fast link for secs. */
+static double fresh_link(struct lag *l, double secs)
+{
+	lag_init(l, 20);
+	answer_at = -1;
+	double now = 100;
+	run_link(l, &now, secs, 0.02);
+	return now;
+}
+
 static void test_fast_link_keeps_the_rate(void **state)
 {
 	(void)state;
 	struct lag l;
-	lag_init(&l, 20);
-	answer_at = -1;
-	double now = 100;
-	run_link(&l, &now, 10, 0.02);
+	fresh_link(&l, 10);
 	assert_false(lag_slow(&l));
 	assert_int_equal(lag_fps(&l), 20);
 	assert_true(l.behind < 0.1);
@@ -51,10 +58,7 @@ static void test_slow_link_drops_then_recovers(void **state)
 {
 	(void)state;
 	struct lag l;
-	lag_init(&l, 20);
-	answer_at = -1;
-	double now = 100;
-	run_link(&l, &now, 3, 0.02);
+	double now = fresh_link(&l, 3);
 	run_link(&l, &now, 20, 2.0); /* the link falls 2 s behind */
 	assert_true(lag_slow(&l));
 	assert_true(l.behind > 1.9 && l.behind < 2.2);

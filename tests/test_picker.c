@@ -34,6 +34,13 @@ static enum picker_result key(struct picker *p, int ch, double now, int *jump)
 	return picker_key(p, ch, now, sc, N, jump);
 }
 
+static void typed(struct picker *p, const char *text)
+{
+	int jump = -1;
+	for (const char *c = text; *c; c++)
+		assert_int_equal(key(p, *c, 1.0, &jump), PICK_STAY);
+}
+
 static void test_two_digits(void **state)
 {
 	(void)state;
@@ -73,17 +80,14 @@ static void test_text(void **state)
 	struct picker p;
 	int jump = -1;
 	picker_open(&p, 0);
-	const char *q = "LOTT";
-	for (const char *c = q; *c; c++)
-		assert_int_equal(key(&p, *c, 1.0, &jump), PICK_STAY);
+	typed(&p, "LOTT");
 	assert_int_equal(p.sel, 10);
 	assert_false(picker_lists(&p, sc, 0));
 	assert_int_equal(key(&p, KEY_ENTER, 1.0, &jump), PICK_JUMP);
 	assert_int_equal(jump, 10);
 	/* "overfit": 3 and 4; Down moves from the first to the second only */
 	picker_open(&p, 0);
-	for (const char *c = "overfit"; *c; c++)
-		key(&p, *c, 1.0, &jump);
+	typed(&p, "overfit");
 	assert_int_equal(p.sel, 2);
 	key(&p, KEY_DOWN, 1.0, &jump);
 	assert_int_equal(p.sel, 3);
@@ -97,8 +101,7 @@ static void test_text(void **state)
 	assert_true(picker_lists(&p, sc, 0));
 	/* no match: Enter does nothing */
 	picker_open(&p, 0);
-	for (const char *c = "zzz"; *c; c++)
-		key(&p, *c, 1.0, &jump);
+	typed(&p, "zzz");
 	jump = -1;
 	assert_int_equal(key(&p, '\r', 1.0, &jump), PICK_STAY);
 	assert_int_equal(jump, -1);

@@ -274,7 +274,8 @@ static int app_loop(struct app *a)
 		if (got_signal)
 			return 0;
 		panels_drain(a);
-		panels_draw(a);
+		if (input_frame_due(a))
+			panels_draw(a);
 		input_after_frame(a);
 		wtimeout(a->in, input_wait_ms(a));
 		errno = 0;

@@ -95,6 +95,7 @@ void input_init(struct app *a);
 bool input_key(struct app *a, int ch);   /* false: quit */
 bool input_timeout(struct app *a);       /* the wait for a key ran out; false: quit */
 int input_wait_ms(const struct app *a);  /* how long the next wait for a key lasts */
+bool input_frame_due(struct app *a);     /* whether to draw now (the rate may be down) */
 void input_after_frame(struct app *a);
 void input_quit(struct app *a);          /* an answer on its way is swallowed */
 

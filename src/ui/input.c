@@ -16,6 +16,7 @@
 #define QUIT_ANSWER_WAIT 0.5 /* seconds the way out waits for an answer on its way */
 
 static const char *probe_seq; /* the terminal's cursor-position request (u7), NULL: none */
+static double next_frame;     /* while the rate is down: no frame before this */
 
 void input_init(struct app *a)
 {
@@ -75,11 +76,29 @@ bool input_timeout(struct app *a)
 	return true;
 }
 
+/* Below the --fps cap (the link lags), a key does not bring a frame of
+ * its own: frames come at the lowered rate, so keys pressed in a burst
+ * (Right, Right, Right) cost one redraw on the slow link, not three. */
+bool input_frame_due(struct app *a)
+{
+	if (lag_fps(&a->lag) >= a->lag.fps_max)
+		return true;
+	double now = app_now();
+	if (now < next_frame)
+		return false;
+	next_frame = now + 1.0 / lag_fps(&a->lag);
+	return true;
+}
+
 int input_wait_ms(const struct app *a)
 {
 	if (keydecode_pending(&a->kd))
 		return SEQ_WAIT_MS;
 	int ms = 1000 / lag_fps(&a->lag);
+	if (lag_fps(&a->lag) < a->lag.fps_max) {
+		double left = next_frame - app_now();
+		ms = left > 0 && left * 1000 < ms ? (int)(left * 1000) + 1 : ms;
+	}
 	double left = picker_wait(&a->picker, app_now());
 	if (left >= 0 && left * 1000 < ms)
 		ms = (int)(left * 1000) + 1;

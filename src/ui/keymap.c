@@ -2,6 +2,7 @@
  * and the footer list them in. */
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "overparam/ui.h"
 #include "ui/keymap.h"
@@ -12,15 +13,14 @@
 const struct ui_key keymap_table[] = {
 	{{{KEY_LEFT, -1}, {KEY_RIGHT, +1}}, ACT_SCENARIO, "Left/Right", "previous / next scenario",
 	 "\u2190/\u2192", "<-/->", "scenario", NULL, 9},
-	{{{'\t', +1}, {KEY_BTAB, -1}}, ACT_SCENARIO, "Tab/S-Tab", "next / previous scenario", NULL, NULL, NULL, NULL, 0},
 	/* PageDown/PageUp: what presentation clickers send */
-	{{{KEY_NPAGE, +1}, {KEY_PPAGE, -1}}, ACT_SCENARIO, "PgDn/PgUp", "next / previous scenario", NULL, NULL, NULL,
-	 NULL, 0},
-	{{{KEY_HOME, 0}, {KEY_END, -1}}, ACT_JUMP, "Home/End", "first / last scenario", NULL, NULL, NULL, NULL, 0},
+	{{{'\t', +1}, {KEY_BTAB, -1}, {KEY_NPAGE, +1}, {KEY_PPAGE, -1}}, ACT_SCENARIO, "Tab/S-Tab, PgDn/PgUp",
+	 "next / previous scenario", NULL, NULL, NULL, NULL, 0},
 	{{{'g', 0}, {'\r', 0}, {'\n', 0}, {KEY_ENTER, 0}}, ACT_PICK, "g, Enter", "pick a scenario from the list", "g",
 	 NULL, "go to", NULL, 1},
-	{{{'1', 0}, {'2', 1}, {'3', 2}, {'4', 3}, {'5', 4}, {'6', 5}, {'7', 6}, {'8', 7}, {'9', 8}},
-	 ACT_JUMP, "1-9", "jump to scenario N", NULL, NULL, NULL, NULL, 0},
+	{{{'1', 0}, {'2', 1}, {'3', 2}, {'4', 3}, {'5', 4}, {'6', 5}, {'7', 6}, {'8', 7}, {'9', 8}, {KEY_HOME, 0},
+	  {KEY_END, -1}},
+	 ACT_JUMP, "1-9, Home/End", "jump to scenario N, the first, the last", NULL, NULL, NULL, NULL, 0},
 	{ONE(' '), ACT_PAUSE, "Space", "pause / resume training", "space", NULL, "pause", "run", 10},
 	{ONE('.'), ACT_STEP, ".", "one epoch (while paused)", ".", NULL, "step", NULL, 7},
 	{ONE('r'), ACT_RESTART, "r", "restart with the same seed", "r", NULL, "restart", NULL, 6},
@@ -56,8 +56,12 @@ const struct ui_key *keymap_find(int code, int *arg)
 
 void ui_print_keys(FILE *f)
 {
+	int w = 18; /* the options' column above, or wider for a longer key */
+	for (int i = 0; i < keymap_count; i++)
+		if (keymap_table[i].help_key && (int)strlen(keymap_table[i].help_key) > w)
+			w = (int)strlen(keymap_table[i].help_key);
 	fprintf(f, "Keys in the live UI:\n");
 	for (int i = 0; i < keymap_count; i++)
 		if (keymap_table[i].help_key)
-			fprintf(f, "  %-18s  %s\n", keymap_table[i].help_key, keymap_table[i].help_text);
+			fprintf(f, "  %-*s  %s\n", w, keymap_table[i].help_key, keymap_table[i].help_text);
 }
