@@ -194,9 +194,14 @@ static void status_parts(struct app *a, struct status_line *s)
 	unsigned ep;
 	int planned;
 	progress_of(a, &unit, &ep, &planned);
-	snprintf(s->counter[0], sizeof s->counter[0], "  %s %u/%d  pace %s  seed %llu", unit, ep, planned, pace,
-		 (unsigned long long)seed);
-	snprintf(s->counter[1], sizeof s->counter[1], "  %s %u/%d  pace %s", unit, ep, planned, pace);
+	/* A unit of several epochs (a round, a width): the epochs too, with no
+	 * total where the run may stop early. */
+	char steps[32] = "";
+	if (prog->unit && prog->at != MET_EPOCH)
+		snprintf(steps, sizeof steps, "  epoch %u", a->hist.epoch);
+	snprintf(s->counter[0], sizeof s->counter[0], "  %s %u/%d%s  pace %s  seed %llu", unit, ep, planned, steps,
+		 pace, (unsigned long long)seed);
+	snprintf(s->counter[1], sizeof s->counter[1], "  %s %u/%d%s  pace %s", unit, ep, planned, steps, pace);
 	snprintf(s->counter[2], sizeof s->counter[2], "  %u/%d  %s", ep, planned, pace);
 	snprintf(s->counter[3], sizeof s->counter[3], "  %u/%d", ep, planned);
 	snprintf(s->counter[4], sizeof s->counter[4], "  ");
