@@ -118,8 +118,8 @@ check "q quits cleanly" quit_ok
 # ---- progress in the step's own unit ----
 start_at 100 30 "" --pace 20 "$SC/06-double-descent.ini" "$SC/10-lazy-training.ini"
 check "double descent counts N (\"N 3/31\"), not epochs" wait_match '^ running  N [0-9]+/31  pace 20/s' 10
-units() { keys Right && wait_match '^ running  width [1-7]/7  pace 20 ep/s' 10; }
-check "lazy training counts widths (\"width 1/7\")" units
+units() { keys Right && wait_match '^ running  width [1-7]/7  epoch [0-9]+  pace 20 ep/s' 10; }
+check "lazy training counts widths, and its epochs with no total (\"width 1/7  epoch 31\")" units
 check "q quits cleanly" quit_ok
 
 # ---- small ones ----

@@ -13,18 +13,20 @@
 const struct ui_key keymap_table[] = {
 	{{{KEY_LEFT, -1}, {KEY_RIGHT, +1}}, ACT_SCENARIO, "Left/Right", "previous / next scenario",
 	 "\u2190/\u2192", "<-/->", "scenario", NULL, 9},
-	/* PageDown/PageUp: what presentation clickers send */
-	{{{'\t', +1}, {KEY_BTAB, -1}, {KEY_NPAGE, +1}, {KEY_PPAGE, -1}}, ACT_SCENARIO, "Tab/S-Tab, PgDn/PgUp",
-	 "next / previous scenario", NULL, NULL, NULL, NULL, 0},
-	{{{'g', 0}, {'\r', 0}, {'\n', 0}, {KEY_ENTER, 0}}, ACT_PICK, "g, Enter", "pick a scenario from the list", "g",
+	/* The help overlay shows every row with the header still in view at
+	 * 80x24, and the knobs beside it: 16 rows, keys within 10 columns,
+	 * texts within 32. Hence the paired keys in one row. PageDown and
+	 * PageUp are what presentation clickers send. */
+	{{{'\t', +1}, {KEY_BTAB, -1}, {KEY_NPAGE, +1}, {KEY_PPAGE, -1}}, ACT_SCENARIO, "Tab/PgDn",
+	 "next (S-Tab/PgUp: previous)", NULL, NULL, NULL, NULL, 0},
+	{{{'g', 0}, {'\r', 0}, {'\n', 0}, {KEY_ENTER, 0}}, ACT_PICK, "g, Enter", "pick a scenario from a list", "g",
 	 NULL, "go to", NULL, 1},
 	{{{'1', 0}, {'2', 1}, {'3', 2}, {'4', 3}, {'5', 4}, {'6', 5}, {'7', 6}, {'8', 7}, {'9', 8}, {KEY_HOME, 0},
 	  {KEY_END, -1}},
-	 ACT_JUMP, "1-9, Home/End", "jump to scenario N, the first, the last", NULL, NULL, NULL, NULL, 0},
+	 ACT_JUMP, "1-9", "jump to N; Home/End: first/last", NULL, NULL, NULL, NULL, 0},
 	{ONE(' '), ACT_PAUSE, "Space", "pause / resume training", "space", NULL, "pause", "run", 10},
 	{ONE('.'), ACT_STEP, ".", "one epoch (while paused)", ".", NULL, "step", NULL, 7},
-	{ONE('r'), ACT_RESTART, "r", "restart with the same seed", "r", NULL, "restart", NULL, 6},
-	{{{'R', 1}}, ACT_RESTART, "R", "restart with a new seed", NULL, NULL, NULL, NULL, 0},
+	{{{'r', 0}, {'R', 1}}, ACT_RESTART, "r / R", "restart: same seed / new seed", "r", NULL, "restart", NULL, 6},
 	{{{'+', +1}, {'=', +1}, {'-', -1}, {'_', -1}}, ACT_PACE, "+ / -", "faster / slower pace (up to max)", "+/-",
 	 NULL, "pace", NULL, 8},
 	{{{'[', -1}, {']', +1}}, ACT_KNOB_PICK, "[ / ]", "pick a knob (in the header)", NULL, NULL, NULL, NULL, 0},

@@ -26,7 +26,7 @@ enum ui_action {
 	ACT_PICK,      /* the scenario picker (picker.h) */
 };
 
-#define KEY_CODES_MAX 12 /* "1-9", Home, End, and the 0 that ends the list */
+#define KEY_CODES_MAX 11 /* "1-9", Home, End */
 
 struct key_binding {
 	int code; /* a character or an ncurses KEY_ code; 0 ends the list */
