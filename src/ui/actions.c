@@ -35,7 +35,7 @@ static void switch_to(struct app *a, int idx)
 	uint32_t gen = next_generation(a);
 	/* A kept run comes back as it ended (keep.c); the trainer waits. */
 	bool kept = keep_has(a, idx);
-	if (!send(a, kept ? CMD_PARK : CMD_SWITCH, idx, kept ? (double)a->kept[idx]->seed : 0))
+	if (!send(a, kept ? CMD_PARK : CMD_SWITCH, idx, kept ? (double)a->kept[idx].hist->seed : 0))
 		return;
 	a->pace_asked = -1;
 	keep_save(a);

@@ -17,6 +17,12 @@
 /* `e` exports that may write at once: each holds a copy of the history. */
 #define UI_EXPORTS 4
 
+/* keep.c: a scenario's last finished run, off screen. */
+struct kept_run {
+	struct history *hist;   /* NULL: none */
+	enum trainer_state end; /* done or diverged */
+};
+
 struct app {
 	const struct scenario *sc; /* = own, read-only where knobs do not matter */
 	struct scenario *own;      /* (n) the UI's copy: knobs change it (the trainer keeps another) */
@@ -60,8 +66,7 @@ struct app {
 	struct lag lag;
 	/* keep.c: each scenario's last finished run, kept when the screen
 	 * leaves it; the one on screen is in hist, the trainer waits */
-	struct history **kept;          /* (n) NULL where none */
-	enum trainer_state *kept_state; /* (n) done or diverged */
+	struct kept_run *kept;          /* (n) */
 	bool on_kept;
 	enum trainer_state on_kept_state;
 };

@@ -3,6 +3,7 @@
  * one key or nothing, never a string of commands; an unknown one is named
  * in the status line. The terminal's answers to the lag probe (lag.h) are
  * taken here and never reach the keys. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ void input_init(struct app *a)
 	memset(&a->kd, 0, sizeof a->kd);
 	lag_init(&a->lag, a->opt.fps);
 	const char *u7 = tigetstr("u7");
-	probe_seq = u7 && u7 != (char *)-1 && *u7 ? u7 : NULL;
+	probe_seq = u7 && (intptr_t)u7 != -1 && *u7 ? u7 : NULL; /* -1: not a string capability */
 	/* A terminfo key that reads like an answer (xterm's Shift-F3 is
 	 * ESC [ 1 ; 2 R) is left to the decoder, which knows the answers. */
 	for (int code = KEY_MIN; code <= KEY_MAX; code++) {

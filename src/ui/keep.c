@@ -12,26 +12,23 @@
 int keep_init(struct app *a)
 {
 	a->kept = calloc((size_t)a->n, sizeof *a->kept);
-	a->kept_state = calloc((size_t)a->n, sizeof *a->kept_state);
-	return a->kept && a->kept_state ? 0 : -1;
+	return a->kept ? 0 : -1;
 }
 
 void keep_free(struct app *a)
 {
 	for (int i = 0; a->kept && i < a->n; i++)
-		if (a->kept[i]) {
-			history_free(a->kept[i]);
-			free(a->kept[i]);
+		if (a->kept[i].hist) {
+			history_free(a->kept[i].hist);
+			free(a->kept[i].hist);
 		}
 	free(a->kept);
-	free(a->kept_state);
 	a->kept = NULL;
-	a->kept_state = NULL;
 }
 
 bool keep_has(const struct app *a, int idx)
 {
-	return a->kept && idx >= 0 && idx < a->n && a->kept[idx];
+	return a->kept && idx >= 0 && idx < a->n && a->kept[idx].hist;
 }
 
 /* Every series diverged: the run ended as "diverged". */
@@ -53,14 +50,14 @@ void keep_save(struct app *a)
 	if (!h)
 		return; /* not kept: it restarts when shown again */
 	enum trainer_state st = a->on_kept ? a->on_kept_state : all_diverged(a) ? TRAINER_DIVERGED : TRAINER_DONE;
-	if (a->kept[cur]) {
-		history_free(a->kept[cur]);
-		free(a->kept[cur]);
+	if (a->kept[cur].hist) {
+		history_free(a->kept[cur].hist);
+		free(a->kept[cur].hist);
 	}
 	*h = a->hist; /* its arrays move with it */
 	history_trim(h);
-	a->kept[cur] = h;
-	a->kept_state[cur] = st;
+	a->kept[cur].hist = h;
+	a->kept[cur].end = st;
 	history_init(&a->hist, true);
 	a->on_kept = false;
 }
@@ -68,11 +65,11 @@ void keep_save(struct app *a)
 void keep_restore(struct app *a, int idx)
 {
 	history_free(&a->hist);
-	a->hist = *a->kept[idx];
-	free(a->kept[idx]);
-	a->kept[idx] = NULL;
+	a->hist = *a->kept[idx].hist;
+	free(a->kept[idx].hist);
+	a->kept[idx].hist = NULL;
 	a->on_kept = true;
-	a->on_kept_state = a->kept_state[idx];
+	a->on_kept_state = a->kept[idx].end;
 }
 
 void keep_leave(struct app *a)

@@ -65,7 +65,7 @@ static enum picker_result digit(struct picker *p, int ch, double now, int n, int
 		return PICK_STAY;
 	p->query[p->qlen++] = (char)ch;
 	p->query[p->qlen] = 0;
-	int v = atoi(p->query);
+	int v = (int)strtol(p->query, NULL, 10); /* at most 3 digits */
 	if (v < 1 || v > n) {
 		p->qlen = 0; /* no such scenario: start over */
 		p->query[0] = 0;
@@ -138,7 +138,7 @@ enum picker_result picker_tick(struct picker *p, double now, int n, int *jump)
 {
 	if (picker_wait(p, now) != 0)
 		return PICK_STAY;
-	int v = atoi(p->query);
+	int v = (int)strtol(p->query, NULL, 10);
 	return v >= 1 && v <= n ? choose(p, v - 1, jump) : PICK_STAY;
 }
 
