@@ -10,6 +10,9 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tmux_harness.sh
 . "$(dirname "$0")/tmux_harness.sh"
+# Epochs done: these kinds count widths or rounds ("round 4/10  epoch 2345"),
+# so the counter to read is the one labelled "epoch".
+epoch() { header | sed -n 's/.* epoch \([0-9][0-9]*\).*/\1/p' | head -n 1; }
 
 need_bin
 
@@ -62,7 +65,7 @@ check "lottery tickets: epochs advance in round 0 at 100% of the weights" lotter
 
 lottery_done() {
 	keys + + + + + + + + + +
-	wait_header "pace max" 5 && wait_header "done" 60 && header | grep -qF "2200/2200" &&
+	wait_header "pace max" 5 && wait_header "done" 60 && header | grep -qF "round 10/10  epoch 2200" &&
 		wait_match '^│ winning ticket +10 +10\.7 ' 5 && wait_match '^│ random reinit +10 +10\.7 ' 2 &&
 		screen | grep -qF "10.7┘"
 }

@@ -11,6 +11,9 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tmux_harness.sh
 . "$(dirname "$0")/tmux_harness.sh"
+# Epochs done: these kinds count widths or rounds ("round 4/10  epoch 2345"),
+# so the counter to read is the one labelled "epoch".
+epoch() { header | sed -n 's/.* epoch \([0-9][0-9]*\).*/\1/p' | head -n 1; }
 
 need_bin
 

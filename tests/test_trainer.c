@@ -860,6 +860,41 @@ static void test_switch_out_of_range_ignored(void **state)
 }
 
 
+/* CMD_PARK (a kept run on the UI's screen): the running run is dropped, no
+ * new one starts (no record, the generation stays), the state is done; a
+ * restart then runs the parked scenario with the parked seed. */
+static void test_park_then_restart(void **state)
+{
+	(void)state;
+	struct scenario scs[2] = {fake_scenario(1, 1000, 1, 50), fake_scenario(2, 3, 1, 0)};
+	struct trainer_config cfg = fake_config(scs, 2, 256, false);
+	struct trainer *t;
+	assert_int_equal(trainer_start(&t, &cfg), 0);
+	struct log lg = {0};
+	assert_true(wait_count(t, &lg, MET_START, 0, 1, 2000));
+	send(t, CMD_PARK, 1, 77.0);
+	assert_true(wait_state(t, &lg, TRAINER_DONE, 2000));
+	sleep_ms(50);
+	log_drain(t, &lg);
+	size_t n = lg.n;
+	assert_int_equal(trainer_generation(t), 1);
+	assert_int_equal(log_count(&lg, MET_START, 0), 1);
+	assert_int_equal(log_count(&lg, MET_DONE, 0), 0); /* dropped, not finished */
+	send(t, CMD_STEP, 0, 0);                             /* nothing to step */
+	sleep_ms(30);
+	log_drain(t, &lg);
+	assert_int_equal(lg.n, n);
+	send(t, CMD_RESTART, 0, 0);
+	assert_true(wait_count(t, &lg, MET_DONE, 2, 1, 2000));
+	const struct op_record *start = log_last(&lg, MET_START);
+	assert_int_equal(start->series, 1); /* scenario 2 */
+	assert_true(start->value == 77.0);  /* the kept run's seed */
+	assert_true(atomic_load(&fake_last_seed) == 77);
+	trainer_stop(t);
+	check_fake_clean();
+	free(lg.r);
+}
+
 /* ---- cancellation (run_loop.h) ---- */
 
 /* The spinning fake: train.repeats says what runs on until the run is
@@ -1134,6 +1169,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cancel_burst_keeps_last_run, reset_fake),
 		cmocka_unit_test_setup(test_stop_within_deadline, reset_fake),
 		cmocka_unit_test(test_real_scenario_no_loss),
+		cmocka_unit_test_setup(test_park_then_restart, reset_fake),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,10 +115,21 @@ struct view_spec {
 	uint32_t path_mask;
 };
 
+/* What the status line counts the run in ("width 3/5", "N 31/31",
+ * "round 4/10"), when a step is not an epoch of one training. */
+struct run_progress {
+	const char *unit; /* NULL: "epoch", out of planned_epochs */
+	int total;        /* units in the run */
+	enum metric at;   /* where the run is: MET_EPOCH counts the steps done;
+	                   * else the latest value of this metric of series 0 */
+	bool by_grid;     /* that value is a grid_x value: its position counts */
+};
+
 /* What a scenario's run will look like, derived from the scenario alone, so
  * the UI never touches the experiment the trainer owns. */
 struct run_desc {
 	int planned_epochs;
+	struct run_progress progress;
 	int n_series;
 	char series_label[RUN_MAX_SERIES][32];
 	long series_params[RUN_MAX_SERIES];

@@ -79,6 +79,8 @@ void history_init(struct history *h, bool keep_points);
 void history_free(struct history *h);
 /* Forget the run (keeps the kept points' allocations for reuse). */
 void history_reset(struct history *h, uint32_t generation);
+/* A finished run kept for later: each curve's arrays shrink to its points. */
+void history_trim(struct history *h);
 /* The run's planned epochs, the x span its charts map onto columns: the
  * fold cuts its ranges for it, and a curve keeps history_keep_for(planned)
  * points. Set it once a run starts, before its points (the UI does, on

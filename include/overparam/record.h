@@ -91,6 +91,9 @@ enum command_kind {
 	CMD_KNOB,       /* arg: knob index of the current scenario, value: its new
 	                 * value; the trainer applies it to its own copy of the
 	                 * scenario (scenario_apply_knob) and restarts, same seed */
+	CMD_PARK,       /* arg: scenario index, value: seed; the trainer makes it
+	                 * current without a run (the UI shows a kept one): a
+	                 * restart or a knob then runs it with that seed */
 };
 
 struct op_command {

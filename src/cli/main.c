@@ -60,7 +60,8 @@ static void usage(FILE *f)
 		"  --list              list the scenarios and their titles, then exit\n"
 		"  --pace N|max        epochs per second on screen for every scenario\n"
 		"  --paused            start paused (Space runs, . steps)\n"
-		"  --fps N             redraw at most N times a second (1..60, default 20)\n"
+		"  --fps N             redraw at most N times a second (1..60, default 20); while the\n"
+		"                      terminal lags behind (a slow link) the rate halves, down to 1\n"
 		"  --ascii             ASCII charts even where braille would work\n"
 		"  --no-color          monochrome (also when NO_COLOR is set)\n"
 		"  --theme NAME        dark (default), light, mono or high-contrast (bold, block lines)\n"
@@ -580,8 +581,12 @@ int main(int argc, char **argv)
 	if (stdout_closed && (o.list || o.headless))
 		return finish_stdout(0); /* says so before a run whose tables would be lost */
 	if (o.list) {
+		/* columns aligned past 9 scenarios, and for a long title */
+		int nw = snprintf(NULL, 0, "%d", n), tw = 28;
 		for (int i = 0; i < n; i++)
-			printf("%d  %-28s %s\n", i + 1, scenarios[i].title, scenarios[i].path);
+			tw = (int)strlen(scenarios[i].title) > tw ? (int)strlen(scenarios[i].title) : tw;
+		for (int i = 0; i < n; i++)
+			printf("%*d  %-*s %s\n", nw, i + 1, tw, scenarios[i].title, scenarios[i].path);
 		return finish_stdout(0);
 	}
 	if (o.headless)

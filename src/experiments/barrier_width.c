@@ -105,6 +105,7 @@ static void barrier_width_describe(const struct scenario *sc, struct run_desc *d
 {
 	memset(d, 0, sizeof *d);
 	d->planned_epochs = sc->model.n_widths;
+	d->progress = (struct run_progress){"width", sc->model.n_widths, MET_EPOCH, false};
 	d->n_series = N_SERIES;
 	snprintf(d->series_label[SER_PLAIN], sizeof d->series_label[SER_PLAIN], "as trained");
 	snprintf(d->series_label[SER_ALIGNED], sizeof d->series_label[SER_ALIGNED], "aligned");

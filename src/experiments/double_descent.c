@@ -247,6 +247,7 @@ static void dd_describe(const struct scenario *sc, struct run_desc *d)
 		d->grid_x[i] = N[i];
 	d->grid_name = "N";
 	d->planned_epochs = d->n_grid;
+	d->progress = (struct run_progress){"N", d->n_grid, MET_EPOCH, false};
 	d->n_series = 1;
 	if (sc->train.ridge > 0)
 		report_label(d, 0, "ridge %g", sc->train.ridge);

@@ -269,6 +269,7 @@ static void lazy_describe(const struct scenario *sc, struct run_desc *d)
 	memset(d, 0, sizeof *d);
 	/* Each width: at most `epochs` updates and the step that finds it done. */
 	d->planned_epochs = sc->model.n_widths * (sc->train.epochs + 1);
+	d->progress = (struct run_progress){"width", sc->model.n_widths, MET_LAZY_WIDTH, true};
 	d->n_series = 3;
 	report_label(d, 0, "measured");
 	report_label(d, 1, "slope -1/2");

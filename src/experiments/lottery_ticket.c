@@ -342,6 +342,7 @@ static void lt_describe(const struct scenario *sc, struct run_desc *d)
 {
 	memset(d, 0, sizeof *d);
 	d->planned_epochs = (sc->train.rounds + 1) * sc->train.epochs;
+	d->progress = (struct run_progress){"round", sc->train.rounds, MET_LT_ROUND, false};
 	d->n_series = 2;
 	report_label(d, TICKET, "winning ticket");
 	report_label(d, REINIT, "random reinit");

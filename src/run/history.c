@@ -369,3 +369,20 @@ size_t history_budget(const struct scenario *sc)
 	size_t curve = (size_t)history_keep_for(planned) * point + ranges * 2 * sizeof(float);
 	return series * curves * curve + ranges * 4;
 }
+
+void history_trim(struct history *h)
+{
+	for (int s = 0; s < RUN_MAX_SERIES; s++)
+		for (int m = 0; m < MET_COUNT; m++) {
+			struct point_series *ps = &h->pts[s][m];
+			if (ps->cap <= ps->n || ps->n == 0)
+				continue;
+			uint32_t *e = realloc(ps->epoch, (size_t)ps->n * sizeof *e);
+			if (e)
+				ps->epoch = e;
+			double *v = realloc(ps->value, (size_t)ps->n * sizeof *v);
+			if (v)
+				ps->value = v;
+			ps->cap = ps->n; /* both hold n now, shrunk or not */
+		}
+}

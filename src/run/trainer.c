@@ -173,7 +173,8 @@ static bool trainer_cancels(const struct trainer *t, const struct op_command *c)
 	case CMD_RESTART:
 	case CMD_KNOB:
 	case CMD_QUIT: return true;
-	case CMD_SWITCH: return c->arg >= 0 && c->arg < t->n_scenarios;
+	case CMD_SWITCH:
+	case CMD_PARK: return c->arg >= 0 && c->arg < t->n_scenarios;
 	default: return false;
 	}
 }
@@ -306,6 +307,17 @@ static void trainer_apply(struct trainer *t, const struct op_command *c)
 			break;
 		trainer_set_pace(t, trainer_scenario_pace(t, c->arg));
 		trainer_begin(t, c->arg, t->scenarios[c->arg].seed);
+		break;
+	case CMD_PARK:
+		if (c->arg < 0 || c->arg >= t->n_scenarios)
+			break;
+		trainer_set_pace(t, trainer_scenario_pace(t, c->arg));
+		run_loop_close(&t->run);
+		trainer_settle_cancel(t); /* no run to cancel now */
+		t->cur = c->arg;
+		t->seed = (uint64_t)c->value & SEED_MASK;
+		t->phase = PHASE_DONE;
+		trainer_publish_state(t);
 		break;
 	case CMD_PACE:
 		if (c->value >= 0) /* also refuses NaN */

@@ -34,11 +34,19 @@ static void switch_to(struct app *a, int idx)
 		return;
 	/* Read before sending: once the trainer acts, its count moves on. */
 	uint32_t gen = next_generation(a);
-	if (!send(a, CMD_SWITCH, idx, 0))
+	/* A kept run comes back as it ended (keep.c); the trainer waits. */
+	bool kept = keep_has(a, idx);
+	if (!send(a, kept ? CMD_PARK : CMD_SWITCH, idx, kept ? (double)a->kept[idx].hist->seed : 0))
 		return;
 	a->pace_asked = -1;
-	/* Records of the old run still in the ring are dropped from here on. */
-	history_reset(&a->hist, gen);
+	keep_save(a);
+	if (kept) {
+		keep_restore(a, idx);
+	} else {
+		/* Records of the old run still in the ring are dropped from here on. */
+		history_reset(&a->hist, gen);
+		keep_leave(a);
+	}
 	panels_show(a, idx);
 }
 
@@ -48,6 +56,7 @@ static void restart(struct app *a, bool new_seed)
 	if (!send(a, CMD_RESTART, new_seed ? 1 : 0, 0))
 		return;
 	history_reset(&a->hist, gen);
+	keep_leave(a);
 	panels_reset(a);
 }
 
@@ -144,6 +153,7 @@ static void knob_turn(struct app *a, int dir)
 	*sc = next;
 	experiment_describe(sc, &a->desc[a->cur]);
 	history_reset(&a->hist, gen);
+	keep_leave(a);
 	a->msg[0] = 0;
 	panels_show(a, a->cur); /* the run_desc may differ: labels, params, panels */
 }
@@ -208,8 +218,10 @@ void actions_export_tick(struct app *a)
 		if (export_poll(a->export[k], msg, sizeof msg, &bad)) {
 			export_end(a->export[k], 0);
 			a->export[k] = NULL;
-			if (bad || !said_bad) /* a failure is not hidden by a success */
+			if (bad || !said_bad) { /* a failure is not hidden by a success */
 				status_msg(a, msg, bad);
+				a->msg_wide = true; /* the whole path, not its first 30 columns */
+			}
 			said_bad |= bad;
 		} else if ((!a->msg[0] || strncmp(a->msg, "exporting", 9) == 0) && strcmp(msg, a->msg) != 0) {
 			status_msg(a, msg, false); /* progress, but never over another message */
@@ -278,6 +290,32 @@ static void zoom_next(struct app *a)
 	}
 }
 
+static void open_picker(struct app *a)
+{
+	if (a->too_small)
+		return;
+	picker_open(&a->picker, a->cur);
+	picker_draw(&a->picker, &a->theme, a->sc, a->n);
+	doupdate();
+}
+
+/* After the picker had a key: drawn again, or closed (and maybe a jump). */
+void actions_picked(struct app *a, enum picker_result r, int jump)
+{
+	if (r == PICK_STAY) {
+		if (picker_draw(&a->picker, &a->theme, a->sc, a->n)) {
+			touch_all(a); /* smaller now: the panels show again around it */
+			panels_draw(a);
+		}
+		doupdate();
+		return;
+	}
+	picker_close();
+	touch_all(a);
+	if (r == PICK_JUMP)
+		switch_to(a, jump);
+}
+
 /* Returns false when the action is to quit. */
 static bool act(struct app *a, enum ui_action what, int arg)
 {
@@ -285,7 +323,7 @@ static bool act(struct app *a, enum ui_action what, int arg)
 	case ACT_QUIT: return false;
 	case ACT_RESIZE: panels_relayout(a); break;
 	case ACT_SCENARIO: switch_to(a, (a->cur + a->n + arg) % a->n); break;
-	case ACT_JUMP: switch_to(a, arg); break;
+	case ACT_JUMP: switch_to(a, arg < 0 ? a->n - 1 : arg); break;
 	case ACT_PAUSE: send(a, CMD_PAUSE, 0, 0); break;
 	case ACT_STEP: send(a, CMD_STEP, 0, 0); break;
 	case ACT_RESTART: restart(a, arg != 0); break;
@@ -311,12 +349,19 @@ static bool act(struct app *a, enum ui_action what, int arg)
 		clearok(curscr, TRUE);
 		touch_all(a);
 		break;
+	case ACT_PICK: open_picker(a); break;
 	}
 	return true;
 }
 
 bool actions_key(struct app *a, int ch)
 {
+	if (a->picker.open && ch != KEY_RESIZE && ch != 3) {
+		int jump = a->cur;
+		enum picker_result r = picker_key(&a->picker, ch, app_now(), a->sc, a->n, &jump);
+		actions_picked(a, r, jump);
+		return true;
+	}
 	if (a->help) {
 		/* Any key closes the help and does nothing else. */
 		a->help = false;
@@ -329,5 +374,8 @@ bool actions_key(struct app *a, int ch)
 		return true;
 	int arg = 0;
 	const struct ui_key *k = keymap_find(ch, &arg);
-	return k ? act(a, k->action, arg) : true;
+	bool go_on = k ? act(a, k->action, arg) : true;
+	if (a->picker.open && ch == KEY_RESIZE)
+		actions_picked(a, PICK_STAY, 0); /* again, at the new size */
+	return go_on;
 }

@@ -200,6 +200,8 @@ static int app_open(struct app *a, const struct scenario *scenarios, int n, int 
 	memcpy(a->own, scenarios, (size_t)n * sizeof *a->own);
 	a->sc = a->own;
 	a->n = n;
+	if (keep_init(a) != 0)
+		return -1;
 	a->opt = *opt;
 	if (a->opt.fps < 1 || a->opt.fps > 60)
 		a->opt.fps = 20;
@@ -215,6 +217,7 @@ static int app_open(struct app *a, const struct scenario *scenarios, int n, int 
 static void app_free(struct app *a)
 {
 	history_free(&a->hist);
+	keep_free(a);
 	free(a->desc);
 	free(a->own);
 	free(a->knob_sel);
@@ -240,6 +243,7 @@ static bool screen_open(struct app *a, const struct ui_options *opt)
 	a->theme_bold = a->theme.bold;
 	a->in = newwin(1, 1, 0, 0);
 	keypad(a->in, TRUE);
+	input_init(a);
 	wtimeout(a->in, 1000 / a->opt.fps);
 	wnoutrefresh(a->in); /* untouched from now on */
 	return true;
@@ -249,6 +253,7 @@ static void screen_close(struct app *a)
 {
 	help_close();
 	notes_close();
+	picker_close();
 	panels_close(a);
 	if (a->in)
 		delwin(a->in);
@@ -273,7 +278,10 @@ static int app_loop(struct app *a)
 		if (got_signal)
 			return 0;
 		panels_drain(a);
-		panels_draw(a);
+		if (input_frame_due(a))
+			panels_draw(a);
+		input_after_frame(a);
+		wtimeout(a->in, input_wait_ms(a));
 		errno = 0;
 		double waited = app_now();
 		int ch = wgetch(a->in);
@@ -281,10 +289,12 @@ static int app_loop(struct app *a)
 			return 0;
 		if (ch != ERR) {
 			io_errors = 0;
-			if (!actions_key(a, ch))
+			if (!input_key(a, ch))
 				return 0;
 			continue;
 		}
+		if (!input_timeout(a))
+			return 0;
 		/* A timeout is the frame tick; EIO again and again means the
 		 * terminal went away. */
 		if (errno == EIO || errno == ENXIO || errno == EBADF) {
@@ -339,6 +349,7 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	double quit_at = app_now();
 	leaving = 1;
 	run_cancel(); /* the trainer gives up its run while the screen closes */
+	input_quit(a);
 	screen_close(a);
 	actions_export_quit(a); /* at most 0.3 s: an export in flight finishes or is removed */
 	/* The last resort: a trainer stuck in one long library call does not

@@ -9,6 +9,9 @@
 
 #include "overparam/trainer.h"
 #include "overparam/ui.h"
+#include "ui/keydecode.h"
+#include "ui/lag.h"
+#include "ui/picker.h"
 #include "ui/widgets.h"
 
 /* `i` cycles the explanation through these. */
@@ -16,6 +19,12 @@ enum notes_mode { NOTES_SHORT, NOTES_FULL, NOTES_HIDDEN };
 
 /* `e` exports that may write at once: each holds a copy of the history. */
 #define UI_EXPORTS 4
+
+/* keep.c: a scenario's last finished run, off screen. */
+struct kept_run {
+	struct history *hist;   /* NULL: none */
+	enum trainer_state end; /* done or diverged */
+};
 
 struct app {
 	const struct scenario *sc; /* = own, read-only where knobs do not matter */
@@ -55,9 +64,20 @@ struct app {
 	double pace_asked; /* last CMD_PACE sent, until the trainer shows it (< 0: none) */
 	char msg[512];
 	bool msg_bad;
+	bool msg_wide; /* the message takes the room it needs before the counters do (a file written) */
 	double msg_until;
 	struct export_job *export[UI_EXPORTS]; /* `e` exports writing now, NULL where none */
 	struct slide_job *slide;                /* `s` picture being drawn, NULL when none */
+
+	/* input.c: whole escape sequences, the picker, the link's lag */
+	struct keydec kd;
+	struct picker picker;
+	struct lag lag;
+	/* keep.c: each scenario's last finished run, kept when the screen
+	 * leaves it; the one on screen is in hist, the trainer waits */
+	struct kept_run *kept;          /* (n) */
+	bool on_kept;
+	enum trainer_state on_kept_state;
 };
 
 static inline const struct run_desc *app_desc(const struct app *a)
@@ -93,8 +113,29 @@ void status_msg(struct app *a, const char *text, bool bad); /* in the header for
 void status_draw_header(struct app *a);
 void status_draw_footer(struct app *a);
 
+/* input.c: wgetch's codes through the key decoder to actions_key; the
+ * picker's number wait; the lag probe after a frame. */
+void input_init(struct app *a);
+bool input_key(struct app *a, int ch);   /* false: quit */
+bool input_timeout(struct app *a);       /* the wait for a key ran out; false: quit */
+int input_wait_ms(const struct app *a);  /* how long the next wait for a key lasts */
+bool input_frame_due(struct app *a);     /* whether to draw now (the rate may be down) */
+void input_after_frame(struct app *a);
+void input_quit(struct app *a);          /* an answer on its way is swallowed */
+
+/* keep.c */
+int keep_init(struct app *a);                 /* -1: out of memory */
+void keep_free(struct app *a);
+bool keep_has(const struct app *a, int idx);
+void keep_save(struct app *a);                /* before leaving a->cur: a finished run is kept */
+void keep_restore(struct app *a, int idx);    /* kept run idx into hist (keep_has first) */
+void keep_leave(struct app *a);               /* a new run replaces the kept one on screen */
+enum trainer_state keep_state(const struct app *a); /* the state to show */
+
 /* actions.c: one key; false when it asks to quit. */
 bool actions_key(struct app *a, int ch);
+/* The picker's answer to a key: drawn again, or closed with a jump. */
+void actions_picked(struct app *a, enum picker_result r, int jump);
 /* Each frame: the exports' progress, then their results, in the header. */
 void actions_export_tick(struct app *a);
 /* On the way out, terminal restored: lets the exports finish for a moment,

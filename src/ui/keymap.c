@@ -2,6 +2,7 @@
  * and the footer list them in. */
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "overparam/ui.h"
 #include "ui/keymap.h"
@@ -12,13 +13,20 @@
 const struct ui_key keymap_table[] = {
 	{{{KEY_LEFT, -1}, {KEY_RIGHT, +1}}, ACT_SCENARIO, "Left/Right", "previous / next scenario",
 	 "\u2190/\u2192", "<-/->", "scenario", NULL, 9},
-	{{{'\t', +1}, {KEY_BTAB, -1}}, ACT_SCENARIO, "Tab/S-Tab", "next / previous scenario", NULL, NULL, NULL, NULL, 0},
-	{{{'1', 0}, {'2', 1}, {'3', 2}, {'4', 3}, {'5', 4}, {'6', 5}, {'7', 6}, {'8', 7}, {'9', 8}},
-	 ACT_JUMP, "1-9", "jump to scenario N", NULL, NULL, NULL, NULL, 0},
+	/* The help overlay shows every row with the header still in view at
+	 * 80x24, and the knobs beside it: 16 rows, keys within 10 columns,
+	 * texts within 32. Hence the paired keys in one row. PageDown and
+	 * PageUp are what presentation clickers send. */
+	{{{'\t', +1}, {KEY_BTAB, -1}, {KEY_NPAGE, +1}, {KEY_PPAGE, -1}}, ACT_SCENARIO, "Tab/PgDn",
+	 "next (S-Tab/PgUp: previous)", NULL, NULL, NULL, NULL, 0},
+	{{{'g', 0}, {'\r', 0}, {'\n', 0}, {KEY_ENTER, 0}}, ACT_PICK, "g, Enter", "pick a scenario from a list", "g",
+	 NULL, "go to", NULL, 1},
+	{{{'1', 0}, {'2', 1}, {'3', 2}, {'4', 3}, {'5', 4}, {'6', 5}, {'7', 6}, {'8', 7}, {'9', 8}, {KEY_HOME, 0},
+	  {KEY_END, -1}},
+	 ACT_JUMP, "1-9", "jump to N; Home/End: first/last", NULL, NULL, NULL, NULL, 0},
 	{ONE(' '), ACT_PAUSE, "Space", "pause / resume training", "space", NULL, "pause", "run", 10},
 	{ONE('.'), ACT_STEP, ".", "one epoch (while paused)", ".", NULL, "step", NULL, 7},
-	{ONE('r'), ACT_RESTART, "r", "restart with the same seed", "r", NULL, "restart", NULL, 6},
-	{{{'R', 1}}, ACT_RESTART, "R", "restart with a new seed", NULL, NULL, NULL, NULL, 0},
+	{{{'r', 0}, {'R', 1}}, ACT_RESTART, "r / R", "restart: same seed / new seed", "r", NULL, "restart", NULL, 6},
 	{{{'+', +1}, {'=', +1}, {'-', -1}, {'_', -1}}, ACT_PACE, "+ / -", "faster / slower pace (up to max)", "+/-",
 	 NULL, "pace", NULL, 8},
 	{{{'[', -1}, {']', +1}}, ACT_KNOB_PICK, "[ / ]", "pick a knob (in the header)", NULL, NULL, NULL, NULL, 0},
@@ -32,7 +40,7 @@ const struct ui_key keymap_table[] = {
 	{ONE('e'), ACT_EXPORT, "e", "export this run's metrics as CSV", "e", NULL, "csv", NULL, 2},
 	{ONE('s'), ACT_PICTURE, "s", "save the panels as a picture (SVG and PNG)", NULL, NULL, NULL, NULL, 0},
 	{ONE(12), ACT_REDRAW, "Ctrl-L", "redraw the screen", NULL, NULL, NULL, NULL, 0},
-	{ONE('?'), ACT_HELP, "?", "this help", "?", NULL, "help", NULL, 11},
+	{{{'?', 0}, {KEY_F(1), 0}}, ACT_HELP, "?, F1", "this help", "?", NULL, "help", NULL, 11},
 	/* 3: Ctrl-C arriving as a key (raw terminals) */
 	{{{'q', 0}, {'Q', 0}, {3, 0}}, ACT_QUIT, "q, Ctrl-C", "quit", "q", NULL, "quit", NULL, 12},
 	{ONE(KEY_RESIZE), ACT_RESIZE, NULL, NULL, NULL, NULL, NULL, NULL, 0},
@@ -53,8 +61,12 @@ const struct ui_key *keymap_find(int code, int *arg)
 
 void ui_print_keys(FILE *f)
 {
+	int w = 18; /* the options' column above, or wider for a longer key */
+	for (int i = 0; i < keymap_count; i++)
+		if (keymap_table[i].help_key && (int)strlen(keymap_table[i].help_key) > w)
+			w = (int)strlen(keymap_table[i].help_key);
 	fprintf(f, "Keys in the live UI:\n");
 	for (int i = 0; i < keymap_count; i++)
 		if (keymap_table[i].help_key)
-			fprintf(f, "  %-18s  %s\n", keymap_table[i].help_key, keymap_table[i].help_text);
+			fprintf(f, "  %-*s  %s\n", w, keymap_table[i].help_key, keymap_table[i].help_text);
 }

@@ -11,7 +11,7 @@ enum ui_action {
 	ACT_QUIT,
 	ACT_RESIZE,    /* the terminal changed size (never typed) */
 	ACT_SCENARIO,  /* arg: -1 previous, +1 next */
-	ACT_JUMP,      /* arg: scenario index */
+	ACT_JUMP,      /* arg: scenario index, -1 the last */
 	ACT_PAUSE,     /* toggle */
 	ACT_STEP,      /* one epoch while paused */
 	ACT_RESTART,   /* arg: 0 same seed, 1 new seed */
@@ -26,9 +26,10 @@ enum ui_action {
 	ACT_PICTURE,   /* the screen's panels as SVG and PNG */
 	ACT_HELP,
 	ACT_REDRAW,
+	ACT_PICK,      /* the scenario picker (picker.h) */
 };
 
-#define KEY_CODES_MAX 9 /* "1-9" */
+#define KEY_CODES_MAX 11 /* "1-9", Home, End */
 
 struct key_binding {
 	int code; /* a character or an ncurses KEY_ code; 0 ends the list */

@@ -190,7 +190,7 @@ void panels_drain(struct app *a)
 	uint32_t total = 0;
 	for (;;) {
 		uint32_t n = trainer_drain(a->tr, buf, DRAIN_CHUNK);
-		for (uint32_t i = 0; i < n; i++)
+		for (uint32_t i = 0; i < n && !a->on_kept; i++) /* a kept run: all are stale (keep.c) */
 			take_record(a, &buf[i]);
 		total += n;
 		if (n < DRAIN_CHUNK || total >= DRAIN_FRAME_MAX)
@@ -329,8 +329,9 @@ void panels_draw(struct app *a)
 			any |= draw_view(a, v, force[v]);
 	if (a->notes == NOTES_FULL && (any || a->all_dirty))
 		notes_touch();
-	if (a->help && (any || a->all_dirty)) {
+	if ((a->help || a->picker.open) && (any || a->all_dirty)) {
 		help_touch();
+		picker_touch();
 		any = true;
 	}
 	frame_done(a, any);

@@ -17,6 +17,7 @@ void status_msg(struct app *a, const char *text, bool bad)
 	memcpy(a->msg, text, n);
 	a->msg[n] = 0;
 	a->msg_bad = bad;
+	a->msg_wide = false;
 	a->msg_until = app_now() + MSG_SECONDS;
 	a->hdr_dirty = true;
 }
@@ -95,14 +96,55 @@ static void knob_label(const struct scenario *sc, int k, bool selected, char *bu
 	snprintf(buf, len, selected ? "[%s %s]" : "%s %s", kb->name, v);
 }
 
-static void pace_text(double pace, char *buf, size_t len)
+/* per: what a step is (" ep/s"; "/s" where a step is one unit). */
+static void pace_text(double pace, const char *per, char *buf, size_t len)
 {
 	if (pace <= 0)
 		snprintf(buf, len, "max");
 	else if (pace >= 1)
-		snprintf(buf, len, "%.0f ep/s", pace);
+		snprintf(buf, len, "%.0f%s", pace, per);
 	else
-		snprintf(buf, len, "%.1f ep/s", pace);
+		snprintf(buf, len, "%.1f%s", pace, per);
+}
+
+/* The run's progress in its step's own unit (run_progress): "width", 3, 5. */
+static void progress_of(const struct app *a, const char **unit, unsigned *at, int *total)
+{
+	const struct run_desc *d = app_desc(a);
+	const struct run_progress *p = &d->progress;
+	*unit = "epoch";
+	*at = a->hist.epoch;
+	*total = d->planned_epochs;
+	if (!p->unit)
+		return;
+	*unit = p->unit;
+	*total = p->total;
+	if (p->at == MET_EPOCH)
+		return;
+	*at = 0;
+	if (!a->hist.seen[0][p->at])
+		return;
+	double v = a->hist.last[0][p->at];
+	if (!p->by_grid) {
+		*at = v > 0 && v < 1e9 ? (unsigned)v : 0;
+		return;
+	}
+	for (int i = 0; i < d->n_grid; i++)
+		if (d->grid_x[i] == v)
+			*at = (unsigned)i + 1;
+}
+
+/* The message on show: the latest one, else how far the link lags. */
+static const char *shown_msg(const struct app *a, char *buf, size_t len, bool *bad)
+{
+	*bad = a->msg_bad;
+	if (a->msg[0] && app_now() < a->msg_until)
+		return a->msg;
+	*bad = true;
+	if (!lag_slow(&a->lag))
+		return "";
+	snprintf(buf, len, "link slow: %.1f s behind, %d fps", a->lag.behind, lag_fps(&a->lag));
+	return buf;
 }
 
 #define HELP_HINT "? help"
@@ -115,7 +157,9 @@ struct status_line {
 	char failed[300];   /* ": why", when the trainer failed */
 	char counter[5][160]; /* the epoch, pace and seed, longest first */
 	int knobs_w[3];     /* columns of no knob, the selected one, all */
-	bool msg_on;
+	bool msg_on, msg_bad;
+	const char *msg;
+	char lag_msg[64];
 	int msg_w, msg_min; /* the message's columns, and the least it keeps */
 	/* chosen */
 	int pick, knobs, right;
@@ -137,19 +181,27 @@ static void state_word(enum trainer_state st, struct status_line *s)
 
 static void status_parts(struct app *a, struct status_line *s)
 {
-	enum trainer_state st = trainer_state(a->tr);
+	enum trainer_state st = keep_state(a);
 	state_word(st, s);
 	s->failed[0] = 0;
 	if (st == TRAINER_FAILED)
 		snprintf(s->failed, sizeof s->failed, ": %s", trainer_error(a->tr));
+	const struct run_progress *prog = &app_desc(a)->progress;
 	char pace[32];
-	pace_text(trainer_pace(a->tr), pace, sizeof pace);
+	pace_text(trainer_pace(a->tr), prog->unit && prog->at == MET_EPOCH ? "/s" : " ep/s", pace, sizeof pace);
 	uint64_t seed = a->hist.scenario >= 0 ? a->hist.seed : a->sc[a->cur].seed;
-	int planned = app_desc(a)->planned_epochs;
-	unsigned ep = a->hist.epoch;
-	snprintf(s->counter[0], sizeof s->counter[0], "  epoch %u/%d  pace %s  seed %llu", ep, planned, pace,
-		 (unsigned long long)seed);
-	snprintf(s->counter[1], sizeof s->counter[1], "  epoch %u/%d  pace %s", ep, planned, pace);
+	const char *unit;
+	unsigned ep;
+	int planned;
+	progress_of(a, &unit, &ep, &planned);
+	/* A unit of several epochs (a round, a width): the epochs too, with no
+	 * total where the run may stop early. */
+	char steps[32] = "";
+	if (prog->unit && prog->at != MET_EPOCH)
+		snprintf(steps, sizeof steps, "  epoch %u", a->hist.epoch);
+	snprintf(s->counter[0], sizeof s->counter[0], "  %s %u/%d%s  pace %s  seed %llu", unit, ep, planned, steps,
+		 pace, (unsigned long long)seed);
+	snprintf(s->counter[1], sizeof s->counter[1], "  %s %u/%d%s  pace %s", unit, ep, planned, steps, pace);
 	snprintf(s->counter[2], sizeof s->counter[2], "  %u/%d  %s", ep, planned, pace);
 	snprintf(s->counter[3], sizeof s->counter[3], "  %u/%d", ep, planned);
 	snprintf(s->counter[4], sizeof s->counter[4], "  ");
@@ -163,8 +215,9 @@ static void status_parts(struct app *a, struct status_line *s)
 		if (k == sel)
 			s->knobs_w[1] = 2 + text_width(kt);
 	}
-	s->msg_on = a->msg[0] && app_now() < a->msg_until;
-	int mw = text_width(a->msg);
+	s->msg = shown_msg(a, s->lag_msg, sizeof s->lag_msg, &s->msg_bad);
+	s->msg_on = s->msg[0] != 0;
+	int mw = text_width(s->msg);
 	s->msg_w = s->msg_on ? 2 + mw : 0;
 	s->msg_min = s->msg_on ? 2 + (mw < 30 ? mw : 30) : 0;
 }
@@ -174,8 +227,8 @@ static void status_parts(struct app *a, struct status_line *s)
  * that makes room), the words "epoch" and "pace", the selected knob. A
  * message on show keeps room for its first 30 columns; an error message
  * (a refused knob says why) first tries for all it needs, down to the bare
- * counter. */
-static void status_fit(struct status_line *s, int cols, bool msg_bad)
+ * counter; so does a file written (msg_wide), whose name is what matters. */
+static void status_fit(struct status_line *s, int cols, bool msg_all)
 {
 	static const struct {
 		int pick, knobs;
@@ -194,7 +247,7 @@ static void status_fit(struct status_line *s, int cols, bool msg_bad)
 	s->show_help = false;
 	s->show_word = true;
 	bool fits = false;
-	for (int pass = s->msg_on && msg_bad ? 0 : 1; pass < 2 && !fits; pass++) {
+	for (int pass = s->msg_on && msg_all ? 0 : 1; pass < 2 && !fits; pass++) {
 		for (int c = 0; c < (pass == 0 ? n_cand : n_plain) && !fits; c++) {
 			s->pick = cand[c].pick;
 			s->knobs = cand[c].knobs;
@@ -232,7 +285,7 @@ static void status_put(struct app *a, const struct status_line *s, int cols)
 	}
 	if (s->msg_on && right - x > 6) {
 		x += 2;
-		text_put(w, 1, x, a->msg, right - x, theme_attr(&a->theme, a->msg_bad ? ROLE_BAD : ROLE_DONE));
+		text_put(w, 1, x, s->msg, right - x, theme_attr(&a->theme, s->msg_bad ? ROLE_BAD : ROLE_DONE));
 	}
 	if (s->show_help) {
 		int help_w = text_width(HELP_HINT);
@@ -251,7 +304,7 @@ void status_draw_header(struct app *a)
 	draw_tabs(a, x + 2, cols - 1);
 	struct status_line s;
 	status_parts(a, &s);
-	status_fit(&s, cols, a->msg_bad);
+	status_fit(&s, cols, s.msg_bad || (a->msg_wide && s.msg == a->msg));
 	status_put(a, &s, cols);
 }
 
