@@ -124,9 +124,9 @@ complete_words() { # LINE...: what completing the last word offers
 . "$ROOT/completions/overparam"
 completes_options() {
 	local got
-	got=$(cd "$WORK" && PATH="$ROOT:$PATH" complete_words overparam --pre | sort | tr '\n' ' ')
-	why="--pre offers: $got"
-	[ "$got" = "--preset " ] || return 1
+	got=$(cd "$WORK" && PATH="$ROOT:$PATH" complete_words overparam --pres | sort | tr '\n' ' ')
+	why="--pres offers: $got"
+	[ "$got" = "--present --preset " ] || return 1
 	got=$(PATH="$ROOT:$PATH" complete_words overparam --c | sort | tr '\n' ' ')
 	why="--c offers: $got"
 	[ "$got" = "--config --csv " ]
