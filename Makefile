@@ -7,8 +7,8 @@ BUILD    ?= build
 SAN      ?=
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-PKGS     := ncursesw openblas inih
-DEBS     := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcmocka-dev tmux \
+PKGS     := ncursesw openblas inih sqlite3
+DEBS     := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcmocka-dev libsqlite3-dev sqlite3 tmux \
             valgrind cppcheck clang clang-tidy libclang-rt-14-dev python3
 
 # ncursesw's pkg-config asks for _XOPEN_SOURCE=600; we set the feature macros
@@ -80,7 +80,7 @@ tests: $(TESTS) $(BIN)
 have-deps:
 	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists $(PKGS) cmocka || \
 	    ! command -v tmux >/dev/null || ! command -v valgrind >/dev/null || \
-	    ! command -v python3 >/dev/null; then \
+	    ! command -v python3 >/dev/null || ! command -v sqlite3 >/dev/null; then \
 		echo "overparam: installing build dependencies (make deps)"; \
 		$(MAKE) --no-print-directory deps; \
 	fi

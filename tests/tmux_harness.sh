@@ -23,6 +23,9 @@ SOCK="overparam-$(basename "$0" .sh)-$$"
 SESSION=e2e
 unset PROG # set it for one start_at or pty_run to run another build
 WORK=$(mktemp -d)
+# Every run records itself (docs/store.md): into the scratch dir, never the
+# user's ~/.local/share. The tmux server, started below, inherits it.
+export XDG_DATA_HOME="$WORK/xdg"
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 cleanup() {
 	T kill-server >/dev/null 2>&1

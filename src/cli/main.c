@@ -20,6 +20,7 @@
 #include "overparam/config.h"
 #include "overparam/csv.h"
 #include "overparam/scenario.h"
+#include "overparam/store.h"
 #include "overparam/ui.h"
 #include "overparam/workers.h"
 
@@ -54,6 +55,11 @@ static void usage(FILE *f)
 		"  --ascii             ASCII charts even where braille would work\n"
 		"  --no-color          monochrome (also when NO_COLOR is set)\n"
 		"  --export-dir DIR    where the e key writes CSV files (default: the current directory)\n"
+		"  --store FILE        record every run in FILE (default: $XDG_DATA_HOME/overparam/runs.db)\n"
+		"  --no-store          record nothing\n"
+		"  --keep-runs N       the store keeps the newest N runs (default 200; 0: no limit)\n"
+		"  --keep-mb M         and at most M MiB of them (default 512; 0: no limit)\n"
+		"  --runs [--json]     list the stored runs, newest first, then exit\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
 		"\n");
@@ -232,10 +238,13 @@ struct cli {
 	struct ui_options uo;
 	const char *sets[MAX_SETS]; /* (n_sets) --set overrides, as given */
 	int n_sets;
+	struct store_settings store; /* --store, --no-store */
+	bool runs, json;             /* --runs, --json */
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
-       OPT_EXPORT_DIR, OPT_SET };
+       OPT_EXPORT_DIR, OPT_SET, OPT_STORE, OPT_NO_STORE, OPT_RUNS, OPT_JSON, OPT_KEEP_RUNS,
+       OPT_KEEP_MB };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -249,6 +258,12 @@ static const struct option longopts[] = {
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
 	{"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
 	{"set", required_argument, NULL, OPT_SET},
+	{"store", required_argument, NULL, OPT_STORE},
+	{"no-store", no_argument, NULL, OPT_NO_STORE},
+	{"runs", no_argument, NULL, OPT_RUNS},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"keep-runs", required_argument, NULL, OPT_KEEP_RUNS},
+	{"keep-mb", required_argument, NULL, OPT_KEEP_MB},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
@@ -295,6 +310,29 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 		}
 		o->sets[o->n_sets++] = optarg;
 		break;
+	case OPT_STORE:
+		if (!*optarg || strlen(optarg) >= sizeof o->store.path) {
+			complain("overparam: --store: '%s' is not a usable file name", optarg);
+			return 2;
+		}
+		snprintf(o->store.path, sizeof o->store.path, "%s", optarg);
+		o->store.enabled = true;
+		break;
+	case OPT_NO_STORE: o->store.enabled = false; break;
+	case OPT_RUNS: o->runs = true; break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_KEEP_RUNS:
+	case OPT_KEEP_MB:
+		if (parse_u64(optarg, 1000000, &v) != 0) {
+			complain("overparam: --%s: '%s' is not a whole number in 0..1000000", c == OPT_KEEP_MB ? "keep-mb" : "keep-runs",
+				 optarg);
+			return 2;
+		}
+		if (c == OPT_KEEP_MB)
+			o->store.keep_mb = (double)v;
+		else
+			o->store.keep_runs = (int)v;
+		break;
 	case 'h': usage(stdout); return finish_stdout(0);
 	case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return finish_stdout(0);
 	default:
@@ -309,6 +347,10 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
  * Returns -1 to go on, else the exit status. */
 static int check_options(const struct cli *o)
 {
+	if (o->json && !o->runs) {
+		fprintf(stderr, "overparam: --json goes with --runs\n");
+		return 2;
+	}
 	if (o->csv_path && !o->headless) {
 		fprintf(stderr, "overparam: --csv needs --headless (in the live UI, press e)\n");
 		return 2;
@@ -359,6 +401,7 @@ static int load_scenarios(char **files, int n_files, const struct cli *o, struct
 		}
 		if (o->have_seed)
 			sc[i].seed = o->seed;
+		store_note_source(sc[i].path, o->sets, o->n_sets);
 	}
 	globfree(&g);
 	return n_files;
@@ -472,11 +515,39 @@ static void check_std_fds(void)
 			open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY); /* the lowest free: fd itself */
 }
 
+/* The run store, when on: a store that cannot open is said once and the
+ * runs go on unrecorded. */
+static void open_store(const struct store_settings *s)
+{
+	struct store *st = NULL;
+	static char err[STORE_ERR_LEN];
+	if (!s->enabled)
+		return;
+	if (store_open(&st, s, err, sizeof err) != 0)
+		complain("%s; not recording (--no-store turns the store off)", err);
+	store_set_default(st);
+}
+
+/* Commits what is left; a recording that stopped is said on the way out. */
+static int close_store(int rc)
+{
+	struct store *st = store_default();
+	if (!st)
+		return rc;
+	static char err[STORE_ERR_LEN];
+	snprintf(err, sizeof err, "%s", store_error(st));
+	store_close(st);
+	if (*err)
+		complain("%s", err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static struct cli o = {.uo = {.fps = 20, .pace_override = -1}};
 	int c;
 	check_std_fds();
+	store_settings_default(&o.store);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		int rc = take_option(c, argv, argc, &o);
@@ -486,6 +557,8 @@ int main(int argc, char **argv)
 	int rc = check_options(&o);
 	if (rc >= 0)
 		return rc;
+	if (o.runs)
+		return finish_stdout(store_list(&o.store, o.json, stdout));
 
 	static struct scenario scenarios[MAX_SCENARIOS];
 	int n = load_scenarios(argv + optind, argc - optind, &o, scenarios);
@@ -503,13 +576,17 @@ int main(int argc, char **argv)
 			printf("%d  %-28s %s\n", i + 1, scenarios[i].title, scenarios[i].path);
 		return finish_stdout(0);
 	}
-	if (o.headless)
-		return finish_stdout(run_headless(scenarios, n, o.csv_path));
+	if (o.headless) {
+		open_store(&o.store);
+		rc = run_headless(scenarios, n, o.csv_path);
+		return finish_stdout(close_store(rc));
+	}
 	rc = check_terminal();
 	if (rc != 0)
 		return rc;
 	const char *no_color = getenv("NO_COLOR");
 	if (no_color && *no_color)
 		o.uo.no_color = true;
-	return ui_run(scenarios, n, 0, &o.uo);
+	open_store(&o.store);
+	return close_store(ui_run(scenarios, n, 0, &o.uo));
 }

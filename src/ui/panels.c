@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ui/app.h"
+#include "overparam/store.h"
 
 #define DRAIN_CHUNK 1024
 #define DRAIN_FRAME_MAX (1u << 17) /* records a frame may take; the ring holds the rest */
@@ -146,6 +147,9 @@ static void take_record(struct app *a, const struct op_record *r)
 {
 	if (!history_add(&a->hist, r))
 		return;
+	if (r->metric == MET_START && a->hist.scenario >= 0 && a->hist.scenario < a->n)
+		store_begin(store_default(), &a->sc[a->hist.scenario], a->hist.seed, "live");
+	store_add(store_default(), r); /* off the trainer's thread; its MET_DONE ends the stored run */
 	if (r->metric == MET_START) {
 		int s = a->hist.scenario;
 		if (s >= 0 && s < a->n && s != a->cur)
