@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "overparam/experiment.h"
 #include "overparam/scenario.h"
 
 struct ui_options {
@@ -17,6 +18,7 @@ struct ui_options {
 	bool start_paused;
 	double pace_override; /* < 0: each scenario's own pace */
 	const char *export_dir; /* where `e` writes CSV (NULL: current directory) */
+	const struct experiment_ops *ops; /* NULL: each scenario's kind; --replay: the stored run's */
 };
 
 /* Runs until the user quits. Returns the process exit status (0 on a normal

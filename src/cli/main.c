@@ -19,6 +19,7 @@
 #include "cli/headless.h"
 #include "overparam/config.h"
 #include "overparam/csv.h"
+#include "overparam/replay.h"
 #include "overparam/scenario.h"
 #include "overparam/store.h"
 #include "overparam/ui.h"
@@ -60,6 +61,7 @@ static void usage(FILE *f)
 		"  --keep-runs N       the store keeps the newest N runs (default 200; 0: no limit)\n"
 		"  --keep-mb M         and at most M MiB of them (default 512; 0: no limit)\n"
 		"  --runs [--json]     list the stored runs, newest first, then exit\n"
+		"  --replay [RUN]      play stored run RUN (default: the newest) in the live UI, no training\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
 		"\n");
@@ -240,11 +242,13 @@ struct cli {
 	int n_sets;
 	struct store_settings store; /* --store, --no-store */
 	bool runs, json;             /* --runs, --json */
+	bool replay;                 /* --replay [RUN] */
+	long long replay_id;         /* 0: the newest */
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
        OPT_EXPORT_DIR, OPT_SET, OPT_STORE, OPT_NO_STORE, OPT_RUNS, OPT_JSON, OPT_KEEP_RUNS,
-       OPT_KEEP_MB };
+       OPT_KEEP_MB, OPT_REPLAY };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -264,6 +268,7 @@ static const struct option longopts[] = {
 	{"json", no_argument, NULL, OPT_JSON},
 	{"keep-runs", required_argument, NULL, OPT_KEEP_RUNS},
 	{"keep-mb", required_argument, NULL, OPT_KEEP_MB},
+	{"replay", optional_argument, NULL, OPT_REPLAY},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
@@ -321,6 +326,14 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_NO_STORE: o->store.enabled = false; break;
 	case OPT_RUNS: o->runs = true; break;
 	case OPT_JSON: o->json = true; break;
+	case OPT_REPLAY:
+		o->replay = true;
+		if (optarg && parse_u64(optarg, INT64_MAX, &v) != 0) {
+			complain("overparam: --replay: '%s' is not a run id (see --runs)", optarg);
+			return 2;
+		}
+		o->replay_id = optarg ? (long long)v : 0;
+		break;
 	case OPT_KEEP_RUNS:
 	case OPT_KEEP_MB:
 		if (parse_u64(optarg, 1000000, &v) != 0) {
@@ -542,6 +555,40 @@ static int close_store(int rc)
 	return rc;
 }
 
+/* --replay [RUN]: RUN may follow as its own word. Nothing is recorded. */
+static int run_replay(struct cli *o, char **rest, int n_rest)
+{
+	uint64_t v = 0;
+	if (n_rest == 1 && o->replay_id == 0 && parse_u64(rest[0], INT64_MAX, &v) == 0)
+		o->replay_id = (long long)v;
+	else if (n_rest > 0) {
+		complain("overparam: --replay takes a run id, not scenario files ('%s')", rest[0]);
+		return 2;
+	}
+	if (o->headless) {
+		fprintf(stderr, "overparam: --replay is for the live UI\n");
+		return 2;
+	}
+	static struct scenario sc;
+	static char err[STORE_ERR_LEN];
+	if (replay_load(&o->store, o->replay_id, &sc, err, sizeof err) != 0) {
+		complain("%s", err);
+		return 2;
+	}
+	int rc = check_terminal();
+	if (rc != 0)
+		return rc;
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
+		o->uo.no_color = true;
+	if (o->uo.pace_override < 0)
+		o->uo.pace_override = 0; /* the end at once; --pace N to watch it unfold */
+	o->uo.ops = replay_ops();
+	rc = ui_run(&sc, 1, 0, &o->uo);
+	replay_free();
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static struct cli o = {.uo = {.fps = 20, .pace_override = -1}};
@@ -559,6 +606,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (o.runs)
 		return finish_stdout(store_list(&o.store, o.json, stdout));
+	if (o.replay)
+		return run_replay(&o, argv + optind, argc - optind);
 
 	static struct scenario scenarios[MAX_SCENARIOS];
 	int n = load_scenarios(argv + optind, argc - optind, &o, scenarios);

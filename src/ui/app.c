@@ -165,6 +165,7 @@ static int start_trainer(struct app *a, int initial)
 		.initial = initial,
 		.start_paused = a->opt.start_paused,
 		.pace_override = a->opt.pace_override,
+		.ops = a->opt.ops,
 	};
 	/* The trainer (and the BLAS threads it starts) inherit a mask that
 	 * keeps the terminal's signals for this thread, where curses and our
