@@ -135,12 +135,67 @@ no_run() {
 }
 check "--replay of a run not there: exit 2, one line" no_run
 
+# ---- ghosts: the run before a knob change stays on the chart, faint ----
+# Braille cells on the screen, drawn dim and not: "DIM NORMAL".
+braille_kinds() {
+	T capture-pane -e -p -t "$SESSION" | python3 -c '
+import re, sys
+dim = False
+n = [0, 0]
+for line in sys.stdin:
+    for tok in re.split(r"(\x1b\[[0-9;]*m)", line):
+        if tok.startswith("\x1b["):
+            codes = tok[2:-1].split(";") if tok[2:-1] else ["0"]
+            for c in codes:
+                if c == "2": dim = True
+                elif c in ("0", "22"): dim = False
+            continue
+        for ch in tok:
+            if 0x2801 <= ord(ch) <= 0x28FF:
+                n[0 if dim else 1] += 1
+print(n[0], n[1])
+'
+}
+both_curves() { local k; k=$(braille_kinds); set -- $k; [ "$1" -gt 10 ] && [ "$2" -gt 10 ]; }
+ghost_after_knob() {
+	start_at 100 30 "" --pace 500 "$S1"
+	wait_epoch_above 300 20 || { why="no epoch 300"; return 1; }
+	keys '>'
+	wait_header "[lr 0.03]" 5 || return 1
+	# the old run, labelled by what it had, in the chart's first rows
+	eventually 5 bash -c "tmux -L '$SOCK' capture-pane -p -t '$SESSION' | sed -n 3,6p | grep -q 'lr 0\.01 │'" ||
+		{ why="no ghost label"; return 1; }
+	eventually 10 both_curves || { why="braille cells dim, normal: $(braille_kinds)"; return 1; }
+	keys o
+	eventually 5 bash -c "! tmux -L '$SOCK' capture-pane -p -t '$SESSION' | sed -n 3,6p | grep -q 'lr 0\.01 │'" ||
+		{ why="o did not hide it"; return 1; }
+	local k
+	k=$(braille_kinds)
+	[ "${k%% *}" = 0 ] || { why="dim braille after o: $k"; return 1; }
+	quit
+}
+check "a knob turn keeps the old run as a faint ghost labelled 'lr 0.01'; o hides it" ghost_after_knob
+
+compare_stored() {
+	start_at 100 30 "" --compare 1 --paused "$S1"
+	wait_header "0/2000" 5 || return 1
+	wait_for "run 1 lr=0.01 depth=2 noise=0.1" 5 || { why="no label"; return 1; }
+	local k
+	k=$(braille_kinds)
+	set -- $k
+	[ "$1" -gt 10 ] && [ "$2" = 0 ] || { why="braille cells dim, normal: $k"; return 1; }
+	quit
+}
+check "--compare 1: the stored run drawn faint and labelled, before the live run draws" compare_stored
+
 # ---- retention ----
 keep_two() {
+	local newest
+	newest=$(q 'SELECT max(id) FROM run')
 	"$BIN" --headless --keep-runs 2 "${SMALL[@]}" "$S1" >/dev/null 2>&1 || return 1
 	local ids
 	ids=$(q 'SELECT group_concat(id) FROM run')
-	[ "$ids" = "2,3" ] || [ "$ids" = "3,4" ] || { why="runs left: $ids"; return 1; }
+	[ "$ids" = "$newest,$((newest + 1))" ] || { why="runs left: $ids"; return 1; }
 	[ "$(q 'SELECT count(DISTINCT run) FROM record')" = 2 ] && intact
 }
 check "--keep-runs 2 keeps the newest two runs and their records" keep_two

@@ -18,4 +18,12 @@ int replay_load(const struct store_settings *set, long long id, struct scenario 
 const struct experiment_ops *replay_ops(void);
 void replay_free(void);
 
+/* Run `id` of the store for --compare: its scenario file (as given) and
+ * knobs into path and knobs, then each of its records to take(ctx, rec)
+ * (take NULL: only check that it is there). Returns 0, or -1 with one
+ * line in err. */
+int replay_each(const struct store_settings *set, long long id, char *path /* (256) */, char *knobs /* (256) */,
+		void (*take)(void *ctx, const struct op_record *rec), void *ctx, char *err /* (errlen) */,
+		size_t errlen);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "overparam/experiment.h"
 #include "overparam/scenario.h"
+#include "overparam/store.h"
 
 struct ui_options {
 	bool ascii;           /* no braille even under UTF-8 */
@@ -19,6 +20,8 @@ struct ui_options {
 	double pace_override; /* < 0: each scenario's own pace */
 	const char *export_dir; /* where `e` writes CSV (NULL: current directory) */
 	const struct experiment_ops *ops; /* NULL: each scenario's kind; --replay: the stored run's */
+	const struct store_settings *compare_store; /* --compare RUN: a stored run as a ghost, from there */
+	long long compare_run;                      /* 0: none */
 };
 
 /* Runs until the user quits. Returns the process exit status (0 on a normal

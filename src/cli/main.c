@@ -62,6 +62,7 @@ static void usage(FILE *f)
 		"  --keep-mb M         and at most M MiB of them (default 512; 0: no limit)\n"
 		"  --runs [--json]     list the stored runs, newest first, then exit\n"
 		"  --replay [RUN]      play stored run RUN (default: the newest) in the live UI, no training\n"
+		"  --compare RUN       draw stored run RUN faintly on the line charts of its scenario\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
 		"\n");
@@ -243,12 +244,13 @@ struct cli {
 	struct store_settings store; /* --store, --no-store */
 	bool runs, json;             /* --runs, --json */
 	bool replay;                 /* --replay [RUN] */
+	bool fps_given;              /* --fps */
 	long long replay_id;         /* 0: the newest */
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
        OPT_EXPORT_DIR, OPT_SET, OPT_STORE, OPT_NO_STORE, OPT_RUNS, OPT_JSON, OPT_KEEP_RUNS,
-       OPT_KEEP_MB, OPT_REPLAY };
+       OPT_KEEP_MB, OPT_REPLAY, OPT_COMPARE };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -269,6 +271,7 @@ static const struct option longopts[] = {
 	{"keep-runs", required_argument, NULL, OPT_KEEP_RUNS},
 	{"keep-mb", required_argument, NULL, OPT_KEEP_MB},
 	{"replay", optional_argument, NULL, OPT_REPLAY},
+	{"compare", required_argument, NULL, OPT_COMPARE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
@@ -304,6 +307,7 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 			return 2;
 		}
 		o->uo.fps = (int)v;
+		o->fps_given = true;
 		break;
 	case OPT_ASCII: o->uo.ascii = true; break;
 	case OPT_NOCOLOR: o->uo.no_color = true; break;
@@ -326,6 +330,14 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_NO_STORE: o->store.enabled = false; break;
 	case OPT_RUNS: o->runs = true; break;
 	case OPT_JSON: o->json = true; break;
+	case OPT_COMPARE:
+		if (parse_u64(optarg, INT64_MAX, &v) != 0 || v == 0) {
+			complain("overparam: --compare: '%s' is not a run id (see --runs)", optarg);
+			return 2;
+		}
+		o->uo.compare_run = (long long)v;
+		o->uo.compare_store = &o->store;
+		break;
 	case OPT_REPLAY:
 		o->replay = true;
 		if (optarg && parse_u64(optarg, INT64_MAX, &v) != 0) {
@@ -583,6 +595,8 @@ static int run_replay(struct cli *o, char **rest, int n_rest)
 		o->uo.no_color = true;
 	if (o->uo.pace_override < 0)
 		o->uo.pace_override = 0; /* the end at once; --pace N to watch it unfold */
+	if (!o->fps_given)
+		o->uo.fps = 60; /* and its first frames without waiting out a 50 ms tick */
 	o->uo.ops = replay_ops();
 	rc = ui_run(&sc, 1, 0, &o->uo);
 	replay_free();

@@ -60,13 +60,26 @@ static bool is_mark(const struct op_record *r)
 	return r->metric == MET_START || r->metric == MET_EPOCH || r->metric == MET_DONE;
 }
 
+#define RECORDS_SQL "SELECT series, metric, epoch, idx, value FROM record WHERE run = ? ORDER BY seq"
+
+/* A row of RECORDS_SQL (NULL is the NaN it was). */
+static struct op_record row_record(sqlite3_stmt *s)
+{
+	return (struct op_record){
+		.series = (uint16_t)sqlite3_column_int(s, 0),
+		.metric = (uint16_t)sqlite3_column_int(s, 1),
+		.epoch = (uint32_t)sqlite3_column_int64(s, 2),
+		.index = (uint32_t)sqlite3_column_int64(s, 3),
+		.value = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 4),
+	};
+}
+
 /* Reads the run's records: the experiment's own, cut into steps at the
  * MET_EPOCH marks. */
 static int load_records(sqlite3 *db, long long id)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, "SELECT series, metric, epoch, idx, value FROM record WHERE run = ? ORDER BY seq", -1,
-			       &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, RECORDS_SQL, -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	size_t cap = 0, steps_cap = 1024;
@@ -78,13 +91,7 @@ static int load_records(sqlite3 *db, long long id)
 	played.step_at[0] = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct op_record r = {
-			.series = (uint16_t)sqlite3_column_int(s, 0),
-			.metric = (uint16_t)sqlite3_column_int(s, 1),
-			.epoch = (uint32_t)sqlite3_column_int64(s, 2),
-			.index = (uint32_t)sqlite3_column_int64(s, 3),
-			.value = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 4),
-		};
+		struct op_record r = row_record(s);
 		if (played.n_steps + 2 > steps_cap) {
 			steps_cap *= 2;
 			size_t *g = realloc(played.step_at, steps_cap * sizeof *g);
@@ -207,4 +214,35 @@ void replay_free(void)
 	free(played.rec);
 	free(played.step_at);
 	memset(&played, 0, sizeof played);
+}
+
+int replay_each(const struct store_settings *set, long long id, char *path, char *knobs,
+		void (*take)(void *ctx, const struct op_record *rec), void *ctx, char *err, size_t errlen)
+{
+	sqlite3 *db;
+	if (db_open(&db, set->path, false, err, errlen) != 0)
+		return -1;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(db, "SELECT scenario, knobs FROM run WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return fail(db, err, errlen, sqlite3_errmsg(db), "");
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		snprintf(err, errlen, "overparam: --compare: no such run in the store (see --runs)");
+		sqlite3_close(db);
+		return -1;
+	}
+	snprintf(path, 256, "%s", (const char *)sqlite3_column_text(s, 0));
+	snprintf(knobs, 256, "%s", (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	if (take && sqlite3_prepare_v2(db, RECORDS_SQL, -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			struct op_record r = row_record(s);
+			take(ctx, &r);
+		}
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return 0;
 }

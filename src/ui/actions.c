@@ -46,6 +46,7 @@ static void restart(struct app *a, bool new_seed)
 	uint32_t gen = next_generation(a);
 	if (!send(a, CMD_RESTART, new_seed ? 1 : 0, 0))
 		return;
+	ghost_keep(&a->ghosts, &a->hist, a->cur, a->sc[a->cur].path);
 	history_reset(&a->hist, gen);
 	panels_reset(a);
 }
@@ -142,6 +143,7 @@ static void knob_turn(struct app *a, int dir)
 		return;
 	*sc = next;
 	experiment_describe(sc, &a->desc[a->cur]);
+	ghost_keep(&a->ghosts, &a->hist, a->cur, sc->path);
 	history_reset(&a->hist, gen);
 	a->msg[0] = 0;
 	panels_show(a, a->cur); /* the run_desc may differ: labels, params, panels */
@@ -237,6 +239,12 @@ static bool act(struct app *a, enum ui_action what, int arg)
 	case ACT_NOTES:
 		a->show_text = !a->show_text;
 		panels_relayout(a);
+		break;
+	case ACT_GHOSTS:
+		a->ghosts.hidden = !a->ghosts.hidden;
+		status_msg(a, a->ghosts.hidden ? "earlier runs hidden (o shows them)" : "earlier runs shown (o hides them)",
+			   false);
+		a->all_dirty = true;
 		break;
 	case ACT_EXPORT: export_run(a); break;
 	case ACT_HELP: open_help(a); break;

@@ -214,6 +214,7 @@ static int app_open(struct app *a, const struct scenario *scenarios, int n, int 
 static void app_free(struct app *a)
 {
 	history_free(&a->hist);
+	ghost_free(&a->ghosts);
 	free(a->desc);
 	free(a->own);
 	free(a->knob_sel);
@@ -311,6 +312,12 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 	if (app_open(a, scenarios, n, initial, opt) != 0) {
 		app_free(a);
 		return 1;
+	}
+	char err[STORE_ERR_LEN];
+	if (opt->compare_run > 0 && ghost_compare(&a->ghosts, opt->compare_store, opt->compare_run, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		app_free(a);
+		return 2;
 	}
 	setlocale(LC_ALL, "");
 	install_signals();

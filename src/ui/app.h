@@ -24,6 +24,7 @@ struct app {
 	struct theme theme;
 	struct trainer *tr;
 	struct history hist;
+	struct ghost_set ghosts; /* earlier runs on the line charts (ghost.h) */
 
 	int cur;         /* scenario on screen */
 	bool flip_log;   /* `y`: every line chart on the other axis kind */

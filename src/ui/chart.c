@@ -68,6 +68,7 @@ void chart_init(struct chart *c, const struct view_spec *v, const struct run_des
 		}
 	}
 	common_prefix(c);
+	colsum_init(&c->ghost_cs);
 	canvas_init(&c->cv);
 	axis_clear(&c->y, log);
 }
@@ -127,6 +128,7 @@ void chart_free(struct chart *c)
 {
 	for (int k = 0; k < c->ncurves; k++)
 		colsum_free(&c->curve[k].cs);
+	colsum_free(&c->ghost_cs);
 	canvas_free(&c->cv);
 }
 
@@ -164,10 +166,34 @@ bool chart_update(struct chart *c, const struct history *h)
 	return changed;
 }
 
-/* Grows the y axis over every curve and the reference line. */
+/* Grows the y axis over the ghosts shown of the chart's curves. */
+static bool ghosts_cover(struct chart *c)
+{
+	const struct ghost_set *gs = c->ghosts;
+	bool changed = false;
+	for (int i = 0; gs && !c->view->x_grid && i < gs->n; i++) {
+		const struct ghost *g = &gs->g[i];
+		if (!ghost_shown(gs, g, c->ghost_scenario, c->ghost_path))
+			continue;
+		for (int j = 0; j < g->n; j++)
+			for (int k = 0; k < c->ncurves; k++) {
+				const struct ghost_curve *gc = &g->curve[j];
+				if (gc->series != c->curve[k].series || gc->metric != c->curve[k].metric)
+					continue;
+				for (uint32_t p = 0; p < gc->n; p++) {
+					double v = gc->value[p];
+					if (isfinite(v) && (!c->y.log || v > 0))
+						changed |= axis_cover(&c->y, v, v);
+				}
+			}
+	}
+	return changed;
+}
+
+/* Grows the y axis over every curve, the ghosts and the reference line. */
 static bool chart_fit_axis(struct chart *c)
 {
-	bool changed = false;
+	bool changed = ghosts_cover(c);
 	for (int k = 0; k < c->ncurves; k++) {
 		double lo, hi, mp;
 		if (!colsum_extent(&c->curve[k].cs, &lo, &hi, &mp))
@@ -423,6 +449,52 @@ static void draw_vline(WINDOW *w, const struct chart *c, const struct theme *t, 
 		text_put(w, p->top, lx, lb, lw, theme_attr(t, ROLE_HLINE));
 }
 
+/* The ghosts' curves that match the chart's, before the chart's own (which
+ * then own the cells they share). */
+static void ghosts_plot(struct chart *c, const struct plot_area *p)
+{
+	const struct ghost_set *gs = c->ghosts;
+	if (!gs || c->view->x_grid)
+		return;
+	int ncols = p->w * c->cv.sx;
+	for (int i = 0; i < gs->n; i++) {
+		const struct ghost *g = &gs->g[i];
+		if (!ghost_shown(gs, g, c->ghost_scenario, c->ghost_path))
+			continue;
+		for (int j = 0; j < g->n; j++)
+			for (int k = 0; k < c->ncurves; k++) {
+				const struct ghost_curve *gc = &g->curve[j];
+				if (gc->series != c->curve[k].series || gc->metric != c->curve[k].metric)
+					continue;
+				struct point_series ps = {.epoch = (uint32_t *)gc->epoch, .value = (double *)gc->value,
+							  .n = gc->n, .cap = gc->n};
+				if (colsum_reset(&c->ghost_cs, ncols, chart_span(c)) != 0)
+					return;
+				colsum_update(&c->ghost_cs, &ps);
+				canvas_plot(&c->cv, &c->ghost_cs, &c->y, GHOST_OWNER(k));
+			}
+	}
+}
+
+/* Each ghost's label, dim, down the plot's right edge from its top row. */
+static void ghost_labels(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
+{
+	const struct ghost_set *gs = c->ghosts;
+	if (!gs || c->view->x_grid)
+		return;
+	int row = 0;
+	for (int i = gs->n - 1; i >= 0 && row < p->rows; i--) {
+		const struct ghost *g = &gs->g[i];
+		if (!ghost_shown(gs, g, c->ghost_scenario, c->ghost_path))
+			continue;
+		char lb[64];
+		snprintf(lb, sizeof lb, " %s ", g->label);
+		int lw = text_width(lb);
+		if (lw < p->w)
+			text_put(w, p->top + row++, p->x + p->w - lw, lb, lw, theme_attr(t, ROLE_DIM) | A_DIM);
+	}
+}
+
 static void draw_curves(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
 {
 	for (int r = 0; r < p->rows; r++) {
@@ -432,8 +504,13 @@ static void draw_curves(WINDOW *w, const struct chart *c, const struct theme *t,
 			if (!bits)
 				continue;
 			int k = (int)c->cv.owner[cell];
+			attr_t faint = 0;
+			if (k < -1) { /* a ghost of curve k */
+				k = -2 - k;
+				faint = A_DIM;
+			}
 			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : braille_char(bits);
-			text_put_wch(w, p->top + r, p->x + x, ch, theme_curve_attr(t, k));
+			text_put_wch(w, p->top + r, p->x + x, ch, theme_curve_attr(t, k) | faint);
 		}
 	}
 }
@@ -488,6 +565,7 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 	if (!chart_fit(c, h, cols, &p, &ya))
 		return;
 	canvas_clear(&c->cv);
+	ghosts_plot(c, &p);
 	for (int k = 0; k < c->ncurves; k++)
 		canvas_plot(&c->cv, &c->curve[k].cs, &c->y, k);
 
@@ -497,6 +575,7 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 	draw_curves(w, c, t, &p);
 	if (hrow >= 0)
 		hline_label(w, c, t, hrow, top + hrow, p.x, p.w);
+	ghost_labels(w, c, t, &p);
 	legend_put(w, c, h, t, &legend, top, cols);
 	x_labels(w, c, t, rows - 1, p.x, p.w);
 }

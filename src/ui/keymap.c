@@ -26,6 +26,7 @@ const struct ui_key keymap_table[] = {
 	{{{'<', -1}, {',', -1}, {'>', +1}}, ACT_KNOB_TURN, "< / >", "turn it down / up: restarts", NULL, NULL, NULL,
 	 NULL, 0},
 	{ONE('y'), ACT_LOG, "y", "log / linear y axis", "y", NULL, "log", "linear", 5},
+	{ONE('o'), ACT_GHOSTS, "o", "show / hide earlier runs (faint)", NULL, NULL, NULL, NULL, 0},
 	{ONE('i'), ACT_NOTES, "i", "show / hide the explanation", "i", NULL, "why", NULL, 3},
 	{ONE('e'), ACT_EXPORT, "e", "export this run's metrics as CSV", "e", NULL, "csv", NULL, 2},
 	{ONE(12), ACT_REDRAW, "Ctrl-L", "redraw the screen", NULL, NULL, NULL, NULL, 0},

@@ -20,6 +20,7 @@ enum ui_action {
 	ACT_KNOB_TURN, /* arg: -1 down, +1 up */
 	ACT_LOG,       /* every line chart on the other axis kind */
 	ACT_NOTES,     /* show / hide the explanation */
+	ACT_GHOSTS,    /* show / hide earlier runs on the line charts */
 	ACT_EXPORT,    /* the run's metrics as CSV */
 	ACT_HELP,
 	ACT_REDRAW,

@@ -148,6 +148,8 @@ static void take_record(struct app *a, const struct op_record *r)
 	if (!history_add(&a->hist, r))
 		return;
 	if (r->metric == MET_START && a->hist.scenario >= 0 && a->hist.scenario < a->n)
+		ghost_on_start(&a->ghosts, a->hist.scenario, &a->sc[a->hist.scenario], a->hist.seed);
+	if (r->metric == MET_START && a->hist.scenario >= 0 && a->hist.scenario < a->n)
 		store_begin(store_default(), &a->sc[a->hist.scenario], a->hist.seed, "live");
 	store_add(store_default(), r); /* off the trainer's thread; its MET_DONE ends the stored run */
 	if (r->metric == MET_START) {
@@ -214,6 +216,9 @@ static bool draw_view(struct app *a, int v)
 		/* Points that land inside a column's min..max change nothing. */
 		if (!chart_update(&a->chart[v], &a->hist) && !a->all_dirty)
 			return false;
+		a->chart[v].ghosts = &a->ghosts; /* earlier runs, faint (ghost.h) */
+		a->chart[v].ghost_scenario = a->cur;
+		a->chart[v].ghost_path = sc->path;
 		chart_draw(w, &a->chart[v], &a->hist, &a->theme);
 		break;
 	case VIEW_BARS:

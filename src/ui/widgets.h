@@ -10,6 +10,7 @@
 
 #include "overparam/experiment.h"
 #include "overparam/history.h"
+#include "ui/ghost.h"
 #include "ui/plot.h"
 
 /* ---- theme: glyphs and colours, decided once at start ---- */
@@ -131,6 +132,11 @@ struct chart {
 	uint32_t gpts_index[RUN_MAX_GRID];
 	double gpts_value[RUN_MAX_GRID];
 	uint64_t grid_digest[CHART_MAX_CURVES];
+	/* earlier runs drawn faint under the curves (ghost.h); NULL: none */
+	const struct ghost_set *ghosts;
+	int ghost_scenario;      /* the scenario on screen, and its file */
+	const char *ghost_path;
+	struct colsum ghost_cs;  /* scratch: one ghost curve's summary */
 };
 
 void chart_init(struct chart *c, const struct view_spec *v, const struct run_desc *d, bool log, bool glyphs);
