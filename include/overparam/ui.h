@@ -22,6 +22,7 @@ struct ui_options {
 	const struct experiment_ops *ops; /* NULL: each scenario's kind; --replay: the stored run's */
 	const struct store_settings *compare_store; /* --compare RUN: a stored run as a ghost, from there */
 	long long compare_run;                      /* 0: none */
+	bool follow;          /* --follow: the trainer runs follow_ops; the UI restarts it on each new lecturer run */
 };
 
 /* Runs until the user quits. Returns the process exit status (0 on a normal

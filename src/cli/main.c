@@ -21,6 +21,7 @@
 #include "overparam/csv.h"
 #include "overparam/replay.h"
 #include "overparam/scenario.h"
+#include "overparam/share.h"
 #include "overparam/store.h"
 #include "overparam/ui.h"
 #include "overparam/workers.h"
@@ -63,6 +64,8 @@ static void usage(FILE *f)
 		"  --runs [--json]     list the stored runs, newest first, then exit\n"
 		"  --replay [RUN]      play stored run RUN (default: the newest) in the live UI, no training\n"
 		"  --compare RUN       draw stored run RUN faintly on the line charts of its scenario\n"
+		"  --share [group|all] let others follow this live session (default: your user only)\n"
+		"  --follow [USER]     follow USER's shared session (default: yours), read-only\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
 		"\n");
@@ -245,12 +248,15 @@ struct cli {
 	bool runs, json;             /* --runs, --json */
 	bool replay;                 /* --replay [RUN] */
 	bool fps_given;              /* --fps */
+	bool share, follow;          /* --share, --follow */
+	enum share_who share_who;
+	const char *follow_name;     /* NULL: one's own */
 	long long replay_id;         /* 0: the newest */
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
        OPT_EXPORT_DIR, OPT_SET, OPT_STORE, OPT_NO_STORE, OPT_RUNS, OPT_JSON, OPT_KEEP_RUNS,
-       OPT_KEEP_MB, OPT_REPLAY, OPT_COMPARE };
+       OPT_KEEP_MB, OPT_REPLAY, OPT_COMPARE, OPT_SHARE, OPT_FOLLOW };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -272,6 +278,8 @@ static const struct option longopts[] = {
 	{"keep-mb", required_argument, NULL, OPT_KEEP_MB},
 	{"replay", optional_argument, NULL, OPT_REPLAY},
 	{"compare", required_argument, NULL, OPT_COMPARE},
+	{"share", optional_argument, NULL, OPT_SHARE},
+	{"follow", optional_argument, NULL, OPT_FOLLOW},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
@@ -330,6 +338,21 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_NO_STORE: o->store.enabled = false; break;
 	case OPT_RUNS: o->runs = true; break;
 	case OPT_JSON: o->json = true; break;
+	case OPT_SHARE:
+		/* "--share group" as two words: the word is not a scenario file */
+		if (!optarg && optind < argc && (!strcmp(argv[optind], "group") || !strcmp(argv[optind], "all")))
+			optarg = argv[optind++];
+		if (optarg && strcmp(optarg, "group") != 0 && strcmp(optarg, "all") != 0) {
+			complain("overparam: --share: '%s' is not 'group' or 'all'", optarg);
+			return 2;
+		}
+		o->share = true;
+		o->share_who = !optarg ? SHARE_USER : !strcmp(optarg, "all") ? SHARE_ALL : SHARE_GROUP;
+		break;
+	case OPT_FOLLOW:
+		o->follow = true;
+		o->follow_name = optarg;
+		break;
 	case OPT_COMPARE:
 		if (parse_u64(optarg, INT64_MAX, &v) != 0 || v == 0) {
 			complain("overparam: --compare: '%s' is not a run id (see --runs)", optarg);
@@ -567,6 +590,40 @@ static int close_store(int rc)
 	return rc;
 }
 
+/* --follow [USER]: USER may follow as its own word. Trains nothing and
+ * records nothing; the keys that would change the run are refused. */
+static int run_follow(struct cli *o, char **rest, int n_rest)
+{
+	if (n_rest == 1 && !o->follow_name)
+		o->follow_name = rest[0];
+	else if (n_rest > 0) {
+		complain("overparam: --follow takes a user name, not scenario files ('%s')", rest[0]);
+		return 2;
+	}
+	if (o->headless || o->share) {
+		fprintf(stderr, "overparam: --follow is for the live UI, alone\n");
+		return 2;
+	}
+	static struct scenario sc;
+	static char err[STORE_ERR_LEN];
+	if (follow_open(o->follow_name, &sc, err, sizeof err) != 0) {
+		complain("%s", err);
+		return 2;
+	}
+	int rc = check_terminal();
+	if (rc != 0)
+		return rc;
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
+		o->uo.no_color = true;
+	o->uo.pace_override = 0; /* as fast as the lecturer's records come */
+	o->uo.ops = follow_ops(&sc);
+	o->uo.follow = true;
+	rc = ui_run(&sc, 1, 0, &o->uo);
+	follow_close();
+	return rc;
+}
+
 /* --replay [RUN]: RUN may follow as its own word. Nothing is recorded. */
 static int run_replay(struct cli *o, char **rest, int n_rest)
 {
@@ -622,6 +679,8 @@ int main(int argc, char **argv)
 		return finish_stdout(store_list(&o.store, o.json, stdout));
 	if (o.replay)
 		return run_replay(&o, argv + optind, argc - optind);
+	if (o.follow)
+		return run_follow(&o, argv + optind, argc - optind);
 
 	static struct scenario scenarios[MAX_SCENARIOS];
 	int n = load_scenarios(argv + optind, argc - optind, &o, scenarios);
@@ -651,5 +710,14 @@ int main(int argc, char **argv)
 	if (no_color && *no_color)
 		o.uo.no_color = true;
 	open_store(&o.store);
-	return close_store(ui_run(scenarios, n, 0, &o.uo));
+	struct store *shared = NULL;
+	static char err[STORE_ERR_LEN];
+	if (o.share && share_open(&shared, o.share_who, err, sizeof err) != 0) {
+		complain("%s", err);
+		return close_store(2);
+	}
+	share_set_store(shared);
+	rc = ui_run(scenarios, n, 0, &o.uo);
+	store_close(shared);
+	return close_store(rc);
 }

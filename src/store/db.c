@@ -3,6 +3,7 @@
 #include "store/db.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -166,4 +167,15 @@ int db_open(sqlite3 **out, const char *path, bool write, char *err, size_t errle
 		return fail(db, path, NULL, err, errlen);
 	*out = db;
 	return 0;
+}
+
+struct op_record db_record(sqlite3_stmt *s)
+{
+	return (struct op_record){
+		.series = (uint16_t)sqlite3_column_int(s, 0),
+		.metric = (uint16_t)sqlite3_column_int(s, 1),
+		.epoch = (uint32_t)sqlite3_column_int64(s, 2),
+		.index = (uint32_t)sqlite3_column_int64(s, 3),
+		.value = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 4),
+	};
 }

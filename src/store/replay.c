@@ -60,19 +60,6 @@ static bool is_mark(const struct op_record *r)
 	return r->metric == MET_START || r->metric == MET_EPOCH || r->metric == MET_DONE;
 }
 
-#define RECORDS_SQL "SELECT series, metric, epoch, idx, value FROM record WHERE run = ? ORDER BY seq"
-
-/* A row of RECORDS_SQL (NULL is the NaN it was). */
-static struct op_record row_record(sqlite3_stmt *s)
-{
-	return (struct op_record){
-		.series = (uint16_t)sqlite3_column_int(s, 0),
-		.metric = (uint16_t)sqlite3_column_int(s, 1),
-		.epoch = (uint32_t)sqlite3_column_int64(s, 2),
-		.index = (uint32_t)sqlite3_column_int64(s, 3),
-		.value = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 4),
-	};
-}
 
 /* Reads the run's records: the experiment's own, cut into steps at the
  * MET_EPOCH marks. */
@@ -91,7 +78,7 @@ static int load_records(sqlite3 *db, long long id)
 	played.step_at[0] = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct op_record r = row_record(s);
+		struct op_record r = db_record(s);
 		if (played.n_steps + 2 > steps_cap) {
 			steps_cap *= 2;
 			size_t *g = realloc(played.step_at, steps_cap * sizeof *g);
@@ -168,34 +155,52 @@ static int fail(sqlite3 *db, char *err, size_t errlen, const char *what, const c
 	return -1;
 }
 
+long long db_run_scenario(sqlite3 *db, long long id, struct scenario *sc, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	const char *sql = id > 0 ? "SELECT id, scenario, text, sets, knobs, seed FROM run WHERE id = ?"
+				 : "SELECT id, scenario, text, sets, knobs, seed FROM run ORDER BY id DESC LIMIT 1";
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return 0;
+	}
+	id = sqlite3_column_int64(s, 0);
+	char why[SCENARIO_ERR_LEN];
+	int rc = load_scenario(s, sc, why, sizeof why);
+	sqlite3_finalize(s);
+	if (rc != 0) {
+		snprintf(err, errlen, "the stored scenario no longer reads: %s", why);
+		return -1;
+	}
+	return id;
+}
+
 int replay_load(const struct store_settings *set, long long id, struct scenario *sc, char *err, size_t errlen)
 {
 	sqlite3 *db;
 	if (db_open(&db, set->path, false, err, errlen) != 0)
 		return -1;
-	sqlite3_stmt *s;
-	const char *sql = id > 0 ? "SELECT id, scenario, text, sets, knobs, seed, title FROM run WHERE id = ?"
-				 : "SELECT id, scenario, text, sets, knobs, seed, title FROM run ORDER BY id DESC LIMIT 1";
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return fail(db, err, errlen, sqlite3_errmsg(db), "");
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	char why[SCENARIO_ERR_LEN + 64];
+	long long got = db_run_scenario(db, id, sc, why, sizeof why);
+	if (got == 0)
 		return fail(db, err, errlen, id > 0 ? "no such run in the store" : "the store has no runs yet",
 			    " (see --runs)");
-	}
-	id = sqlite3_column_int64(s, 0);
-	char why[SCENARIO_ERR_LEN];
-	int rc = load_scenario(s, sc, why, sizeof why);
-	char title[64];
-	snprintf(title, sizeof title, "%s", (const char *)sqlite3_column_text(s, 6));
-	sqlite3_finalize(s);
-	if (rc != 0)
-		return fail(db, err, errlen, "the stored scenario no longer reads: ", why);
-	if (load_records(db, id) != 0)
+	if (got < 0)
+		return fail(db, err, errlen, why, "");
+	if (load_records(db, got) != 0)
 		return fail(db, err, errlen, sqlite3_errmsg(db), "");
 	sqlite3_close(db);
-	snprintf(sc->title, sizeof sc->title, "%.44s (run %lld)", title, id);
+	char tail[32];
+	snprintf(tail, sizeof tail, " (run %lld)", got);
+	size_t keep = sizeof sc->title - 1 - strlen(tail);
+	if (strlen(sc->title) > keep)
+		sc->title[keep] = '\0';
+	memcpy(sc->title + strlen(sc->title), tail, strlen(tail) + 1);
 	played.ops = *experiment_ops_for(sc->kind);
 	played.ops.create = replay_create;
 	played.ops.step = replay_step;
@@ -238,7 +243,7 @@ int replay_each(const struct store_settings *set, long long id, char *path, char
 	if (take && sqlite3_prepare_v2(db, RECORDS_SQL, -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, id);
 		while (sqlite3_step(s) == SQLITE_ROW) {
-			struct op_record r = row_record(s);
+			struct op_record r = db_record(s);
 			take(ctx, &r);
 		}
 		sqlite3_finalize(s);

@@ -105,7 +105,9 @@ static bool put(struct store *st, const struct entry *e)
 		b->cap = cap;
 	}
 	b->e[b->n++] = *e;
-	if (b->n == BATCH_RECORDS || e->kind != E_REC)
+	/* the first entry starts the writer's BATCH_WAIT_NS; a full batch or a
+	 * run's start or end is written at once */
+	if (b->n == 1 || b->n == BATCH_RECORDS || e->kind != E_REC)
 		pthread_cond_signal(&st->wake);
 	pthread_mutex_unlock(&st->mu);
 	return true;

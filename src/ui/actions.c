@@ -227,10 +227,20 @@ static bool act(struct app *a, enum ui_action what, int arg)
 	case ACT_JUMP: switch_to(a, arg); break;
 	case ACT_PAUSE: send(a, CMD_PAUSE, 0, 0); break;
 	case ACT_STEP: send(a, CMD_STEP, 0, 0); break;
-	case ACT_RESTART: restart(a, arg != 0); break;
+	case ACT_RESTART:
+		if (a->opt.follow)
+			status_msg(a, "following: the lecturer runs it", false);
+		else
+			restart(a, arg != 0);
+		break;
 	case ACT_PACE: pace_step(a, arg); break;
 	case ACT_KNOB_PICK: knob_select(a, arg); break;
-	case ACT_KNOB_TURN: knob_turn(a, arg); break;
+	case ACT_KNOB_TURN:
+		if (a->opt.follow)
+			status_msg(a, "following: the lecturer turns the knobs", false);
+		else
+			knob_turn(a, arg);
+		break;
 	case ACT_LOG:
 		a->flip_log = !a->flip_log;
 		panels_reset(a);

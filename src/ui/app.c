@@ -271,6 +271,8 @@ static int app_loop(struct app *a)
 		if (got_signal)
 			return 0;
 		panels_drain(a);
+		if (a->opt.follow)
+			follow_tick(a);
 		panels_draw(a);
 		errno = 0;
 		double waited = app_now();

@@ -60,6 +60,9 @@ static inline const struct run_desc *app_desc(const struct app *a)
 /* app.c: seconds on the monotonic clock. */
 double app_now(void);
 
+/* follow.c: --follow, each frame: a new run of the lecturer's is shown */
+void follow_tick(struct app *a);
+
 /* panels.c */
 void panels_show(struct app *a, int idx);  /* put scenario idx on screen */
 void panels_reset(struct app *a);          /* a new run, or a new axis kind */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ui/app.h"
+#include "overparam/share.h"
 #include "overparam/store.h"
 
 #define DRAIN_CHUNK 1024
@@ -149,9 +150,12 @@ static void take_record(struct app *a, const struct op_record *r)
 		return;
 	if (r->metric == MET_START && a->hist.scenario >= 0 && a->hist.scenario < a->n)
 		ghost_on_start(&a->ghosts, a->hist.scenario, &a->sc[a->hist.scenario], a->hist.seed);
-	if (r->metric == MET_START && a->hist.scenario >= 0 && a->hist.scenario < a->n)
+	if (r->metric == MET_START && a->hist.scenario >= 0 && a->hist.scenario < a->n) {
 		store_begin(store_default(), &a->sc[a->hist.scenario], a->hist.seed, "live");
+		store_begin(share_store(), &a->sc[a->hist.scenario], a->hist.seed, "live");
+	}
 	store_add(store_default(), r); /* off the trainer's thread; its MET_DONE ends the stored run */
+	store_add(share_store(), r);   /* --share: the followers' copy */
 	if (r->metric == MET_START) {
 		int s = a->hist.scenario;
 		if (s >= 0 && s < a->n && s != a->cur)
