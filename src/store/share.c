@@ -20,7 +20,7 @@
 #include "overparam/run_loop.h"
 #include "store/db.h"
 
-#define FOLLOW_POLL_MS 20
+#define FOLLOW_POLL_MS 50 /* 50 followers: 1000 small queries a second in all */
 #define SHARE_KEEP_RUNS 20
 
 static struct store *shared;
