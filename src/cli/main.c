@@ -590,6 +590,17 @@ static int close_store(int rc)
 	return rc;
 }
 
+/* Before the live UI: a terminal it can draw on (else the status), and
+ * NO_COLOR. */
+static int terminal_ready(struct cli *o)
+{
+	int rc = check_terminal();
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
+		o->uo.no_color = true;
+	return rc;
+}
+
 /* --follow [USER]: USER may follow as its own word. Trains nothing and
  * records nothing; the keys that would change the run are refused. */
 static int run_follow(struct cli *o, char **rest, int n_rest)
@@ -610,12 +621,9 @@ static int run_follow(struct cli *o, char **rest, int n_rest)
 		complain("%s", err);
 		return 2;
 	}
-	int rc = check_terminal();
+	int rc = terminal_ready(o);
 	if (rc != 0)
 		return rc;
-	const char *no_color = getenv("NO_COLOR");
-	if (no_color && *no_color)
-		o->uo.no_color = true;
 	o->uo.pace_override = 0; /* as fast as the lecturer's records come */
 	o->uo.ops = follow_ops(&sc);
 	o->uo.follow = true;
@@ -644,12 +652,9 @@ static int run_replay(struct cli *o, char **rest, int n_rest)
 		complain("%s", err);
 		return 2;
 	}
-	int rc = check_terminal();
+	int rc = terminal_ready(o);
 	if (rc != 0)
 		return rc;
-	const char *no_color = getenv("NO_COLOR");
-	if (no_color && *no_color)
-		o->uo.no_color = true;
 	if (o->uo.pace_override < 0)
 		o->uo.pace_override = 0; /* the end at once; --pace N to watch it unfold */
 	if (!o->fps_given)
@@ -703,12 +708,9 @@ int main(int argc, char **argv)
 		rc = run_headless(scenarios, n, o.csv_path);
 		return finish_stdout(close_store(rc));
 	}
-	rc = check_terminal();
+	rc = terminal_ready(&o);
 	if (rc != 0)
 		return rc;
-	const char *no_color = getenv("NO_COLOR");
-	if (no_color && *no_color)
-		o.uo.no_color = true;
 	open_store(&o.store);
 	struct store *shared = NULL;
 	static char err[STORE_ERR_LEN];

@@ -166,34 +166,38 @@ bool chart_update(struct chart *c, const struct history *h)
 	return changed;
 }
 
-/* Grows the y axis over the ghosts shown of the chart's curves. */
-static bool ghosts_cover(struct chart *c)
+/* Calls fn(c, ghost curve, k, ctx) for each ghost curve shown that is of
+ * the chart's curve k. */
+static void each_ghost_curve(struct chart *c, void (*fn)(struct chart *, const struct ghost_curve *, int, void *),
+			     void *ctx)
 {
 	const struct ghost_set *gs = c->ghosts;
-	bool changed = false;
 	for (int i = 0; gs && !c->view->x_grid && i < gs->n; i++) {
 		const struct ghost *g = &gs->g[i];
 		if (!ghost_shown(gs, g, c->ghost_scenario, c->ghost_path))
 			continue;
 		for (int j = 0; j < g->n; j++)
-			for (int k = 0; k < c->ncurves; k++) {
-				const struct ghost_curve *gc = &g->curve[j];
-				if (gc->series != c->curve[k].series || gc->metric != c->curve[k].metric)
-					continue;
-				for (uint32_t p = 0; p < gc->n; p++) {
-					double v = gc->value[p];
-					if (isfinite(v) && (!c->y.log || v > 0))
-						changed |= axis_cover(&c->y, v, v);
-				}
-			}
+			for (int k = 0; k < c->ncurves; k++)
+				if (g->curve[j].series == c->curve[k].series && g->curve[j].metric == c->curve[k].metric)
+					fn(c, &g->curve[j], k, ctx);
 	}
-	return changed;
+}
+
+static void ghost_cover(struct chart *c, const struct ghost_curve *gc, int k, void *changed)
+{
+	(void)k;
+	for (uint32_t p = 0; p < gc->n; p++) {
+		double v = gc->value[p];
+		if (isfinite(v) && (!c->y.log || v > 0))
+			*(bool *)changed |= axis_cover(&c->y, v, v);
+	}
 }
 
 /* Grows the y axis over every curve, the ghosts and the reference line. */
 static bool chart_fit_axis(struct chart *c)
 {
-	bool changed = ghosts_cover(c);
+	bool changed = false;
+	each_ghost_curve(c, ghost_cover, &changed);
 	for (int k = 0; k < c->ncurves; k++) {
 		double lo, hi, mp;
 		if (!colsum_extent(&c->curve[k].cs, &lo, &hi, &mp))
@@ -449,31 +453,15 @@ static void draw_vline(WINDOW *w, const struct chart *c, const struct theme *t, 
 		text_put(w, p->top, lx, lb, lw, theme_attr(t, ROLE_HLINE));
 }
 
-/* The ghosts' curves that match the chart's, before the chart's own (which
+/* A ghost curve onto the canvas, before the chart's own curves (which
  * then own the cells they share). */
-static void ghosts_plot(struct chart *c, const struct plot_area *p)
+static void ghost_plot(struct chart *c, const struct ghost_curve *gc, int k, void *ncols)
 {
-	const struct ghost_set *gs = c->ghosts;
-	if (!gs || c->view->x_grid)
+	struct point_series ps = {.epoch = (uint32_t *)gc->epoch, .value = (double *)gc->value, .n = gc->n, .cap = gc->n};
+	if (colsum_reset(&c->ghost_cs, *(int *)ncols, chart_span(c)) != 0)
 		return;
-	int ncols = p->w * c->cv.sx;
-	for (int i = 0; i < gs->n; i++) {
-		const struct ghost *g = &gs->g[i];
-		if (!ghost_shown(gs, g, c->ghost_scenario, c->ghost_path))
-			continue;
-		for (int j = 0; j < g->n; j++)
-			for (int k = 0; k < c->ncurves; k++) {
-				const struct ghost_curve *gc = &g->curve[j];
-				if (gc->series != c->curve[k].series || gc->metric != c->curve[k].metric)
-					continue;
-				struct point_series ps = {.epoch = (uint32_t *)gc->epoch, .value = (double *)gc->value,
-							  .n = gc->n, .cap = gc->n};
-				if (colsum_reset(&c->ghost_cs, ncols, chart_span(c)) != 0)
-					return;
-				colsum_update(&c->ghost_cs, &ps);
-				canvas_plot(&c->cv, &c->ghost_cs, &c->y, GHOST_OWNER(k));
-			}
-	}
+	colsum_update(&c->ghost_cs, &ps);
+	canvas_plot(&c->cv, &c->ghost_cs, &c->y, GHOST_OWNER(k));
 }
 
 /* Each ghost's label, dim, down the plot's right edge from its top row. */
@@ -565,7 +553,8 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 	if (!chart_fit(c, h, cols, &p, &ya))
 		return;
 	canvas_clear(&c->cv);
-	ghosts_plot(c, &p);
+	int ncols = p.w * c->cv.sx;
+	each_ghost_curve(c, ghost_plot, &ncols);
 	for (int k = 0; k < c->ncurves; k++)
 		canvas_plot(&c->cv, &c->curve[k].cs, &c->y, k);
 
