@@ -90,6 +90,18 @@ follower_keys_do_nothing() {
 }
 check "Right, r and > in the follower's terminal change nothing of the lecturer's" follower_keys_do_nothing
 
+pause_mirrored() {
+	keys ' '
+	wait_header "paused" 5 || return 1
+	eventually 3 bash -c "tmux -L '$SOCK' capture-pane -p -t '$FS' | sed -n 2p | grep -q paused" ||
+		{ why="follower: $(fscreen | sed -n 2p)"; return 1; }
+	keys ' '
+	wait_header "running" 5 || return 1
+	eventually 3 bash -c "tmux -L '$SOCK' capture-pane -p -t '$FS' | sed -n 2p | grep -q running" ||
+		{ why="follower: $(fscreen | sed -n 2p)"; return 1; }
+}
+check "Space in the lecturer's terminal: the follower shows paused, then running" pause_mirrored
+
 late_follower() {
 	wait_epoch_above 200 20 || return 1
 	local e

@@ -38,6 +38,8 @@ const struct experiment_ops *follow_ops(const struct scenario *sc);
 /* The lecturer's newest run id (polled by the follower's UI; `known` on
  * error) and, when it is newer than `known`, its scenario into *sc. */
 long long follow_poll(long long known, struct scenario *sc);
+/* The lecturer's session is paused (1), running (0), or not said (-1). */
+int follow_paused(void);
 void follow_close(void);
 /* The run follow_open read the scenario of. */
 long long follow_first(void);

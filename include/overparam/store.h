@@ -62,6 +62,8 @@ void store_begin(struct store *st, const struct scenario *sc, uint64_t seed, con
 void store_add(struct store *st, const struct op_record *rec);
 /* The open run ends (ignored when none is open). */
 void store_end(struct store *st, enum store_status status);
+/* The live session is paused or not (--share: what followers mirror). */
+void store_set_paused(struct store *st, bool paused);
 /* Blocks until everything handed over so far is committed (tests,
  * replay of the run just made). */
 void store_sync(struct store *st);

@@ -28,7 +28,7 @@ void meta_free(struct run_meta *m);
 void meta_knobs(const struct scenario *sc, char *buf /* (len) */, size_t len);
 
 /* What the producer hands the writer, in order. */
-enum entry_kind { E_BEGIN, E_REC, E_END };
+enum entry_kind { E_BEGIN, E_REC, E_END, E_PAUSED };
 
 struct entry {
 	enum entry_kind kind;
@@ -36,12 +36,13 @@ struct entry {
 		struct op_record rec;     /* E_REC */
 		struct run_meta *meta;    /* E_BEGIN: the writer's to free */
 		enum store_status status; /* E_END */
+		int paused;               /* E_PAUSED: 1 paused, 0 running */
 	} u;
 };
 
 struct writer {
 	sqlite3 *db;
-	sqlite3_stmt *ins_run, *ins_series, *ins_rec, *end_run;
+	sqlite3_stmt *ins_run, *ins_series, *ins_rec, *end_run, *set_paused;
 	struct store_settings set;
 	int64_t run;          /* the open run's id, 0: none */
 	int64_t seq;          /* its records so far */

@@ -140,6 +140,18 @@ long long follow_poll(long long known, struct scenario *sc)
 	return id;
 }
 
+int follow_paused(void)
+{
+	sqlite3_stmt *s;
+	int paused = -1;
+	if (ui_db && sqlite3_prepare_v2(ui_db, "SELECT value FROM session WHERE key = 'paused'", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			paused = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	return paused;
+}
+
 void follow_close(void)
 {
 	sqlite3_close(ui_db);

@@ -151,6 +151,14 @@ void store_add(struct store *st, const struct op_record *rec)
 	}
 }
 
+void store_set_paused(struct store *st, bool paused)
+{
+	if (!st)
+		return;
+	struct entry e = {.kind = E_PAUSED, .u.paused = paused};
+	put(st, &e);
+}
+
 void store_end(struct store *st, enum store_status status)
 {
 	if (!st || !st->run_open)

@@ -33,7 +33,8 @@ int writer_init(struct writer *w, sqlite3 *db, const struct store_settings *s, c
 	    prepare(db, "INSERT INTO series(run, idx, label) VALUES(?,?,?)", &w->ins_series) &&
 	    prepare(db, "INSERT INTO record(run, seq, series, metric, epoch, idx, value) VALUES(?,?,?,?,?,?,?)",
 		    &w->ins_rec) &&
-	    prepare(db, "UPDATE run SET status=?, ended=?, epochs=?, records=?, headline=? WHERE id=?", &w->end_run))
+	    prepare(db, "UPDATE run SET status=?, ended=?, epochs=?, records=?, headline=? WHERE id=?", &w->end_run) &&
+	    prepare(db, "INSERT OR REPLACE INTO session(key, value) VALUES('paused', ?)", &w->set_paused))
 		return 0;
 	snprintf(err, errlen, "overparam: store: %s: %s", s->path, sqlite3_errmsg(db));
 	writer_free(w);
@@ -46,7 +47,8 @@ void writer_free(struct writer *w)
 	sqlite3_finalize(w->ins_series);
 	sqlite3_finalize(w->ins_rec);
 	sqlite3_finalize(w->end_run);
-	w->ins_run = w->ins_series = w->ins_rec = w->end_run = NULL;
+	sqlite3_finalize(w->set_paused);
+	w->ins_run = w->ins_series = w->ins_rec = w->end_run = w->set_paused = NULL;
 }
 
 static bool step_reset(sqlite3_stmt *st)
@@ -213,6 +215,10 @@ int writer_commit(struct writer *w, const struct entry *e, size_t n, char *why, 
 		case E_END:
 			ok = end_run(w, e[i].u.status);
 			ended = true;
+			break;
+		case E_PAUSED:
+			sqlite3_bind_int(w->set_paused, 1, e[i].u.paused);
+			ok = step_reset(w->set_paused);
 			break;
 		}
 	}

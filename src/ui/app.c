@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "overparam/run_loop.h"
+#include "overparam/share.h"
 #include "ui/app.h"
 
 /* After app.h: terminfo's capability macros (lines, columns, ...) would
@@ -337,6 +338,7 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 		return 1;
 	}
 	a->shown_state = trainer_state(a->tr);
+	store_set_paused(share_store(), a->shown_state == TRAINER_PAUSED); /* --share: what followers mirror */
 	a->shown_pace = trainer_pace(a->tr);
 	a->pace_asked = -1;
 	panels_show(a, a->cur);

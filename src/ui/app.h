@@ -25,6 +25,7 @@ struct app {
 	struct trainer *tr;
 	struct history hist;
 	struct ghost_set ghosts; /* earlier runs on the line charts (ghost.h) */
+	bool lecturer_paused;    /* --follow: the lecturer's session is paused (follow.c) */
 
 	int cur;         /* scenario on screen */
 	bool flip_log;   /* `y`: every line chart on the other axis kind */
@@ -55,6 +56,14 @@ struct app {
 static inline const struct run_desc *app_desc(const struct app *a)
 {
 	return &a->desc[a->cur];
+}
+
+/* The state the header shows: the trainer's, or paused while following a
+ * paused lecturer (our trainer then just waits for records). */
+static inline enum trainer_state app_state(const struct app *a)
+{
+	enum trainer_state st = trainer_state(a->tr);
+	return a->lecturer_paused && st == TRAINER_RUNNING ? TRAINER_PAUSED : st;
 }
 
 /* app.c: seconds on the monotonic clock. */

@@ -1,7 +1,8 @@
 /* follow.c: the follower's UI side of --follow (share.h). Every 0.1 s it
- * asks the session file for the lecturer's newest run; a new one (a
- * switch, a knob, a restart) replaces the scenario on screen and restarts
- * the trainer, whose follow_ops then reads that run from its start. */
+ * asks the session file whether the lecturer is paused (the header then
+ * says so) and for the lecturer's newest run; a new one (a switch,
+ * a knob, a restart) replaces the scenario on screen and restarts the
+ * trainer, whose follow_ops then reads that run from its start. */
 #include "overparam/share.h"
 #include "ui/app.h"
 
@@ -18,6 +19,8 @@ void follow_tick(struct app *a)
 	next = t + FOLLOW_TICK;
 	if (known < 0)
 		known = follow_first();
+	/* the header says what the lecturer's says (our trainer just waits) */
+	a->lecturer_paused = follow_paused() == 1;
 	long long id = follow_poll(known, &sc);
 	if (id <= known)
 		return;

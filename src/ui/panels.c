@@ -246,9 +246,11 @@ static bool draw_view(struct app *a, int v)
  * and a message's end. */
 static void check_header(struct app *a)
 {
-	enum trainer_state st = trainer_state(a->tr);
+	enum trainer_state st = app_state(a);
 	double pace = trainer_pace(a->tr);
 	if (st != a->shown_state || pace != a->shown_pace) {
+		if ((st == TRAINER_PAUSED) != (a->shown_state == TRAINER_PAUSED))
+			store_set_paused(share_store(), st == TRAINER_PAUSED); /* --share: followers mirror it */
 		a->shown_state = st;
 		a->shown_pace = pace;
 		a->hdr_dirty = a->ftr_dirty = true;

@@ -137,7 +137,7 @@ static void state_word(enum trainer_state st, struct status_line *s)
 
 static void status_parts(struct app *a, struct status_line *s)
 {
-	enum trainer_state st = trainer_state(a->tr);
+	enum trainer_state st = app_state(a);
 	state_word(st, s);
 	s->failed[0] = 0;
 	if (st == TRAINER_FAILED)
