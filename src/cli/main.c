@@ -285,48 +285,12 @@ static const struct option longopts[] = {
 	{0, 0, 0, 0},
 };
 
-/* One option with its argument (optarg) into o. Returns -1 to go on, else
- * the exit status. */
-static int take_option(int c, char **argv, int argc, struct cli *o)
+/* The run store's options and those that read it (--runs, --replay,
+ * --compare, --share, --follow): as take_option. */
+static int take_store_option(int c, char **argv, int argc, struct cli *o)
 {
 	uint64_t v;
 	switch (c) {
-	case OPT_HEADLESS: o->headless = true; break;
-	case OPT_CSV: o->csv_path = optarg; break;
-	case OPT_SEED:
-		if (parse_u64(optarg, SEED_MAX, &o->seed) != 0) {
-			complain("overparam: --seed: '%s' is not a whole number in 0..%llu", optarg,
-				 (unsigned long long)SEED_MAX);
-			return 2;
-		}
-		o->have_seed = true;
-		break;
-	case OPT_LIST: o->list = true; break;
-	case OPT_PACE:
-		if (parse_pace(optarg, &o->uo.pace_override) != 0) {
-			complain("overparam: --pace: '%s' is not 'max' or a number in 0.1..100000", optarg);
-			return 2;
-		}
-		break;
-	case OPT_PAUSED: o->uo.start_paused = true; break;
-	case OPT_FPS:
-		if (parse_u64(optarg, 60, &v) != 0 || v < 1) {
-			complain("overparam: --fps: '%s' is not a whole number in 1..60", optarg);
-			return 2;
-		}
-		o->uo.fps = (int)v;
-		o->fps_given = true;
-		break;
-	case OPT_ASCII: o->uo.ascii = true; break;
-	case OPT_NOCOLOR: o->uo.no_color = true; break;
-	case OPT_EXPORT_DIR: o->uo.export_dir = optarg; break;
-	case OPT_SET:
-		if (o->n_sets == MAX_SETS) {
-			fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);
-			return 2;
-		}
-		o->sets[o->n_sets++] = optarg;
-		break;
 	case OPT_STORE:
 		if (!*optarg || strlen(optarg) >= sizeof o->store.path) {
 			complain("overparam: --store: '%s' is not a usable file name", optarg);
@@ -381,11 +345,58 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 		else
 			o->store.keep_runs = (int)v;
 		break;
-	case 'h': usage(stdout); return finish_stdout(0);
-	case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return finish_stdout(0);
 	default:
 		bad_option(longopts, argv, argc, c);
 		return 2;
+	}
+	return -1;
+}
+
+/* One option with its argument (optarg) into o. Returns -1 to go on, else
+ * the exit status. */
+static int take_option(int c, char **argv, int argc, struct cli *o)
+{
+	uint64_t v;
+	switch (c) {
+	case OPT_HEADLESS: o->headless = true; break;
+	case OPT_CSV: o->csv_path = optarg; break;
+	case OPT_SEED:
+		if (parse_u64(optarg, SEED_MAX, &o->seed) != 0) {
+			complain("overparam: --seed: '%s' is not a whole number in 0..%llu", optarg,
+				 (unsigned long long)SEED_MAX);
+			return 2;
+		}
+		o->have_seed = true;
+		break;
+	case OPT_LIST: o->list = true; break;
+	case OPT_PACE:
+		if (parse_pace(optarg, &o->uo.pace_override) != 0) {
+			complain("overparam: --pace: '%s' is not 'max' or a number in 0.1..100000", optarg);
+			return 2;
+		}
+		break;
+	case OPT_PAUSED: o->uo.start_paused = true; break;
+	case OPT_FPS:
+		if (parse_u64(optarg, 60, &v) != 0 || v < 1) {
+			complain("overparam: --fps: '%s' is not a whole number in 1..60", optarg);
+			return 2;
+		}
+		o->uo.fps = (int)v;
+		o->fps_given = true;
+		break;
+	case OPT_ASCII: o->uo.ascii = true; break;
+	case OPT_NOCOLOR: o->uo.no_color = true; break;
+	case OPT_EXPORT_DIR: o->uo.export_dir = optarg; break;
+	case OPT_SET:
+		if (o->n_sets == MAX_SETS) {
+			fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);
+			return 2;
+		}
+		o->sets[o->n_sets++] = optarg;
+		break;
+	case 'h': usage(stdout); return finish_stdout(0);
+	case 'V': printf("overparam %s\n", OVERPARAM_VERSION); return finish_stdout(0);
+	default: return take_store_option(c, argv, argc, o);
 	}
 	return -1;
 }

@@ -93,8 +93,7 @@ static char *text_as_run(const char *file, const char *sets, const char *knobs)
 	char *t = malloc(len);
 	if (!t)
 		return NULL;
-	size_t n = strlen(file);
-	memcpy(t, file, n);
+	size_t n = (size_t)snprintf(t, len, "%s", file);
 	if (n > 0 && t[n - 1] != '\n')
 		t[n++] = '\n';
 	n += (size_t)snprintf(t + n, len - n, "; ---- as run by overparam %s ----\n", OVERPARAM_VERSION);

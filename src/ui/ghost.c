@@ -58,10 +58,12 @@ static struct ghost_curve *curve_for(struct ghost *g, int series, enum metric m)
 
 static void curve_add(struct ghost_curve *c, uint32_t epoch, double v)
 {
+	if (c->stride == 0)
+		c->stride = 1;
 	if (c->seen++ % c->stride != 0)
 		return;
 	if (c->n == GHOST_POINTS) { /* full: every other point goes */
-		for (uint32_t i = 0; i < GHOST_POINTS / 2; i++) {
+		for (size_t i = 0; i < GHOST_POINTS / 2; i++) {
 			c->epoch[i] = c->epoch[2 * i];
 			c->value[i] = c->value[2 * i];
 		}

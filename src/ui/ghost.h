@@ -15,7 +15,7 @@
 
 #define GHOST_MAX 3
 #define GHOST_POINTS 1024 /* a ghost curve's points, evenly thinned: a chart has fewer dot columns */
-#define GHOST_CURVES (RUN_MAX_SERIES * 8)
+#define GHOST_CURVES ((size_t)RUN_MAX_SERIES * 8)
 #define GHOST_OWNER(k) (-2 - (k)) /* canvas owner of curve k's ghosts (-1: none) */
 
 struct ghost_curve {
