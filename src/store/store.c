@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "store/db.h"
@@ -21,8 +19,8 @@
 
 #define BATCH_RECORDS 8192      /* a full batch wakes the writer at once */
 #define BATCH_WAIT_NS 100000000 /* else it commits every 0.1 s */
-#define WRITER_NICE 10        /* the writer thread's nice value, above the run's */
-#define BUFFER_MAX (1u << 22)   /* entries (128 MiB): a writer this far behind stops the recording */
+#define BUFFER_MAX (1u << 20)   /* entries (32 MiB): a writer this far behind stops the recording */
+#define SPARE_MAX (4u * BATCH_RECORDS) /* a bigger emptied buffer is given back */
 
 struct buffer {
 	struct entry *e; /* (cap) */
@@ -194,11 +192,7 @@ static void free_entries(struct entry *e /* (n) */, size_t n)
 static void *writer_main(void *arg)
 {
 	struct store *st = arg;
-	/* The disk work takes what CPU the run leaves: on a busy machine the
-	 * records wait in the buffer, the run does not. */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITER_NICE) != 0) {
-		/* not allowed: it runs at the program's priority */
-	}
+
 	struct buffer spare = {0};
 	pthread_mutex_lock(&st->mu);
 	for (;;) {
@@ -230,6 +224,10 @@ static void *writer_main(void *arg)
 		}
 		free_entries(batch.e, batch.n);
 		spare = batch;
+		if (spare.cap > SPARE_MAX) { /* a backlog's buffer: memory back */
+			free(spare.e);
+			spare = (struct buffer){0};
+		}
 
 		pthread_mutex_lock(&st->mu);
 		if (st->committed < upto)
