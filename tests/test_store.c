@@ -20,16 +20,22 @@
 static char dir[] = "/tmp/test_store.XXXXXX";
 static struct scenario sc;
 
-static struct store *open_at(const char *name, int keep_runs)
+static struct store *open_mb(const char *name, int keep_runs, double keep_mb)
 {
 	struct store_settings s;
 	store_settings_default(&s);
 	snprintf(s.path, sizeof s.path, "%s/%s", dir, name);
 	s.keep_runs = keep_runs;
+	s.keep_mb = keep_mb;
 	struct store *st;
 	char err[STORE_ERR_LEN];
 	assert_int_equal(store_open(&st, &s, err, sizeof err), 0);
 	return st;
+}
+
+static struct store *open_at(const char *name, int keep_runs)
+{
+	return open_mb(name, keep_runs, 512);
 }
 
 static sqlite3 *reader(const char *name)
@@ -125,6 +131,30 @@ static void retention_keeps_newest(void **state)
 	store_close(st);
 }
 
+/* --keep-mb: the oldest runs go until the pages in use fit; the newest
+ * stays, with all its records. */
+static void retention_by_size(void **state)
+{
+	(void)state;
+	struct store *st = open_mb("d.db", 0, 0.25);
+	for (int i = 0; i < 8; i++) {
+		store_begin(st, &sc, (uint64_t)i, "headless");
+		for (uint32_t e = 0; e < 5000; e++)
+			put(st, 0, MET_TRAIN_LOSS, e, 1.0 / (e + 1 + i));
+		put(st, 0, MET_DONE, 5000, 5000);
+		store_sync(st);
+	}
+	sqlite3 *db = reader("d.db");
+	double runs = one(db, "SELECT count(*) FROM run");
+	assert_true(runs >= 1 && runs < 8);
+	assert_true(one(db, "SELECT max(seed) FROM run") == 7);
+	assert_true(one(db, "SELECT count(*) FROM record WHERE run = (SELECT max(id) FROM run)") == 5001);
+	assert_true(one(db, "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count, "
+			    "pragma_freelist_count, pragma_page_size") <= 0.25 * 1048576 || runs == 1);
+	sqlite3_close(db);
+	store_close(st);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -148,6 +178,7 @@ int main(void)
 		cmocka_unit_test(records_in_order),
 		cmocka_unit_test(how_runs_end),
 		cmocka_unit_test(retention_keeps_newest),
+		cmocka_unit_test(retention_by_size),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
