@@ -128,6 +128,18 @@ refused() {
 check "another user, without --share group|all: refused with one clear line, exit 2" refused
 quit >/dev/null || true
 
+group_mode() {
+	start_at 100 30 "" --share group --pace 100 "$S1"
+	wait_epoch_above 5 15 || return 1
+	local f m
+	for f in "$SHARE" "$SHARE-wal" "$SHARE-shm"; do
+		m=$(stat -c %a "$f" 2>/dev/null)
+		[ "$m" = 640 ] || { why="$f: mode $m"; return 1; }
+	done
+	quit
+}
+check "--share group: the session file, its -wal and -shm readable by the group (0640), not others" group_mode
+
 opened() {
 	have_student || { why="needs root"; return 1; }
 	start_at 100 30 "" --share all --pace 100 "$S1"
