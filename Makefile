@@ -9,11 +9,11 @@ SAN      ?=
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 VERSION  := 0.1.0
-PKGS     := ncursesw openblas inih cairo
+PKGS     := ncursesw openblas inih cairo sqlite3
 # Two tiers: `make run` installs RUN_DEBS alone; `make test` and `make lint`
 # add TEST_DEBS (`make deps-list` prints both). `make deb` adds DEB_DEBS.
-RUN_DEBS  := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcairo2-dev
-TEST_DEBS := libcmocka-dev tmux file valgrind cppcheck clang clang-tidy libclang-rt-14-dev python3 mandoc
+RUN_DEBS  := build-essential pkg-config libncurses-dev libopenblas-dev libinih-dev libcairo2-dev libsqlite3-dev
+TEST_DEBS := libcmocka-dev sqlite3 tmux file valgrind cppcheck clang clang-tidy libclang-rt-14-dev python3 mandoc
 DEB_DEBS  := devscripts debhelper lintian
 DEBS      := $(RUN_DEBS) $(TEST_DEBS)
 
@@ -114,7 +114,8 @@ have-deps:
 	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists $(PKGS) cmocka || \
 	    ! command -v tmux >/dev/null || ! command -v valgrind >/dev/null || \
 	    ! command -v python3 >/dev/null || ! command -v clang-tidy >/dev/null || \
-	    ! command -v cppcheck >/dev/null || ! command -v mandoc >/dev/null; then \
+	    ! command -v cppcheck >/dev/null || ! command -v mandoc >/dev/null || \
+	    ! command -v sqlite3 >/dev/null || ! command -v file >/dev/null; then \
 		echo "overparam: installing build and test dependencies (make deps)"; \
 		$(MAKE) --no-print-directory deps; \
 	fi

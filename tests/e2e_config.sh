@@ -101,8 +101,10 @@ extra_dirs() {
 	local out
 	out=$(cd "$ROOT" && "$BIN" --list 2>&1)
 	why=$out
-	[ "$(printf '%s\n' "$out" | wc -l)" -eq 12 ] &&
-		printf '%s\n' "$out" | tail -n 1 | grep -q "^12  My own demo  *$WORK/scen/50-mine.ini$"
+	local shipped
+	shipped=$(ls "$ROOT"/scenarios/*.ini | wc -l)
+	[ "$(printf '%s\n' "$out" | wc -l)" -eq $((shipped + 1)) ] &&
+		printf '%s\n' "$out" | tail -n 1 | grep -q "^$((shipped + 1))  My own demo  *$WORK/scen/50-mine.ini$"
 }
 check "[scenarios] dir adds its files after the shipped ones" extra_dirs
 

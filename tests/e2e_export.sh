@@ -121,7 +121,8 @@ printf '#!/bin/sh\ntrap "" XFSZ\nulimit -f 64\nexec "%s" "$@"\n' "$BIN" >"$LIMIT
 chmod +x "$LIMITED"
 failed_write() {
 	mkdir -p "$WORK/fw"
-	"$LIMITED" --headless --csv "$WORK/fw/out.csv" "$S3" >"$WORK/out" 2>"$WORK/err"
+	# --no-store: the limit stops the run store's writes too, and says so on a line of its own
+	"$LIMITED" --headless --no-store --csv "$WORK/fw/out.csv" "$S3" >"$WORK/out" 2>"$WORK/err"
 	RC=$?
 	rc_is 1 && err_is "$WORK/err" "overparam: --csv: error writing $WORK/fw/out.csv: File too large" &&
 		[ -z "$(ls -A "$WORK/fw")" ] || { why+="in the directory: $(ls -A "$WORK/fw")"$'\n'; return 1; }

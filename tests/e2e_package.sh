@@ -129,7 +129,7 @@ completes_options() {
 	[ "$got" = "--present --preset " ] || return 1
 	got=$(PATH="$ROOT:$PATH" complete_words overparam --c | sort | tr '\n' ' ')
 	why="--c offers: $got"
-	[ "$got" = "--config --csv " ]
+	[ "$got" = "--compare --config --csv " ]
 }
 check "completion: options from --help" completes_options
 

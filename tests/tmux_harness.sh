@@ -25,6 +25,9 @@ unset PROG # set it for one start_at or pty_run to run another build
 WORK=$(mktemp -d)
 # The user's own config file (a pace, a theme) must not change what the tests see.
 export XDG_CONFIG_HOME="$WORK/.no-config"
+# Every run records itself (docs/store.md): into the scratch dir, never the
+# user's ~/.local/share. The tmux server, started below, inherits it.
+export XDG_DATA_HOME="$WORK/xdg"
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 cleanup() {
 	T kill-server >/dev/null 2>&1

@@ -24,6 +24,7 @@ BIN=${OVERPARAM_BIN:-$ROOT/overparam}
 EPOCHS=${VALGRIND_EPOCHS:-200}
 SOCK="overparam-valgrind-$$"
 WORK=$(mktemp -d)
+export XDG_DATA_HOME="$WORK/xdg" # runs record themselves: not into ~/.local/share
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 cleanup() {
 	T kill-server >/dev/null 2>&1

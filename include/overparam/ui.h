@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "overparam/experiment.h"
 #include "overparam/scenario.h"
+#include "overparam/store.h"
 
 /* Colour schemes (src/ui/theme.c): dark and light backgrounds, none, and
  * bold colours on black for a projector. */
@@ -31,6 +33,10 @@ struct ui_options {
 	enum theme_id theme;  /* --theme; NO_COLOR makes it THEME_MONO */
 	bool theme_given;     /* chosen: --theme (then the config's does not apply) or the config's */
 	bool thick;           /* block lines instead of braille (--thick) */
+	const struct experiment_ops *ops; /* NULL: each scenario's kind; --replay: the stored run's */
+	const struct store_settings *compare_store; /* --compare RUN: a stored run as a ghost, from there */
+	long long compare_run;                      /* 0: none */
+	bool follow;          /* --follow: the trainer runs follow_ops; the UI restarts it on each new lecturer run */
 };
 
 /* Runs until the user quits. Returns the process exit status (0 on a normal

@@ -17,6 +17,7 @@
 #include "overparam/history.h"
 #include "overparam/picture.h"
 #include "overparam/run_loop.h"
+#include "overparam/store.h"
 #include "overparam/workers.h"
 
 /* ---- signals ---- */
@@ -68,6 +69,7 @@ struct sink {
 static void sink_take(struct sink *s, const struct op_record *rec)
 {
 	history_add(s->h, rec);
+	store_add(store_default(), rec); /* its MET_DONE ends the stored run */
 	if (!s->csv)
 		return;
 	const char *label = rec->series < s->d->n_series ? s->d->series_label[rec->series] : "run";
@@ -192,6 +194,7 @@ int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv
 	uint32_t epochs = 0;
 	double seconds = 0;
 	if (rc == 0) {
+		store_begin(store_default(), sc, seed, "headless");
 		emitter_put(&em, 0, 0, MET_START, 0, (double)seed);
 		sink_commit(&s);
 		epochs = run_steps(&r, &s, &seconds);
@@ -199,6 +202,7 @@ int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv
 	}
 	workers_destroy(team);
 	free(s.held);
+	store_end(store_default(), STORE_INTERRUPTED); /* no MET_DONE: cut short */
 	if (run_cancelled()) {
 		rc = interrupted(sc, epochs, csv);
 	} else if (rc != 0) {

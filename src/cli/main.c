@@ -22,8 +22,11 @@
 #include "overparam/config.h"
 #include "overparam/csv.h"
 #include "overparam/picture.h"
+#include "overparam/replay.h"
 #include "overparam/scenario.h"
 #include "overparam/settings.h"
+#include "overparam/share.h"
+#include "overparam/store.h"
 #include "overparam/ui.h"
 #include "overparam/workers.h"
 
@@ -70,6 +73,15 @@ static void usage(FILE *f)
 		"  --export-dir DIR    where the e key writes CSV files (default: the current directory)\n"
 		"  --config FILE       settings and presets (default: $XDG_CONFIG_HOME/overparam/config.ini)\n"
 		"  --preset NAME       set the knobs of the config file's [preset \"NAME\"] and start there\n"
+		"  --store FILE        record every run in FILE (default: $XDG_DATA_HOME/overparam/runs.db)\n"
+		"  --no-store          record nothing\n"
+		"  --keep-runs N       the store keeps the newest N runs (default 200; 0: no limit)\n"
+		"  --keep-mb M         and at most M MiB of them (default 512; 0: no limit)\n"
+		"  --runs [--json]     list the stored runs, newest first, then exit\n"
+		"  --replay [RUN]      play stored run RUN (default: the newest) in the live UI, no training\n"
+		"  --compare RUN       draw stored run RUN faintly on the line charts of its scenario\n"
+		"  --share [group|all] let others follow this live session (default: your user only)\n"
+		"  --follow [USER]     follow USER's shared session (default: yours), read-only\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version and the git commit it was built from\n"
 		"\n");
@@ -240,10 +252,20 @@ struct cli {
 	const char *config_path, *preset; /* --config, --preset */
 	const char *argv0;
 	struct settings settings; /* the config file's; main merges what the UI takes */
+	struct store_settings store; /* --store, --no-store */
+	unsigned store_given;        /* STORE_GIVEN_* bits: what the command line set */
+	bool runs, json;             /* --runs, --json */
+	bool replay;                 /* --replay [RUN] */
+	bool fps_given;              /* --fps */
+	bool share, follow;          /* --share, --follow */
+	enum share_who share_who;
+	const char *follow_name;     /* NULL: one's own */
+	long long replay_id;         /* 0: the newest */
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
-       OPT_EXPORT_DIR, OPT_SET, OPT_PLOT, OPT_CONFIG, OPT_PRESET, OPT_THEME, OPT_PRESENT, OPT_THICK };
+       OPT_EXPORT_DIR, OPT_SET, OPT_PLOT, OPT_CONFIG, OPT_PRESET, OPT_THEME, OPT_PRESENT, OPT_THICK, OPT_STORE,
+       OPT_NO_STORE, OPT_RUNS, OPT_JSON, OPT_KEEP_RUNS, OPT_KEEP_MB, OPT_REPLAY, OPT_COMPARE, OPT_SHARE, OPT_FOLLOW };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -263,10 +285,92 @@ static const struct option longopts[] = {
 	{"set", required_argument, NULL, OPT_SET},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"preset", required_argument, NULL, OPT_PRESET},
+	{"store", required_argument, NULL, OPT_STORE},
+	{"no-store", no_argument, NULL, OPT_NO_STORE},
+	{"runs", no_argument, NULL, OPT_RUNS},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"keep-runs", required_argument, NULL, OPT_KEEP_RUNS},
+	{"keep-mb", required_argument, NULL, OPT_KEEP_MB},
+	{"replay", optional_argument, NULL, OPT_REPLAY},
+	{"compare", required_argument, NULL, OPT_COMPARE},
+	{"share", optional_argument, NULL, OPT_SHARE},
+	{"follow", optional_argument, NULL, OPT_FOLLOW},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
 };
+
+/* The run store's options and those that read it (--runs, --replay,
+ * --compare, --share, --follow): as take_option. */
+static int take_store_option(int c, char **argv, int argc, struct cli *o)
+{
+	uint64_t v;
+	switch (c) {
+	case OPT_STORE:
+		if (!*optarg || strlen(optarg) >= sizeof o->store.path) {
+			complain("overparam: --store: '%s' is not a usable file name", optarg);
+			return 2;
+		}
+		snprintf(o->store.path, sizeof o->store.path, "%s", optarg);
+		o->store.enabled = true;
+		o->store_given |= STORE_GIVEN_PATH | STORE_GIVEN_ENABLED;
+		break;
+	case OPT_NO_STORE:
+		o->store.enabled = false;
+		o->store_given |= STORE_GIVEN_ENABLED;
+		break;
+	case OPT_RUNS: o->runs = true; break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_SHARE:
+		/* "--share group" as two words: the word is not a scenario file */
+		if (!optarg && optind < argc && (!strcmp(argv[optind], "group") || !strcmp(argv[optind], "all")))
+			optarg = argv[optind++];
+		if (optarg && strcmp(optarg, "group") != 0 && strcmp(optarg, "all") != 0) {
+			complain("overparam: --share: '%s' is not 'group' or 'all'", optarg);
+			return 2;
+		}
+		o->share = true;
+		o->share_who = !optarg ? SHARE_USER : !strcmp(optarg, "all") ? SHARE_ALL : SHARE_GROUP;
+		break;
+	case OPT_FOLLOW:
+		o->follow = true;
+		o->follow_name = optarg;
+		break;
+	case OPT_COMPARE:
+		if (parse_u64(optarg, INT64_MAX, &v) != 0 || v == 0) {
+			complain("overparam: --compare: '%s' is not a run id (see --runs)", optarg);
+			return 2;
+		}
+		o->uo.compare_run = (long long)v;
+		o->uo.compare_store = &o->store;
+		break;
+	case OPT_REPLAY:
+		o->replay = true;
+		if (optarg && parse_u64(optarg, INT64_MAX, &v) != 0) {
+			complain("overparam: --replay: '%s' is not a run id (see --runs)", optarg);
+			return 2;
+		}
+		o->replay_id = optarg ? (long long)v : 0;
+		break;
+	case OPT_KEEP_RUNS:
+	case OPT_KEEP_MB:
+		if (parse_u64(optarg, 1000000, &v) != 0) {
+			complain("overparam: --%s: '%s' is not a whole number in 0..1000000", c == OPT_KEEP_MB ? "keep-mb" : "keep-runs",
+				 optarg);
+			return 2;
+		}
+		if (c == OPT_KEEP_MB)
+			o->store.keep_mb = (double)v;
+		else
+			o->store.keep_runs = (int)v;
+		o->store_given |= c == OPT_KEEP_MB ? STORE_GIVEN_KEEP_MB : STORE_GIVEN_KEEP_RUNS;
+		break;
+	default:
+		bad_option(longopts, argv, argc, c);
+		return 2;
+	}
+	return -1;
+}
 
 /* One option with its argument (optarg) into o. Returns -1 to go on, else
  * the exit status. */
@@ -299,6 +403,7 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 			return 2;
 		}
 		o->uo.fps = (int)v;
+		o->fps_given = true;
 		break;
 	case OPT_ASCII: o->uo.ascii = true; break;
 	case OPT_NOCOLOR: o->uo.no_color = true; break;
@@ -323,9 +428,7 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_PRESET: o->preset = optarg; break;
 	case 'h': usage(stdout); return finish_stdout(0);
 	case 'V': printf("overparam %s (commit %s)\n", OVERPARAM_VERSION, OVERPARAM_COMMIT); return finish_stdout(0);
-	default:
-		bad_option(longopts, argv, argc, c);
-		return 2;
+	default: return take_store_option(c, argv, argc, o);
 	}
 	return -1;
 }
@@ -356,6 +459,10 @@ static bool plot_folder_missing(const char *plot)
  * Returns -1 to go on, else the exit status. */
 static int check_options(const struct cli *o)
 {
+	if (o->json && !o->runs) {
+		fprintf(stderr, "overparam: --json goes with --runs\n");
+		return 2;
+	}
 	if (o->csv_path && !o->headless) {
 		fprintf(stderr, "overparam: --csv needs --headless (in the live UI, press e)\n");
 		return 2;
@@ -417,6 +524,7 @@ static int load_scenarios(char **files, int n_files, const struct cli *o, struct
 		}
 		if (o->have_seed)
 			sc[i].seed = o->seed;
+		store_note_source(sc[i].path, o->sets, o->n_sets);
 	}
 	globfree(&g);
 	return n_files;
@@ -546,11 +654,114 @@ static void check_std_fds(void)
 			open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY); /* the lowest free: fd itself */
 }
 
+/* The run store, when on: a store that cannot open is said once and the
+ * runs go on unrecorded. */
+static void open_store(const struct store_settings *s)
+{
+	struct store *st = NULL;
+	static char err[STORE_ERR_LEN];
+	if (!s->enabled)
+		return;
+	if (store_open(&st, s, err, sizeof err) != 0)
+		complain("%s; not recording (--no-store turns the store off)", err);
+	store_set_default(st);
+}
+
+/* Commits what is left; a recording that stopped is said on the way out. */
+static int close_store(int rc)
+{
+	struct store *st = store_default();
+	if (!st)
+		return rc;
+	static char err[STORE_ERR_LEN];
+	snprintf(err, sizeof err, "%s", store_error(st));
+	store_close(st);
+	if (*err)
+		complain("%s", err);
+	return rc;
+}
+
+/* Before the live UI: a terminal it can draw on (else the status), and
+ * NO_COLOR. */
+static int terminal_ready(struct cli *o)
+{
+	int rc = check_terminal();
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
+		o->uo.no_color = true;
+	return rc;
+}
+
+/* --follow [USER]: USER may follow as its own word. Trains nothing and
+ * records nothing; the keys that would change the run are refused. */
+static int run_follow(struct cli *o, char **rest, int n_rest)
+{
+	if (n_rest == 1 && !o->follow_name)
+		o->follow_name = rest[0];
+	else if (n_rest > 0) {
+		complain("overparam: --follow takes a user name, not scenario files ('%s')", rest[0]);
+		return 2;
+	}
+	if (o->headless || o->share) {
+		fprintf(stderr, "overparam: --follow is for the live UI, alone\n");
+		return 2;
+	}
+	static struct scenario sc;
+	static char err[STORE_ERR_LEN];
+	if (follow_open(o->follow_name, &sc, err, sizeof err) != 0) {
+		complain("%s", err);
+		return 2;
+	}
+	int rc = terminal_ready(o);
+	if (rc != 0)
+		return rc;
+	o->uo.pace_override = 0; /* as fast as the lecturer's records come */
+	o->uo.ops = follow_ops(&sc);
+	o->uo.follow = true;
+	rc = ui_run(&sc, 1, 0, &o->uo);
+	follow_close();
+	return rc;
+}
+
+/* --replay [RUN]: RUN may follow as its own word. Nothing is recorded. */
+static int run_replay(struct cli *o, char **rest, int n_rest)
+{
+	uint64_t v = 0;
+	if (n_rest == 1 && o->replay_id == 0 && parse_u64(rest[0], INT64_MAX, &v) == 0)
+		o->replay_id = (long long)v;
+	else if (n_rest > 0) {
+		complain("overparam: --replay takes a run id, not scenario files ('%s')", rest[0]);
+		return 2;
+	}
+	if (o->headless) {
+		fprintf(stderr, "overparam: --replay is for the live UI\n");
+		return 2;
+	}
+	static struct scenario sc;
+	static char err[STORE_ERR_LEN];
+	if (replay_load(&o->store, o->replay_id, &sc, err, sizeof err) != 0) {
+		complain("%s", err);
+		return 2;
+	}
+	int rc = terminal_ready(o);
+	if (rc != 0)
+		return rc;
+	if (o->uo.pace_override < 0)
+		o->uo.pace_override = 0; /* the end at once; --pace N to watch it unfold */
+	if (!o->fps_given)
+		o->uo.fps = 60; /* and its first frames without waiting out a 50 ms tick */
+	o->uo.ops = replay_ops();
+	rc = ui_run(&sc, 1, 0, &o->uo);
+	replay_free();
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static struct cli o = {.uo = {.fps = 0, .pace_override = -1}}; /* fps 0: the config's, else 20 */
 	int c;
 	check_std_fds();
+	store_settings_default(&o.store);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		int rc = take_option(c, argv, argc, &o);
@@ -565,6 +776,13 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	prefs_merge(&o.settings, o.headless, &o.uo);
+	prefs_store(&o.settings, o.store_given, &o.store);
+	if (o.runs)
+		return finish_stdout(store_list(&o.store, o.json, stdout));
+	if (o.replay)
+		return run_replay(&o, argv + optind, argc - optind);
+	if (o.follow)
+		return run_follow(&o, argv + optind, argc - optind);
 
 	static struct scenario scenarios[MAX_SCENARIOS];
 	int n = load_scenarios(argv + optind, argc - optind, &o, scenarios);
@@ -589,13 +807,26 @@ int main(int argc, char **argv)
 			printf("%*d  %-*s %s\n", nw, i + 1, tw, scenarios[i].title, scenarios[i].path);
 		return finish_stdout(0);
 	}
-	if (o.headless)
-		return finish_stdout(run_headless(scenarios, n, o.csv_path, o.plot_path, ui_picture_dark(&o.uo)));
-	rc = check_terminal();
+	if (o.headless) {
+		open_store(&o.store);
+		rc = run_headless(scenarios, n, o.csv_path, o.plot_path, ui_picture_dark(&o.uo));
+		return finish_stdout(close_store(rc));
+	}
+	rc = terminal_ready(&o);
 	if (rc != 0)
 		return rc;
 	const char *no_color = getenv("NO_COLOR");
 	if (no_color && *no_color)
 		o.uo.no_color = true;
-	return ui_run(scenarios, n, first, &o.uo);
+	open_store(&o.store);
+	struct store *shared = NULL;
+	static char err[STORE_ERR_LEN];
+	if (o.share && share_open(&shared, o.share_who, err, sizeof err) != 0) {
+		complain("%s", err);
+		return close_store(2);
+	}
+	share_set_store(shared);
+	rc = ui_run(scenarios, n, first, &o.uo);
+	store_close(shared);
+	return close_store(rc);
 }

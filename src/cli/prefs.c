@@ -49,6 +49,21 @@ void prefs_merge(const struct settings *s, bool headless, struct ui_options *uo)
 		uo->theme_given = theme_parse_word(s->theme, &uo->theme);
 }
 
+void prefs_store(const struct settings *s, unsigned given, struct store_settings *st)
+{
+	if (!(given & STORE_GIVEN_PATH) && s->store.path[0]) {
+		snprintf(st->path, sizeof st->path, "%s", s->store.path);
+		if (!(given & STORE_GIVEN_ENABLED))
+			st->enabled = true;
+	}
+	if (!(given & STORE_GIVEN_ENABLED) && s->store.enabled >= 0)
+		st->enabled = s->store.enabled == 1;
+	if (!(given & STORE_GIVEN_KEEP_RUNS) && s->store.keep_runs > 0)
+		st->keep_runs = (int)s->store.keep_runs;
+	if (!(given & STORE_GIVEN_KEEP_MB) && s->store.keep_mb > 0)
+		st->keep_mb = (double)s->store.keep_mb;
+}
+
 int prefs_preset(const struct settings *s, const char *name, struct scenario *sc, int n)
 {
 	char raw[SETTINGS_ERR_LEN * 2], err[SETTINGS_ERR_LEN];

@@ -55,6 +55,7 @@ static void restart(struct app *a, bool new_seed)
 	uint32_t gen = next_generation(a);
 	if (!send(a, CMD_RESTART, new_seed ? 1 : 0, 0))
 		return;
+	ghost_keep(&a->ghosts, &a->hist, a->cur, a->sc[a->cur].path);
 	history_reset(&a->hist, gen);
 	keep_leave(a);
 	panels_reset(a);
@@ -152,6 +153,7 @@ static void knob_turn(struct app *a, int dir)
 		return;
 	*sc = next;
 	experiment_describe(sc, &a->desc[a->cur]);
+	ghost_keep(&a->ghosts, &a->hist, a->cur, sc->path);
 	history_reset(&a->hist, gen);
 	keep_leave(a);
 	a->msg[0] = 0;
@@ -326,10 +328,20 @@ static bool act(struct app *a, enum ui_action what, int arg)
 	case ACT_JUMP: switch_to(a, arg < 0 ? a->n - 1 : arg); break;
 	case ACT_PAUSE: send(a, CMD_PAUSE, 0, 0); break;
 	case ACT_STEP: send(a, CMD_STEP, 0, 0); break;
-	case ACT_RESTART: restart(a, arg != 0); break;
+	case ACT_RESTART:
+		if (a->opt.follow)
+			status_msg(a, "following: the lecturer runs it", false);
+		else
+			restart(a, arg != 0);
+		break;
 	case ACT_PACE: pace_step(a, arg); break;
 	case ACT_KNOB_PICK: knob_select(a, arg); break;
-	case ACT_KNOB_TURN: knob_turn(a, arg); break;
+	case ACT_KNOB_TURN:
+		if (a->opt.follow)
+			status_msg(a, "following: the lecturer turns the knobs", false);
+		else
+			knob_turn(a, arg);
+		break;
 	case ACT_LOG:
 		a->flip_log = !a->flip_log;
 		panels_reset(a);
@@ -341,6 +353,12 @@ static bool act(struct app *a, enum ui_action what, int arg)
 		a->present = !a->present;
 		a->zoom = -1;
 		panels_relayout(a);
+		break;
+	case ACT_GHOSTS:
+		a->ghosts.hidden = !a->ghosts.hidden;
+		status_msg(a, a->ghosts.hidden ? "earlier runs hidden (o shows them)" : "earlier runs shown (o hides them)",
+			   false);
+		a->all_dirty = true;
 		break;
 	case ACT_EXPORT: export_run(a); break;
 	case ACT_PICTURE: picture_run(a); break;

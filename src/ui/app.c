@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "overparam/run_loop.h"
+#include "overparam/share.h"
 #include "ui/app.h"
 
 /* After app.h: terminfo's capability macros (lines, columns, ...) would
@@ -165,6 +166,7 @@ static int start_trainer(struct app *a, int initial)
 		.initial = initial,
 		.start_paused = a->opt.start_paused,
 		.pace_override = a->opt.pace_override,
+		.ops = a->opt.ops,
 	};
 	/* The trainer (and the BLAS threads it starts) inherit a mask that
 	 * keeps the terminal's signals for this thread, where curses and our
@@ -218,6 +220,7 @@ static void app_free(struct app *a)
 {
 	history_free(&a->hist);
 	keep_free(a);
+	ghost_free(&a->ghosts);
 	free(a->desc);
 	free(a->own);
 	free(a->knob_sel);
@@ -278,6 +281,8 @@ static int app_loop(struct app *a)
 		if (got_signal)
 			return 0;
 		panels_drain(a);
+		if (a->opt.follow)
+			follow_tick(a);
 		if (input_frame_due(a))
 			panels_draw(a);
 		input_after_frame(a);
@@ -325,6 +330,12 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 		app_free(a);
 		return 1;
 	}
+	char err[STORE_ERR_LEN];
+	if (opt->compare_run > 0 && ghost_compare(&a->ghosts, opt->compare_store, opt->compare_run, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		app_free(a);
+		return 2;
+	}
 	setlocale(LC_ALL, "");
 	install_signals();
 	if (!screen_open(a, opt)) {
@@ -341,6 +352,7 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 		return 1;
 	}
 	a->shown_state = trainer_state(a->tr);
+	store_set_paused(share_store(), a->shown_state == TRAINER_PAUSED); /* --share: what followers mirror */
 	a->shown_pace = trainer_pace(a->tr);
 	a->pace_asked = -1;
 	panels_show(a, a->cur);

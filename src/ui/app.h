@@ -36,6 +36,8 @@ struct app {
 	struct theme theme;
 	struct trainer *tr;
 	struct history hist;
+	struct ghost_set ghosts; /* earlier runs on the line charts (ghost.h) */
+	bool lecturer_paused;    /* --follow: the lecturer's session is paused (follow.c) */
 
 	int cur;         /* scenario on screen */
 	bool flip_log;   /* `y`: every line chart on the other axis kind */
@@ -85,8 +87,19 @@ static inline const struct run_desc *app_desc(const struct app *a)
 	return &a->desc[a->cur];
 }
 
+/* The state the header shows: the trainer's, or paused while following a
+ * paused lecturer (our trainer then just waits for records). */
+static inline enum trainer_state app_state(const struct app *a)
+{
+	enum trainer_state st = trainer_state(a->tr);
+	return a->lecturer_paused && st == TRAINER_RUNNING ? TRAINER_PAUSED : st;
+}
+
 /* app.c: seconds on the monotonic clock. */
 double app_now(void);
+
+/* follow.c: --follow, each frame: a new run of the lecturer's is shown */
+void follow_tick(struct app *a);
 
 /* panels.c */
 void panels_show(struct app *a, int idx);  /* put scenario idx on screen */

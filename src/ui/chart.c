@@ -69,6 +69,7 @@ void chart_init(struct chart *c, const struct view_spec *v, const struct run_des
 	}
 	common_prefix(c);
 	c->shared_top = NAN;
+	colsum_init(&c->ghost_cs);
 	canvas_init(&c->cv);
 	axis_clear(&c->y, log);
 }
@@ -128,6 +129,7 @@ void chart_free(struct chart *c)
 {
 	for (int k = 0; k < c->ncurves; k++)
 		colsum_free(&c->curve[k].cs);
+	colsum_free(&c->ghost_cs);
 	canvas_free(&c->cv);
 }
 
@@ -165,12 +167,40 @@ bool chart_update(struct chart *c, const struct history *h)
 	return changed;
 }
 
-/* Grows the y axis over every curve and the reference line; on a log axis
+/* Calls fn(c, ghost curve, k, ctx) for each ghost curve shown that is of
+ * the chart's curve k. */
+static void each_ghost_curve(struct chart *c, void (*fn)(struct chart *, const struct ghost_curve *, int, void *),
+			     void *ctx)
+{
+	const struct ghost_set *gs = c->ghosts;
+	for (int i = 0; gs && !c->view->x_grid && i < gs->n; i++) {
+		const struct ghost *g = &gs->g[i];
+		if (!ghost_shown(gs, g, c->ghost_scenario, c->ghost_path))
+			continue;
+		for (int j = 0; j < g->n; j++)
+			for (int k = 0; k < c->ncurves; k++)
+				if (g->curve[j].series == c->curve[k].series && g->curve[j].metric == c->curve[k].metric)
+					fn(c, &g->curve[j], k, ctx);
+	}
+}
+
+static void ghost_cover(struct chart *c, const struct ghost_curve *gc, int k, void *changed)
+{
+	(void)k;
+	for (uint32_t p = 0; p < gc->n; p++) {
+		double v = gc->value[p];
+		if (isfinite(v) && (!c->y.log || v > 0))
+			*(bool *)changed |= axis_cover(&c->y, v, v);
+	}
+}
+
+/* Grows the y axis over every curve, the ghosts and the reference line; on a log axis
  * a curve at 0 (an exact fit) gets a row of its own, labelled 0, under the
  * decades, rather than the look of the axis' smallest value. */
 static bool chart_fit_axis(struct chart *c, int sy)
 {
 	bool changed = false, zero = false;
+	each_ghost_curve(c, ghost_cover, &changed);
 	for (int k = 0; k < c->ncurves; k++) {
 		double lo, hi, mp;
 		if (!colsum_extent(&c->curve[k].cs, &lo, &hi, &mp))
@@ -477,6 +507,36 @@ static void draw_vline(WINDOW *w, const struct chart *c, const struct theme *t, 
 	text_put(w, p->top + row, p->x + lx, lb, lw, theme_attr(t, ROLE_HLINE));
 }
 
+/* A ghost curve onto the canvas, before the chart's own curves (which
+ * then own the cells they share). */
+static void ghost_plot(struct chart *c, const struct ghost_curve *gc, int k, void *ncols)
+{
+	struct point_series ps = {.epoch = (uint32_t *)gc->epoch, .value = (double *)gc->value, .n = gc->n, .cap = gc->n};
+	if (colsum_reset(&c->ghost_cs, *(int *)ncols, chart_span(c)) != 0)
+		return;
+	colsum_update(&c->ghost_cs, &ps);
+	canvas_plot(&c->cv, &c->ghost_cs, &c->y, GHOST_OWNER(k));
+}
+
+/* Each ghost's label, dim, down the plot's right edge from its top row. */
+static void ghost_labels(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
+{
+	const struct ghost_set *gs = c->ghosts;
+	if (!gs || c->view->x_grid)
+		return;
+	int row = 0;
+	for (int i = gs->n - 1; i >= 0 && row < p->rows; i--) {
+		const struct ghost *g = &gs->g[i];
+		if (!ghost_shown(gs, g, c->ghost_scenario, c->ghost_path))
+			continue;
+		char lb[64];
+		snprintf(lb, sizeof lb, " %s ", g->label);
+		int lw = text_width(lb);
+		if (lw < p->w)
+			text_put(w, p->top + row++, p->x + p->w - lw, lb, lw, theme_attr(t, ROLE_DIM) | A_DIM);
+	}
+}
+
 static void draw_curves(WINDOW *w, const struct chart *c, const struct theme *t, const struct plot_area *p)
 {
 	for (int r = 0; r < p->rows; r++) {
@@ -486,8 +546,13 @@ static void draw_curves(WINDOW *w, const struct chart *c, const struct theme *t,
 			if (!bits)
 				continue;
 			int k = (int)c->cv.owner[cell];
+			attr_t faint = 0;
+			if (k < -1) { /* a ghost of curve k */
+				k = -2 - k;
+				faint = A_DIM;
+			}
 			wchar_t ch = c->glyphs ? theme_curve_glyph(t, k) : p->sy == 2 ? halfblock_char(bits) : braille_char(bits);
-			text_put_wch(w, p->top + r, p->x + x, ch, theme_curve_attr(t, k));
+			text_put_wch(w, p->top + r, p->x + x, ch, theme_curve_attr(t, k) | faint);
 		}
 	}
 }
@@ -545,6 +610,8 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 	if (!chart_fit(c, h, cols, &p, &ya))
 		return;
 	canvas_clear(&c->cv);
+	int ncols = p.w * c->cv.sx;
+	each_ghost_curve(c, ghost_plot, &ncols);
 	/* The view's first curve on top where curves share a cell: the
 	 * measurement over its reference (a slope line) */
 	for (int k = c->ncurves - 1; k >= 0; k--)
@@ -560,6 +627,7 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 		int border_end = legend.in_border ? cols - 2 - legend.width - 1 : cols - 2;
 		hline_label(w, c, h, t, &p, hrow, legend.title_end, border_end);
 	}
+	ghost_labels(w, c, t, &p);
 	legend_put(w, c, h, t, &legend, top, cols);
 	x_labels(w, c, t, rows - 1, p.x, p.w);
 }

@@ -90,7 +90,11 @@ void help_draw_knobs(const struct theme *t, const struct scenario *sc)
 	if (w > COLS)
 		w = COLS;
 	help_close();
-	help_win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
+	/* below the header when there is room: its progress and messages stay in sight */
+	int top = (LINES - h) / 2;
+	if (top < 2 && h + 3 <= LINES)
+		top = 2;
+	help_win = newwin(h, w, top, (COLS - w) / 2);
 	if (!help_win)
 		return;
 	panel_frame(help_win, "Keys", t);

@@ -79,5 +79,5 @@ void keep_leave(struct app *a)
 
 enum trainer_state keep_state(const struct app *a)
 {
-	return a->on_kept ? a->on_kept_state : trainer_state(a->tr);
+	return a->on_kept ? a->on_kept_state : app_state(a);
 }

@@ -33,7 +33,8 @@ const struct ui_key keymap_table[] = {
 	/* ',' is '<' unshifted; '.' is step, so '>' has no twin */
 	{{{'<', -1}, {',', -1}, {'>', +1}}, ACT_KNOB_TURN, "< / >", "turn it down / up: restarts", NULL, NULL, NULL,
 	 NULL, 0},
-	{ONE('y'), ACT_LOG, "y", "log / linear y axis", "y", NULL, "log", "linear", 5},
+	{ONE('y'), ACT_LOG, "y / o", "log / linear y axis; earlier runs on / off", "y", NULL, "log", "linear", 5},
+	{ONE('o'), ACT_GHOSTS, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 	{ONE('i'), ACT_NOTES, "i", "explanation: short, full (Up/Down scroll), hidden", "i", NULL, "why", NULL, 3},
 	/* Pairs of keys share a help line (the second row has none), so the
 	 * overlay still leaves the status line in view at 80x24. */

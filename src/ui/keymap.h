@@ -22,6 +22,7 @@ enum ui_action {
 	ACT_NOTES,     /* the explanation: short, full (overlay), hidden */
 	ACT_ZOOM,      /* one panel full-screen, the next one, none */
 	ACT_PRESENT,   /* the presenter layout on / off */
+	ACT_GHOSTS,    /* show / hide earlier runs on the line charts */
 	ACT_EXPORT,    /* the run's metrics as CSV */
 	ACT_PICTURE,   /* the screen's panels as SVG and PNG */
 	ACT_HELP,

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ui/app.h"
+#include "overparam/share.h"
+#include "overparam/store.h"
 
 #define DRAIN_CHUNK 1024
 #define DRAIN_FRAME_MAX (1u << 17) /* records a frame may take; the ring holds the rest */
@@ -163,6 +165,14 @@ static void take_record(struct app *a, const struct op_record *r)
 {
 	if (!history_add(&a->hist, r))
 		return;
+	if (r->metric == MET_START && a->hist.scenario >= 0 && a->hist.scenario < a->n)
+		ghost_on_start(&a->ghosts, a->hist.scenario, &a->sc[a->hist.scenario], a->hist.seed);
+	if (r->metric == MET_START && a->hist.scenario >= 0 && a->hist.scenario < a->n) {
+		store_begin(store_default(), &a->sc[a->hist.scenario], a->hist.seed, "live");
+		store_begin(share_store(), &a->sc[a->hist.scenario], a->hist.seed, "live");
+	}
+	store_add(store_default(), r); /* off the trainer's thread; its MET_DONE ends the stored run */
+	store_add(share_store(), r);   /* --share: the followers' copy */
 	if (r->metric == MET_START) {
 		int s = a->hist.scenario;
 		if (s >= 0 && s < a->n && s != a->cur)
@@ -248,6 +258,9 @@ static bool draw_view(struct app *a, int v, bool force)
 		/* Points that land inside a column's min..max change nothing. */
 		if (!chart_update(&a->chart[v], &a->hist) && !a->all_dirty && !force)
 			return false;
+		a->chart[v].ghosts = &a->ghosts; /* earlier runs, faint (ghost.h) */
+		a->chart[v].ghost_scenario = a->cur;
+		a->chart[v].ghost_path = sc->path;
 		chart_draw(w, &a->chart[v], &a->hist, &a->theme);
 		break;
 	case VIEW_BARS:
@@ -277,9 +290,11 @@ static bool draw_view(struct app *a, int v, bool force)
  * and a message's end. */
 static void check_header(struct app *a)
 {
-	enum trainer_state st = trainer_state(a->tr);
+	enum trainer_state st = app_state(a);
 	double pace = trainer_pace(a->tr);
 	if (st != a->shown_state || pace != a->shown_pace) {
+		if ((st == TRAINER_PAUSED) != (a->shown_state == TRAINER_PAUSED))
+			store_set_paused(share_store(), st == TRAINER_PAUSED); /* --share: followers mirror it */
 		a->shown_state = st;
 		a->shown_pace = pace;
 		a->hdr_dirty = a->ftr_dirty = true;

@@ -11,6 +11,7 @@
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 #include "overparam/ui.h"
+#include "ui/ghost.h"
 #include "ui/plot.h"
 
 /* ---- theme: glyphs and colours, decided once at start ---- */
@@ -153,6 +154,11 @@ struct chart {
 	double gpts_value[RUN_MAX_GRID];
 	uint64_t grid_digest[CHART_MAX_CURVES];
 	double shared_top;      /* its scale group's top (NaN: none): the axis covers it */
+	/* earlier runs drawn faint under the curves (ghost.h); NULL: none */
+	const struct ghost_set *ghosts;
+	int ghost_scenario;      /* the scenario on screen, and its file */
+	const char *ghost_path;
+	struct colsum ghost_cs;  /* scratch: one ghost curve's summary */
 };
 
 void chart_init(struct chart *c, const struct view_spec *v, const struct run_desc *d, bool log, bool glyphs);
