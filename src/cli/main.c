@@ -54,6 +54,8 @@ static void usage(FILE *f)
 		"  --ascii             ASCII charts even where braille would work\n"
 		"  --no-color          monochrome (also when NO_COLOR is set)\n"
 		"  --export-dir DIR    where the e key writes CSV files (default: the current directory)\n"
+		"  --no-ftz            keep subnormal floats (exact IEEE; slower once Adam's moments decay;\n"
+		"                      also OVERPARAM_NO_FTZ=1)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version\n"
 		"\n");
@@ -235,7 +237,7 @@ struct cli {
 };
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
-       OPT_EXPORT_DIR, OPT_SET };
+       OPT_EXPORT_DIR, OPT_SET, OPT_NO_FTZ };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -249,6 +251,7 @@ static const struct option longopts[] = {
 	{"no-color", no_argument, NULL, OPT_NOCOLOR},
 	{"export-dir", required_argument, NULL, OPT_EXPORT_DIR},
 	{"set", required_argument, NULL, OPT_SET},
+	{"no-ftz", no_argument, NULL, OPT_NO_FTZ},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
@@ -288,6 +291,7 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_ASCII: o->uo.ascii = true; break;
 	case OPT_NOCOLOR: o->uo.no_color = true; break;
 	case OPT_EXPORT_DIR: o->uo.export_dir = optarg; break;
+	case OPT_NO_FTZ: workers_set_flush(false); break;
 	case OPT_SET:
 		if (o->n_sets == MAX_SETS) {
 			fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);
