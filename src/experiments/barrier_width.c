@@ -62,6 +62,18 @@ fail:
 	return -1;
 }
 
+static void match(struct netpair *p)
+{
+	netpair_match(p);
+}
+
+static void barrier_width_use_workers(struct experiment *x, struct workers *wk)
+{
+	struct barrier_width *m = (struct barrier_width *)x;
+	for (int k = 0; k < m->sc.model.n_widths; k++)
+		netpair_use_workers(&m->pair[k], wk);
+}
+
 static bool barrier_width_step(struct experiment *x, struct emitter *em)
 {
 	struct barrier_width *m = (struct barrier_width *)x;
@@ -75,20 +87,22 @@ static bool barrier_width_step(struct experiment *x, struct emitter *em)
 	for (int r = 0; r < repeats; r++) {
 		netpair_reset(p, &m->sc, m->seed, m->sc.model.init_seeds[0] + 2 * (uint64_t)r,
 			      m->sc.model.init_seeds[1] + 2 * (uint64_t)r);
-		/* up to train.epochs epochs in this one step: it gives way to
-		 * a cancel (run_loop.h) between them */
-		while (!netpair_train(p, NULL, 0) && p->epoch < m->sc.train.epochs)
-			if (run_cancelled())
-				return false;
+		/* up to train.epochs epochs in this one step, each net on a
+		 * thread of the team: it gives way to a cancel (run_loop.h) */
+		if (!netpair_train_to_end(p, m->sc.train.epochs))
+			return false;
 		if (netpair_diverged(p)) {
 			netpair_emit_diverged(p, em, e, (1u << SER_PLAIN) | (1u << SER_ALIGNED));
 			m->next = m->sc.model.n_widths;
 			return false;
 		}
-		/* the line from B (alpha 0) to A (alpha 1), then from B matched to A */
-		const float *a = p->net[0].net.params;
-		plain += netpair_line(p, &m->alpha, p->net[1].net.params, a);
-		aligned += netpair_line(p, &m->alpha, netpair_match(p), a);
+		/* the line from B (alpha 0) to A (alpha 1), and from B matched
+		 * to A (the matching beside the first line) */
+		double b_plain, b_aligned;
+		netpair_two_lines(p, &m->alpha, p->net[1].net.params, p->matched.params, p->net[0].net.params, match,
+				  &b_plain, &b_aligned);
+		plain += b_plain;
+		aligned += b_aligned;
 		if (run_cancelled()) /* the matching gave up: nothing to send */
 			return false;
 		reached += p->net[0].stopped_at >= 0 && p->net[1].stopped_at >= 0;
@@ -198,6 +212,7 @@ const struct experiment_ops barrier_width_ops = {
 	.create = barrier_width_create,
 	.step = barrier_width_step,
 	.destroy = barrier_width_destroy,
+	.use_workers = barrier_width_use_workers,
 	.describe = barrier_width_describe,
 	.report = barrier_width_report,
 	EXPERIMENT_METRICS(emitted),
