@@ -164,14 +164,11 @@ double netpair_barrier(const double *t /* (n) */, const double *loss /* (n) */, 
  * to `to` (t = 1), left in p->path; returns the line's barrier. */
 double netpair_line(struct netpair *p, const struct netpair_grid *g, const float *from /* (n_params) */,
 		    const float *to /* (n_params) */);
-/* Two lines to one end: from `from` to `to`, its losses left in p->path2
- * and its barrier in *barrier; then from `from2` to `to`, left in p->path
- * (the path measured last), barrier in *barrier2. `prepare` (may be NULL)
- * fills `from2` first, touching nothing the first line reads (weight
- * matching: netpair_match); on a team it runs beside the first line. */
-void netpair_two_lines(struct netpair *p, const struct netpair_grid *g, const float *from /* (n_params) */,
-		       const float *from2 /* (n_params) */, const float *to /* (n_params) */,
-		       void (*prepare)(struct netpair *p), double *barrier, double *barrier2);
+/* The line from B (t = 0) to A (t = 1) as trained, its losses left in
+ * p->path2 and its barrier in *plain; then from B matched to A's units
+ * (netpair_match, on a team beside the first line), left in p->path (the
+ * path measured last), barrier in *aligned. Needs netpair_create_matching. */
+void netpair_lines_matched(struct netpair *p, const struct netpair_grid *g, double *plain, double *aligned);
 /* The same along the Bezier curve from a through bend c to b. */
 double netpair_curve(struct netpair *p, const struct netpair_grid *g, const float *a /* (n_params) */,
 		     const float *c /* (n_params) */, const float *b /* (n_params) */);

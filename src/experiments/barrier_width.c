@@ -62,11 +62,6 @@ fail:
 	return -1;
 }
 
-static void match(struct netpair *p)
-{
-	netpair_match(p);
-}
-
 static void barrier_width_use_workers(struct experiment *x, struct workers *wk)
 {
 	struct barrier_width *m = (struct barrier_width *)x;
@@ -99,8 +94,7 @@ static bool barrier_width_step(struct experiment *x, struct emitter *em)
 		/* the line from B (alpha 0) to A (alpha 1), and from B matched
 		 * to A (the matching beside the first line) */
 		double b_plain, b_aligned;
-		netpair_two_lines(p, &m->alpha, p->net[1].net.params, p->matched.params, p->net[0].net.params, match,
-				  &b_plain, &b_aligned);
+		netpair_lines_matched(p, &m->alpha, &b_plain, &b_aligned);
 		plain += b_plain;
 		aligned += b_aligned;
 		if (run_cancelled()) /* the matching gave up: nothing to send */

@@ -395,22 +395,18 @@ double netpair_line(struct netpair *p, const struct netpair_grid *g, const float
 	return netpair_barrier(g->t, p->path, g->n);
 }
 
-void netpair_two_lines(struct netpair *p, const struct netpair_grid *g, const float *from /* (n_params) */,
-		       const float *from2 /* (n_params) */, const float *to /* (n_params) */,
-		       void (*prepare)(struct netpair *p), double *barrier, double *barrier2)
+static void match(struct netpair *p)
 {
-	struct path_job j = {.p = p, .g = g, .from = from2, .to = to, .loss = p->path, .prepare = prepare,
-			     .first_from = from};
-	if (!prepare) { /* nothing to run beside the first line: two plain jobs */
-		j.from = from;
-		j.loss = p->path2;
-		run_path(&j);
-		j.from = from2;
-		j.loss = p->path;
-	}
+	netpair_match(p);
+}
+
+void netpair_lines_matched(struct netpair *p, const struct netpair_grid *g, double *plain, double *aligned)
+{
+	struct path_job j = {.p = p, .g = g, .from = p->matched.params, .to = p->net[0].net.params, .loss = p->path,
+			     .prepare = match, .first_from = p->net[1].net.params};
 	run_path(&j);
-	*barrier = netpair_barrier(g->t, p->path2, g->n);
-	*barrier2 = netpair_barrier(g->t, p->path, g->n);
+	*plain = netpair_barrier(g->t, p->path2, g->n);
+	*aligned = netpair_barrier(g->t, p->path, g->n);
 }
 
 double netpair_curve(struct netpair *p, const struct netpair_grid *g, const float *a /* (n_params) */,

@@ -15,19 +15,13 @@
 
 enum { SER_A, SER_B, SER_PLAIN, SER_ALIGNED, N_SERIES };
 
-static void match(struct netpair *p)
-{
-	netpair_match(p);
-}
-
 static void alignment_measure(struct netpair_run *r, uint32_t epoch, struct emitter *em)
 {
 	/* B matched afresh each time from the identity (the order that fits
 	 * the nets of this epoch, not a tracked one), beside the line as
 	 * trained; the lines from b (alpha 0) to A (alpha 1). */
 	double plain, aligned;
-	netpair_two_lines(&r->p, &r->grid, r->p.net[SER_B].net.params, r->p.matched.params, r->p.net[SER_A].net.params,
-			  match, &plain, &aligned);
+	netpair_lines_matched(&r->p, &r->grid, &plain, &aligned);
 	netpair_emit_losses(&r->grid, r->p.path2, em, epoch, SER_PLAIN, plain);
 	netpair_emit_path(&r->p, &r->grid, em, epoch, SER_ALIGNED, aligned);
 }
