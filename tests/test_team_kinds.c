@@ -53,15 +53,17 @@ static struct digest run_on(const struct scenario *sc, struct workers *team)
  * next round, the sweep's split and whole models. */
 static void shorten(struct scenario *sc)
 {
-	if (sc->train.epochs > 40)
-		sc->train.epochs = 40;
+	if (sc->train.epochs > 20)
+		sc->train.epochs = 20;
 	if (sc->kind == KIND_LOTTERY_TICKET) {
-		sc->train.epochs = 12;
-		sc->train.rounds = 2;
-		sc->train.eval_every = 5;
+		sc->train.epochs = 8;
+		sc->train.rounds = 1;
+		sc->train.eval_every = 3;
 	}
 	if (sc->kind == KIND_BARRIER_WIDTH)
-		sc->train.repeats = 2;
+		sc->train.repeats = 1;
+	if (sc->kind == KIND_WIDTH_SWEEP)
+		sc->train.epochs = 6;
 }
 
 static void test_shipped_kinds_same_on_two_threads(void **state)
@@ -99,7 +101,7 @@ static void test_shipped_kinds_same_on_two_threads(void **state)
 
 static const char *const pair_ini = "[scenario]\nkind = mode_connectivity\ntitle = t\nseed = 7\n"
 				    "[data]\nsamples = 40\ndim = 6\ntarget = sin3\nnoise = 0\n"
-				    "[model]\ndepth = 1\nwidths = 96\ninit = normal\ninit_std = 0.1\ninit_seeds = 1, 2\n"
+				    "[model]\ndepth = 1\nwidths = 64\ninit = normal\ninit_std = 0.1\ninit_seeds = 1, 2\n"
 				    "[train]\noptimizer = adam\nlr = 0.01\nepochs = 400\ntarget_loss = 1e-3\n";
 
 static void parse_pair(struct scenario *sc, const char *const *sets /* (n_sets) */, int n_sets)
