@@ -15,6 +15,11 @@
 #include <stdbool.h>
 
 #define WORKERS_MAX 8 /* threads in a team, the caller's included */
+/* When a job pays for a second thread, in multiply-adds (the width sweep's
+ * figures, measured on this machine kind): a GEMM call's fixed cost counted
+ * as WORKERS_GEMM_COST of them, and the least a job must hold. */
+#define WORKERS_GEMM_COST 2e4
+#define WORKERS_JOB_MIN 4e5
 
 struct workers;
 

@@ -322,15 +322,15 @@ static void publish(struct lottery *t, struct emitter *em)
 }
 
 /* The team, when an epoch (a forward and backward pass of both nets on
- * the training set) is worth a second thread (the width sweep's figures). */
+ * the training set) is worth a second thread (workers.h). */
 static void lt_use_workers(struct experiment *x, struct workers *wk)
 {
 	struct lottery *t = (struct lottery *)x;
 	const struct mlp *m = &t->nets[TICKET].net;
 	double macs = 0;
 	for (int l = 0; l < m->n_layers; l++)
-		macs += (double)t->n * m->dims[l] * m->dims[l + 1] + 2e4;
-	t->team = 6 * macs >= 4e5 ? wk : NULL;
+		macs += (double)t->n * m->dims[l] * m->dims[l + 1] + WORKERS_GEMM_COST;
+	t->team = 6 * macs >= WORKERS_JOB_MIN ? wk : NULL;
 }
 
 static bool lt_step(struct experiment *x, struct emitter *em)

@@ -158,17 +158,12 @@ void netpair_emit_diverged(const struct netpair *p, struct emitter *em, uint32_t
 
 /* ---- sharing the work (workers.h) ---- */
 
-/* A GEMM call's fixed cost in multiply-adds, and the least work a job must
- * hold for a second thread to pay (the width sweep's figures, workers.h). */
-#define PAIR_GEMM_COST 2e4
-#define PAIR_WORKER_MIN 4e5
-
 /* Multiply-adds of one forward pass of a net of the pair on the data. */
 static double forward_cost(const struct netpair *p)
 {
 	double cost = 0;
 	for (int l = 0; l < p->mix.n_layers; l++)
-		cost += (double)p->n * p->mix.dims[l] * p->mix.dims[l + 1] + PAIR_GEMM_COST;
+		cost += (double)p->n * p->mix.dims[l] * p->mix.dims[l + 1] + WORKERS_GEMM_COST;
 	return cost;
 }
 
@@ -180,7 +175,7 @@ void netpair_use_workers(struct netpair *p, struct workers *wk)
 /* The team when a job of `cost` multiply-adds is worth it, else NULL. */
 static struct workers *team_for(const struct netpair *p, double cost)
 {
-	return cost >= PAIR_WORKER_MIN ? p->team : NULL;
+	return cost >= WORKERS_JOB_MIN ? p->team : NULL;
 }
 
 /* One epoch of net k, epoch e of the pair: its loss, then it diverges,
@@ -211,7 +206,8 @@ bool netpair_train(struct netpair *p, struct emitter *em, int series0)
 	uint32_t e = (uint32_t)p->epoch;
 	for (int k = 0; k < 2; k++)
 		p->ran[k] = !net_done(&p->net[k]);
-	/* both nets at once, or the one still training alone */
+	/* both nets at once (each a forward, backward and gradient pass: three
+	 * forwards' work), or the one still training alone */
 	struct workers *wk = p->ran[0] && p->ran[1] ? team_for(p, 6 * forward_cost(p)) : NULL;
 	workers_run(wk, train_share, p, 1, 2);
 	for (int k = 0; em && k < 2; k++) {
