@@ -23,6 +23,7 @@
 #include "overparam/linear.h"
 #include "overparam/mlp.h"
 #include "overparam/optim.h"
+#include "overparam/workers.h"
 
 #define FIXTURE_DIR "tests/fixtures/"
 #define FIX_MAX_ARRAYS 64
@@ -363,6 +364,9 @@ static int ctx_setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof *c);
 
+	workers_set_flush(false); /* exact IEEE */
+	workers_thread_fp();
+
 	*state = c;
 	return c ? 0 : -1;
 }
@@ -478,6 +482,18 @@ static void test_min_norm_matches_numpy(void **state)
 	assert_close("theta", c->theta, want, (size_t)p, TOL_F64);
 }
 
+/* As the program runs: subnormal floats flushed to zero (workers.h). */
+static int ftz_setup(void **state)
+{
+	int rc = ctx_setup(state);
+
+	workers_set_flush(true);
+	workers_thread_fp();
+	return rc;
+}
+
+#define FTZ_TEST(f) {#f " (subnormals flushed)", f, ftz_setup, ctx_teardown, NULL}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +502,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_adam_net2_matches_torch, ctx_setup, ctx_teardown),
 		cmocka_unit_test_setup_teardown(test_interpolation_matches_torch, ctx_setup, ctx_teardown),
 		cmocka_unit_test_setup_teardown(test_min_norm_matches_numpy, ctx_setup, ctx_teardown),
+		FTZ_TEST(test_sgd_matches_torch),
+		FTZ_TEST(test_adam_net1_matches_torch),
+		FTZ_TEST(test_adam_net2_matches_torch),
+		FTZ_TEST(test_interpolation_matches_torch),
+		FTZ_TEST(test_min_norm_matches_numpy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

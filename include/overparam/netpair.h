@@ -63,6 +63,14 @@ struct netpair {
 	double path[SCENARIO_MAX_ALPHA]; /* loss at each grid point of the path measured last */
 	struct align al;           /* weight matching, after netpair_create_matching */
 	struct mlp matched;        /* B with its hidden units in A's order (parameters only) */
+	/* Sharing the work (workers.h): nets A and B train on two threads, and
+	 * a path's points are dealt to both, each thread with its own scratch
+	 * net. Every net and point is computed as on one thread, so the
+	 * records are the same bits. */
+	struct workers *team;      /* the runner's (netpair_use_workers); NULL: this thread alone */
+	struct mlp mix2;           /* the second thread's point on a path */
+	bool ran[2];               /* net k trained in the epoch netpair_train ran last */
+	double path2[SCENARIO_MAX_ALPHA]; /* a second path, measured beside p->path */
 };
 
 /* The grid of `points` (2 .. SCENARIO_MAX_ALPHA) points. */
@@ -79,6 +87,9 @@ int netpair_create(struct netpair *p, const struct scenario *sc, int width, uint
 int netpair_create_matching(struct netpair *p);
 /* Frees everything; a zeroed netpair is fine. */
 void netpair_destroy(struct netpair *p);
+/* Lends the pair the runner's team (wk may be NULL), for the epochs and
+ * paths big enough to pay for a second thread. */
+void netpair_use_workers(struct netpair *p, struct workers *wk);
 
 /* Both nets back to a fresh start from new init seeds (same data, same
  * shape, nothing allocated), epoch 0. */
@@ -86,7 +97,7 @@ void netpair_reset(struct netpair *p, const struct scenario *sc, uint64_t seed, 
 
 /* Bytes the kinds built on pairs (permutation alignment, curved path,
  * barrier vs width) allocate, for their memory hooks. Per width: the data,
- * two trained nets and a scratch net with gradients; then either B
+ * two trained nets and two scratch nets with gradients (one a thread); then either B
  * permuted plus the alignment's width^2 similarities (float, double) and
  * permuted weights, or the bend, its gradient and its Adam moments: at
  * most four more nets' parameters. */
@@ -114,6 +125,12 @@ long netpair_params(const struct scenario *sc, int width);
  * nets done, or either diverged (no path to a diverged net means anything,
  * so the other need not go on). */
 bool netpair_train(struct netpair *p, struct emitter *em, int series0);
+/* netpair_train(p, NULL, 0) until it returns true or p->epoch reaches
+ * `epochs`, with the same end state, each net on its own thread: they meet
+ * only at the end (a net that went on past the other's divergence is then
+ * as it would be, except its weights, which nobody reads). Returns false
+ * when cancelled (run_loop.h) part way. */
+bool netpair_train_to_end(struct netpair *p, int epochs);
 bool netpair_done(const struct netpair *p);
 /* Whether either net diverged. */
 bool netpair_diverged(const struct netpair *p);
@@ -147,6 +164,11 @@ double netpair_barrier(const double *t /* (n) */, const double *loss /* (n) */, 
  * to `to` (t = 1), left in p->path; returns the line's barrier. */
 double netpair_line(struct netpair *p, const struct netpair_grid *g, const float *from /* (n_params) */,
 		    const float *to /* (n_params) */);
+/* The line from B (t = 0) to A (t = 1) as trained, its losses left in
+ * p->path2 and its barrier in *plain; then from B matched to A's units
+ * (netpair_match, on a team beside the first line), left in p->path (the
+ * path measured last), barrier in *aligned. Needs netpair_create_matching. */
+void netpair_lines_matched(struct netpair *p, const struct netpair_grid *g, double *plain, double *aligned);
 /* The same along the Bezier curve from a through bend c to b. */
 double netpair_curve(struct netpair *p, const struct netpair_grid *g, const float *a /* (n_params) */,
 		     const float *c /* (n_params) */, const float *b /* (n_params) */);
@@ -154,6 +176,9 @@ double netpair_curve(struct netpair *p, const struct netpair_grid *g, const floa
  * then its barrier as MET_BARRIER, of `series` at epoch e. */
 void netpair_emit_path(const struct netpair *p, const struct netpair_grid *g, struct emitter *em, uint32_t e,
 		       int series, double barrier);
+/* The same for any losses at g's points (netpair_two_lines' p->path2). */
+void netpair_emit_losses(const struct netpair_grid *g, const double *loss /* (g->n) */, struct emitter *em,
+			 uint32_t e, int series, double barrier);
 
 /* ---- a run of one pair, measured as it trains --------------------------- */
 
@@ -188,6 +213,8 @@ void netpair_run_destroy(struct experiment *x);
 /* experiment_ops.step of such a run: one epoch of training, then, when
  * due, the measurement. */
 bool netpair_run_step(struct experiment *x, struct emitter *em);
+/* experiment_ops.use_workers of such a run. */
+void netpair_run_use_workers(struct experiment *x, struct workers *wk);
 
 /* ---- what the family shows ------------------------------------------------ */
 

@@ -15,6 +15,11 @@
 #include <stdbool.h>
 
 #define WORKERS_MAX 8 /* threads in a team, the caller's included */
+/* When a job pays for a second thread, in multiply-adds (the width sweep's
+ * figures, measured on this machine kind): a GEMM call's fixed cost counted
+ * as WORKERS_GEMM_COST of them, and the least a job must hold. */
+#define WORKERS_GEMM_COST 2e4
+#define WORKERS_JOB_MIN 4e5
 
 struct workers;
 
@@ -22,13 +27,31 @@ struct workers;
  * OpenBLAS on one thread (our matrices are small: its hand-offs cost more
  * than they win, and its threads and a team's would fight over the cores)
  * and decides the team size: OVERPARAM_WORKERS when it is a whole number
- * >= 1 (at most WORKERS_MAX), else 2 on two or more cores, else 1.
- * Returns that size. */
+ * >= 1 (at most WORKERS_MAX), else 2 on two or more cores, else 1; and
+ * whether subnormals are flushed (below), applied to the calling thread.
+ * Returns the team size. */
 int workers_startup(void);
 
 /* The team size workers_startup decided; 1 if it never ran (a test, a
  * benchmark: they size their teams themselves). */
 int workers_planned(void);
+
+/* Subnormal floats. Once thousands of Adam steps have decayed the moments
+ * of dead units below FLT_MIN, every vector holding one takes a microcode
+ * assist (the seed's mode-connectivity net ran at a third of its speed).
+ * Flushed (FTZ and DAZ in MXCSR, x86-64 only; elsewhere a no-op), such
+ * values read and write as 0, as TensorFlow's CPU kernels run. The program
+ * flushes unless told --no-ftz (workers_set_flush(false) before
+ * workers_startup) or OVERPARAM_NO_FTZ=1; without workers_startup (a test,
+ * a benchmark) nothing is flushed. The mode is per thread: the decision is
+ * applied by workers_startup to its caller (the headless runner), by each
+ * helper of a team, and by the trainer thread (workers_thread_fp). OpenBLAS
+ * runs on the calling thread (workers_startup puts it on one), so its
+ * kernels see the caller's mode. */
+void workers_set_flush(bool flush);
+bool workers_flushing(void);
+/* Applies the decision to the calling thread; returns whether it flushes. */
+bool workers_thread_fp(void);
 
 /* A team of `threads` threads: the caller's and threads - 1 helpers,
  * asleep until a job comes. NULL when there is no memory for it; a NULL

@@ -82,6 +82,8 @@ static void usage(FILE *f)
 		"  --compare RUN       draw stored run RUN faintly on the line charts of its scenario\n"
 		"  --share [group|all] let others follow this live session (default: your user only)\n"
 		"  --follow [USER]     follow USER's shared session (default: yours), read-only\n"
+		"  --no-ftz            keep subnormal floats (exact IEEE; slower once Adam's moments decay;\n"
+		"                      also OVERPARAM_NO_FTZ=1)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       the version and the git commit it was built from\n"
 		"\n");
@@ -265,7 +267,8 @@ struct cli {
 
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
        OPT_EXPORT_DIR, OPT_SET, OPT_PLOT, OPT_CONFIG, OPT_PRESET, OPT_THEME, OPT_PRESENT, OPT_THICK, OPT_STORE,
-       OPT_NO_STORE, OPT_RUNS, OPT_JSON, OPT_KEEP_RUNS, OPT_KEEP_MB, OPT_REPLAY, OPT_COMPARE, OPT_SHARE, OPT_FOLLOW };
+       OPT_NO_STORE, OPT_RUNS, OPT_JSON, OPT_KEEP_RUNS, OPT_KEEP_MB, OPT_REPLAY, OPT_COMPARE, OPT_SHARE, OPT_FOLLOW,
+       OPT_NO_FTZ };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -295,6 +298,7 @@ static const struct option longopts[] = {
 	{"compare", required_argument, NULL, OPT_COMPARE},
 	{"share", optional_argument, NULL, OPT_SHARE},
 	{"follow", optional_argument, NULL, OPT_FOLLOW},
+	{"no-ftz", no_argument, NULL, OPT_NO_FTZ},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
@@ -417,6 +421,7 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 		break;
 	case OPT_PRESENT: o->uo.present = true; break;
 	case OPT_THICK: o->uo.thick = true; break;
+	case OPT_NO_FTZ: workers_set_flush(false); break;
 	case OPT_SET:
 		if (o->n_sets == MAX_SETS) {
 			fprintf(stderr, "overparam: --set: at most %d overrides\n", MAX_SETS);

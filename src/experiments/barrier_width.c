@@ -15,15 +15,21 @@
 #include "overparam/history.h"
 #include "overparam/netpair.h"
 #include "overparam/run_loop.h"
+#include "overparam/workers.h"
 
 enum { SER_PLAIN, SER_ALIGNED, N_SERIES };
 
 struct barrier_width {
 	struct scenario sc;
 	uint64_t seed;
-	struct netpair pair[SCENARIO_MAX_WIDTHS]; /* one a width, with matching */
+	/* Two a width, with matching: pair r of a width in slot r % 2, so on a
+	 * team pair r + 1 trains while pair r is measured (one slot with one
+	 * repeat). */
+	struct netpair pair[SCENARIO_MAX_WIDTHS][2];
+	int slots;
 	int next;                                 /* the width the next step trains */
 	struct netpair_grid alpha;
+	struct workers *team;                     /* the runner's, with two threads or more; else NULL */
 };
 
 static void barrier_width_destroy(struct experiment *x)
@@ -32,7 +38,8 @@ static void barrier_width_destroy(struct experiment *x)
 	if (!m)
 		return;
 	for (int k = 0; k < SCENARIO_MAX_WIDTHS; k++)
-		netpair_destroy(&m->pair[k]);
+		for (int s = 0; s < 2; s++)
+			netpair_destroy(&m->pair[k][s]);
 	free(m);
 }
 
@@ -44,14 +51,16 @@ static int barrier_width_create(const struct scenario *sc, uint64_t seed, struct
 		goto oom;
 	m->sc = *sc;
 	m->seed = seed;
-	for (int k = 0; k < sc->model.n_widths; k++) {
-		if (run_cancelled())
-			goto fail; /* run_loop_open says why */
-		if (netpair_create(&m->pair[k], sc, sc->model.widths[k], seed, sc->model.init_seeds[0],
-				   sc->model.init_seeds[1]) != 0 ||
-		    netpair_create_matching(&m->pair[k]) != 0)
-			goto oom;
-	}
+	m->slots = sc->train.repeats > 1 ? 2 : 1;
+	for (int k = 0; k < sc->model.n_widths; k++)
+		for (int s = 0; s < m->slots; s++) {
+			if (run_cancelled())
+				goto fail; /* run_loop_open says why */
+			if (netpair_create(&m->pair[k][s], sc, sc->model.widths[k], seed, sc->model.init_seeds[0],
+					   sc->model.init_seeds[1]) != 0 ||
+			    netpair_create_matching(&m->pair[k][s]) != 0)
+				goto oom;
+		}
 	netpair_grid(&m->alpha, sc->train.alpha_points, NETPAIR_ROUND_EACH);
 	*out = (struct experiment *)m;
 	return 0;
@@ -62,36 +71,98 @@ fail:
 	return -1;
 }
 
+static void barrier_width_use_workers(struct experiment *x, struct workers *wk)
+{
+	struct barrier_width *m = (struct barrier_width *)x;
+	m->team = workers_threads(wk) >= 2 ? wk : NULL;
+	for (int k = 0; k < m->sc.model.n_widths; k++)
+		for (int s = 0; s < m->slots; s++)
+			netpair_use_workers(&m->pair[k][s], m->team);
+}
+
+/* Pair r of width k back to its start (init seeds init_seeds + 2r). */
+static struct netpair *pair_reset(struct barrier_width *m, int k, int r)
+{
+	struct netpair *p = &m->pair[k][r % m->slots];
+	netpair_reset(p, &m->sc, m->seed, m->sc.model.init_seeds[0] + 2 * (uint64_t)r,
+		      m->sc.model.init_seeds[1] + 2 * (uint64_t)r);
+	return p;
+}
+
+/* One pair measured (share 0: both lines and the matching) while the next
+ * trains (share 1: both nets to their end), each on one thread. */
+struct overlap {
+	struct netpair *now, *next;
+	const struct netpair_grid *alpha;
+	int epochs;
+	double plain, aligned;
+};
+
+static void overlap_share(void *ctx, int phase, int share)
+{
+	(void)phase;
+	struct overlap *o = ctx;
+	if (share == 0)
+		netpair_lines_matched(o->now, o->alpha, &o->plain, &o->aligned);
+	else
+		netpair_train_to_end(o->next, o->epochs);
+}
+
+/* Pair p's two barriers; with `next` (pair r + 1, reset) on a team, next
+ * trains meanwhile, else after. Each pair alone on its thread (no team of
+ * its own in the job): its numbers are those of one thread. */
+static void measure_and_train(struct barrier_width *m, struct netpair *p, struct netpair *next, double *plain,
+			      double *aligned)
+{
+	if (!next || !m->team) {
+		netpair_lines_matched(p, &m->alpha, plain, aligned);
+		if (next && !run_cancelled())
+			netpair_train_to_end(next, m->sc.train.epochs);
+		return;
+	}
+	struct overlap o = {.now = p, .next = next, .alpha = &m->alpha, .epochs = m->sc.train.epochs};
+	netpair_use_workers(p, NULL);
+	netpair_use_workers(next, NULL);
+	workers_run(m->team, overlap_share, &o, 1, 2);
+	netpair_use_workers(p, m->team);
+	netpair_use_workers(next, m->team);
+	*plain = o.plain;
+	*aligned = o.aligned;
+}
+
 static bool barrier_width_step(struct experiment *x, struct emitter *em)
 {
 	struct barrier_width *m = (struct barrier_width *)x;
 	int k = m->next;
 	if (k >= m->sc.model.n_widths)
 		return false;
-	struct netpair *p = &m->pair[k];
 	int repeats = m->sc.train.repeats > 0 ? m->sc.train.repeats : 1;
 	double plain = 0, aligned = 0, reached = 0;
 	uint32_t e = (uint32_t)k;
+	/* up to train.epochs epochs a net in this one step, each net of the
+	 * first pair on a thread of the team, each later pair beside the
+	 * measuring of the one before: it gives way to a cancel (run_loop.h) */
+	struct netpair *p = pair_reset(m, k, 0);
+	netpair_train_to_end(p, m->sc.train.epochs);
 	for (int r = 0; r < repeats; r++) {
-		netpair_reset(p, &m->sc, m->seed, m->sc.model.init_seeds[0] + 2 * (uint64_t)r,
-			      m->sc.model.init_seeds[1] + 2 * (uint64_t)r);
-		/* up to train.epochs epochs in this one step: it gives way to
-		 * a cancel (run_loop.h) between them */
-		while (!netpair_train(p, NULL, 0) && p->epoch < m->sc.train.epochs)
-			if (run_cancelled())
-				return false;
+		if (run_cancelled())
+			return false;
 		if (netpair_diverged(p)) {
 			netpair_emit_diverged(p, em, e, (1u << SER_PLAIN) | (1u << SER_ALIGNED));
 			m->next = m->sc.model.n_widths;
 			return false;
 		}
-		/* the line from B (alpha 0) to A (alpha 1), then from B matched to A */
-		const float *a = p->net[0].net.params;
-		plain += netpair_line(p, &m->alpha, p->net[1].net.params, a);
-		aligned += netpair_line(p, &m->alpha, netpair_match(p), a);
+		/* the line from B (alpha 0) to A (alpha 1), and from B matched
+		 * to A (the matching beside the first line) */
+		struct netpair *next = r + 1 < repeats ? pair_reset(m, k, r + 1) : NULL;
+		double b_plain, b_aligned;
+		measure_and_train(m, p, next, &b_plain, &b_aligned);
+		plain += b_plain;
+		aligned += b_aligned;
 		if (run_cancelled()) /* the matching gave up: nothing to send */
 			return false;
 		reached += p->net[0].stopped_at >= 0 && p->net[1].stopped_at >= 0;
+		p = next;
 	}
 	emitter_put(em, e, SER_PLAIN, MET_PAIR_BARRIER, (uint32_t)k, plain / repeats);
 	emitter_put(em, e, SER_ALIGNED, MET_PAIR_BARRIER, (uint32_t)k, aligned / repeats);
@@ -182,10 +253,11 @@ static void barrier_width_report(const struct scenario *sc, const struct run_des
 			first, sc->model.widths[0], end, sc->model.widths[last > 0 ? last : 0]);
 }
 
+/* Two pairs a width when it trains more than one (slots). */
 static double barrier_width_memory(const struct scenario *sc, enum config_key *blame)
 {
 	*blame = KEY_WIDTHS;
-	return netpair_memory(sc);
+	return (sc->train.repeats > 1 ? 2 : 1) * netpair_memory(sc);
 }
 
 static const enum metric emitted[] = {MET_PAIR_BARRIER, MET_PAIR_REACHED, MET_DIVERGED};
@@ -201,6 +273,7 @@ const struct experiment_ops barrier_width_ops = {
 	.create = barrier_width_create,
 	.step = barrier_width_step,
 	.destroy = barrier_width_destroy,
+	.use_workers = barrier_width_use_workers,
 	.describe = barrier_width_describe,
 	.report = barrier_width_report,
 	EXPERIMENT_METRICS(emitted),

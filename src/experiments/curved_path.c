@@ -133,6 +133,11 @@ static void curve_measure(struct curved_path *m, uint32_t e, struct emitter *em)
 	netpair_emit_path(&m->p, &m->t, em, e, SER_CURVE, curve);
 }
 
+static void curve_use_workers(struct experiment *x, struct workers *wk)
+{
+	netpair_use_workers(&((struct curved_path *)x)->p, wk);
+}
+
 static bool curve_step(struct experiment *x, struct emitter *em)
 {
 	struct curved_path *m = (struct curved_path *)x;
@@ -309,6 +314,7 @@ const struct experiment_ops curved_path_ops = {
 	.create = curve_create,
 	.step = curve_step,
 	.destroy = curve_destroy,
+	.use_workers = curve_use_workers,
 	.describe = curve_describe,
 	.report = curve_report,
 	EXPERIMENT_METRICS(emitted),

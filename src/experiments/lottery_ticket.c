@@ -27,6 +27,7 @@
 #include "overparam/optim.h"
 #include "overparam/rng.h"
 #include "overparam/run_loop.h"
+#include "overparam/workers.h"
 
 enum { STREAM_TRAIN = 0, STREAM_TEST = 1, STREAM_TEACHER = 2, STREAM_TICKET = 100, STREAM_REINIT = 200 };
 enum { TICKET = 0, REINIT = 1 };
@@ -36,6 +37,9 @@ struct lt_net {
 	struct optim opt;
 	double start_loss; /* its first training loss this round, NaN before (report.h's rule) */
 	bool diverged;
+	/* This epoch's results, left by whichever thread trained it. */
+	bool ran, tested;
+	double loss, test;
 };
 
 struct lottery {
@@ -51,6 +55,8 @@ struct lottery {
 	int round;                 /* 0 = dense */
 	int e;                     /* epochs done in this round */
 	uint32_t epoch;            /* epochs over the run */
+	bool eval;                 /* this epoch measures the test loss */
+	struct workers *team;      /* the runner's (workers.h): the two nets train side by side */
 	struct arrays mem;         /* owns the data, mask, rewind and items */
 };
 
@@ -271,24 +277,60 @@ static double percent_kept(const struct lottery *t)
 	return 100.0 * kept / total;
 }
 
-static void train_epoch(struct lottery *t, int s, bool eval, struct emitter *em)
+/* One epoch of net s, its results left in it: the two nets share only
+ * the data and the mask, which nothing changes during an epoch, so each
+ * may train on its own thread. */
+static void train_epoch(struct lottery *t, int s)
 {
 	struct lt_net *c = &t->nets[s];
-	if (c->diverged)
+	c->ran = !c->diverged;
+	if (!c->ran)
 		return;
-	if (eval && t->n_test > 0)
-		emitter_put(em, t->epoch, s, MET_TEST_LOSS, 0, mlp_loss(&c->net, t->X_test, t->y_test, t->n_test));
-	double loss = mlp_loss_grad(&c->net, t->X, t->y, t->n);
-	emitter_put(em, t->epoch, s, MET_TRAIN_LOSS, 0, loss);
-	if (report_diverges(&c->start_loss, loss)) {
+	c->tested = t->eval && t->n_test > 0;
+	if (c->tested)
+		c->test = mlp_loss(&c->net, t->X_test, t->y_test, t->n_test);
+	c->loss = mlp_loss_grad(&c->net, t->X, t->y, t->n);
+	if (report_diverges(&c->start_loss, c->loss)) {
 		c->diverged = true;
-		emitter_put(em, t->epoch, s, MET_DIVERGED, 0, loss);
 		return;
 	}
 	size_t np = c->net.n_params;
 	apply_mask(c->net.grads, t->mask, np);
 	optim_step(&c->opt, c->net.params, c->net.grads);
 	apply_mask(c->net.params, t->mask, np);
+}
+
+static void train_share(void *ctx, int phase, int s)
+{
+	(void)phase;
+	train_epoch(ctx, s);
+}
+
+/* The epoch's records, ticket then control, as one thread would emit them. */
+static void publish(struct lottery *t, struct emitter *em)
+{
+	for (int s = 0; s < 2; s++) {
+		const struct lt_net *c = &t->nets[s];
+		if (!c->ran)
+			continue;
+		if (c->tested)
+			emitter_put(em, t->epoch, s, MET_TEST_LOSS, 0, c->test);
+		emitter_put(em, t->epoch, s, MET_TRAIN_LOSS, 0, c->loss);
+		if (c->diverged)
+			emitter_put(em, t->epoch, s, MET_DIVERGED, 0, c->loss);
+	}
+}
+
+/* The team, when an epoch (a forward and backward pass of both nets on
+ * the training set) is worth a second thread (workers.h). */
+static void lt_use_workers(struct experiment *x, struct workers *wk)
+{
+	struct lottery *t = (struct lottery *)x;
+	const struct mlp *m = &t->nets[TICKET].net;
+	double macs = 0;
+	for (int l = 0; l < m->n_layers; l++)
+		macs += (double)t->n * m->dims[l] * m->dims[l + 1] + WORKERS_GEMM_COST;
+	t->team = 6 * macs >= WORKERS_JOB_MIN ? wk : NULL;
 }
 
 static bool lt_step(struct experiment *x, struct emitter *em)
@@ -306,9 +348,9 @@ static bool lt_step(struct experiment *x, struct emitter *em)
 	 * dense run (rewind 0: its initialisation, saved at create). */
 	if (t->round == 0 && t->e == sc->train.rewind && t->e > 0)
 		memcpy(t->rewind, t->nets[TICKET].net.params, sizeof(float) * t->nets[TICKET].net.n_params);
-	bool eval = t->e % sc->train.eval_every == 0;
-	for (int s = 0; s < 2; s++)
-		train_epoch(t, s, eval, em);
+	t->eval = t->e % sc->train.eval_every == 0;
+	workers_run(t->team, train_share, t, 1, 2);
+	publish(t, em);
 	t->e++;
 	t->epoch++;
 	if (t->nets[TICKET].diverged || t->nets[REINIT].diverged) {
@@ -474,6 +516,7 @@ const struct experiment_ops lottery_ticket_ops = {
 	.create = lt_create,
 	.step = lt_step,
 	.destroy = lt_destroy,
+	.use_workers = lt_use_workers,
 	.describe = lt_describe,
 	.report = lt_report,
 	EXPERIMENT_METRICS(emitted),

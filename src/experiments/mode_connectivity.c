@@ -93,7 +93,7 @@ static void connectivity_report(const struct scenario *sc, const struct run_desc
 		fprintf(out, "RESULT: the two solutions are approximately linearly connected\n");
 }
 
-/* The data, two trained nets and one scratch net for theta(alpha). */
+/* The data, two trained nets and a scratch net for theta(alpha) a thread. */
 static double connectivity_memory(const struct scenario *sc, enum config_key *blame)
 {
 	double n = sc->data.samples, nt = sc->data.test_samples, d = sc->data.dim;
@@ -101,7 +101,7 @@ static double connectivity_memory(const struct scenario *sc, enum config_key *bl
 	if (sc->model.n_widths > 0) {
 		int w = sc->model.widths[0];
 		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, rows, sc->train.optimizer == OPTIM_ADAM);
-		bytes += mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, rows, false);
+		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, rows, false);
 	}
 	*blame = KEY_WIDTHS;
 	return bytes;
@@ -119,6 +119,7 @@ const struct experiment_ops mode_connectivity_ops = {
 	.create = connectivity_create,
 	.step = netpair_run_step,
 	.destroy = netpair_run_destroy,
+	.use_workers = netpair_run_use_workers,
 	.describe = connectivity_describe,
 	.report = connectivity_report,
 	EXPERIMENT_METRICS(emitted),

@@ -1,7 +1,9 @@
 /* netpair.c: two networks on one data set, and the loss along paths between
  * them. Points on a path are built in one scratch net with slab-wide BLAS
  * level-1 calls, so a path point costs one forward pass. */
+#include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,8 @@
 #include "overparam/history.h"
 #include "overparam/netpair.h"
 #include "overparam/rng.h"
+#include "overparam/run_loop.h"
+#include "overparam/workers.h"
 
 enum { STREAM_TRAIN = 0, STREAM_NET = 1000 };
 
@@ -94,6 +98,8 @@ int netpair_create(struct netpair *p, const struct scenario *sc, int width, uint
 		return -1;
 	int dims[MLP_MAX_LAYERS + 1];
 	int layers = pair_dims(sc, width, dims);
+	if (mlp_create(&p->mix2, dims, layers, p->n) != 0)
+		return -1;
 	return mlp_create(&p->mix, dims, layers, p->n);
 }
 
@@ -119,6 +125,7 @@ void netpair_destroy(struct netpair *p)
 		optim_destroy(&p->net[k].opt);
 	}
 	mlp_destroy(&p->mix);
+	mlp_destroy(&p->mix2);
 	align_destroy(&p->al);
 	mlp_destroy(&p->matched);
 	free(p->X);
@@ -149,34 +156,129 @@ void netpair_emit_diverged(const struct netpair *p, struct emitter *em, uint32_t
 			emitter_put(em, e, s, MET_DIVERGED, 0, loss);
 }
 
+/* ---- sharing the work (workers.h) ---- */
+
+/* Multiply-adds of one forward pass of a net of the pair on the data. */
+static double forward_cost(const struct netpair *p)
+{
+	double cost = 0;
+	for (int l = 0; l < p->mix.n_layers; l++)
+		cost += (double)p->n * p->mix.dims[l] * p->mix.dims[l + 1] + WORKERS_GEMM_COST;
+	return cost;
+}
+
+void netpair_use_workers(struct netpair *p, struct workers *wk)
+{
+	p->team = wk;
+}
+
+/* The team when a job of `cost` multiply-adds is worth it, else NULL. */
+static struct workers *team_for(const struct netpair *p, double cost)
+{
+	return cost >= WORKERS_JOB_MIN ? p->team : NULL;
+}
+
+/* One epoch of net k, epoch e of the pair: its loss, then it diverges,
+ * stops (with the weights whose loss was just measured, so a path's end
+ * is the net that met the target) or takes its step. */
+static void net_epoch(struct netpair *p, int k, int e)
+{
+	struct netpair_net *c = &p->net[k];
+	c->loss = mlp_loss_grad(&c->net, p->X, p->y, p->n);
+	if (report_diverges(&c->start_loss, c->loss))
+		c->diverged = true;
+	else if (p->target_loss > 0 && c->loss < p->target_loss)
+		c->stopped_at = e;
+	else
+		optim_step(&c->opt, c->net.params, c->net.grads);
+}
+
+static void train_share(void *ctx, int phase, int k)
+{
+	(void)phase;
+	struct netpair *p = ctx;
+	if (p->ran[k])
+		net_epoch(p, k, p->epoch);
+}
+
 bool netpair_train(struct netpair *p, struct emitter *em, int series0)
 {
 	uint32_t e = (uint32_t)p->epoch;
-	for (int k = 0; k < 2; k++) {
-		struct netpair_net *c = &p->net[k];
-		if (net_done(c))
+	for (int k = 0; k < 2; k++)
+		p->ran[k] = !net_done(&p->net[k]);
+	/* both nets at once (each a forward, backward and gradient pass: three
+	 * forwards' work), or the one still training alone */
+	struct workers *wk = p->ran[0] && p->ran[1] ? team_for(p, 6 * forward_cost(p)) : NULL;
+	workers_run(wk, train_share, p, 1, 2);
+	for (int k = 0; em && k < 2; k++) {
+		const struct netpair_net *c = &p->net[k];
+		if (!p->ran[k])
 			continue;
-		c->loss = mlp_loss_grad(&c->net, p->X, p->y, p->n);
-		if (em)
-			emitter_put(em, e, series0 + k, MET_TRAIN_LOSS, 0, c->loss);
-		if (report_diverges(&c->start_loss, c->loss)) {
-			c->diverged = true;
-			if (em)
-				emitter_put(em, e, series0 + k, MET_DIVERGED, 0, c->loss);
-			continue;
-		}
-		/* Stop with the weights whose loss was just measured, so a
-		 * path's end is the net that met the target. */
-		if (p->target_loss > 0 && c->loss < p->target_loss) {
-			c->stopped_at = p->epoch;
-			if (em)
-				emitter_put(em, e, series0 + k, MET_CONVERGED, 0, (double)p->epoch);
-			continue;
-		}
-		optim_step(&c->opt, c->net.params, c->net.grads);
+		emitter_put(em, e, series0 + k, MET_TRAIN_LOSS, 0, c->loss);
+		if (c->diverged)
+			emitter_put(em, e, series0 + k, MET_DIVERGED, 0, c->loss);
+		else if (c->stopped_at == p->epoch)
+			emitter_put(em, e, series0 + k, MET_CONVERGED, 0, (double)p->epoch);
 	}
 	p->epoch++;
 	return netpair_done(p) || netpair_diverged(p);
+}
+
+/* netpair_train_to_end's job: net k trains on alone up to epoch `last`
+ * (lowered to a divergence's epoch, so the other stops there too), and
+ * leaves the epoch it ended in (done), or INT_MAX. */
+struct to_end {
+	struct netpair *p;
+	int epochs;
+	_Atomic int last;
+	int end[2];
+};
+
+static void to_end_share(void *ctx, int phase, int k)
+{
+	(void)phase;
+	struct to_end *j = ctx;
+	struct netpair_net *c = &j->p->net[k];
+	int e = j->p->epoch;
+	for (; e < j->epochs && e <= atomic_load_explicit(&j->last, memory_order_relaxed) && !net_done(c) &&
+	       !run_cancelled();
+	     e++)
+		net_epoch(j->p, k, e);
+	j->end[k] = c->diverged ? e - 1 : c->stopped_at >= 0 ? c->stopped_at : INT_MAX;
+	if (!c->diverged)
+		return;
+	int last = atomic_load_explicit(&j->last, memory_order_relaxed);
+	while (j->end[k] < last &&
+	       !atomic_compare_exchange_weak_explicit(&j->last, &last, j->end[k], memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+}
+
+bool netpair_train_to_end(struct netpair *p, int epochs)
+{
+	struct to_end j = {.p = p, .epochs = epochs};
+	atomic_init(&j.last, epochs - 1);
+	if (p->epoch >= epochs || netpair_done(p) || netpair_diverged(p))
+		return true;
+	double cost = 6 * forward_cost(p) * (epochs - p->epoch);
+	workers_run(team_for(p, cost), to_end_share, &j, 1, 2);
+	if (run_cancelled())
+		return false;
+	/* The epoch one thread stepping both would have stopped after: both
+	 * done, the first divergence, or the last. A net that ended later
+	 * was still training then. */
+	int stop = epochs - 1, both = j.end[0] > j.end[1] ? j.end[0] : j.end[1];
+	stop = both < stop ? both : stop;
+	for (int k = 0; k < 2; k++)
+		if (p->net[k].diverged && j.end[k] < stop)
+			stop = j.end[k];
+	for (int k = 0; k < 2; k++)
+		if (j.end[k] > stop) {
+			p->net[k].diverged = false;
+			p->net[k].stopped_at = -1;
+		}
+	p->epoch = stop + 1;
+	return true;
 }
 
 const float *netpair_match(struct netpair *p)
@@ -186,36 +288,42 @@ const float *netpair_match(struct netpair *p)
 	return p->matched.params;
 }
 
-/* Training loss at w_from * from + w_to * to, as one copy, one scale and
- * one axpy over the slab. */
-static double mix_loss(struct netpair *p, const float *from /* (n_params) */, float w_from,
+/* Training loss at w_from * from + w_to * to, in scratch net mix, as one
+ * copy, one scale and one axpy over the slab. */
+static double mix_loss(struct netpair *p, struct mlp *mix, const float *from /* (n_params) */, float w_from,
 		       const float *to /* (n_params) */, float w_to)
 {
-	int np = (int)p->mix.n_params;
-	cblas_scopy(np, from, 1, p->mix.params, 1);
-	cblas_sscal(np, w_from, p->mix.params, 1);
-	cblas_saxpy(np, w_to, to, 1, p->mix.params, 1);
-	return mlp_loss(&p->mix, p->X, p->y, p->n);
+	int np = (int)mix->n_params;
+	cblas_scopy(np, from, 1, mix->params, 1);
+	cblas_sscal(np, w_from, mix->params, 1);
+	cblas_saxpy(np, w_to, to, 1, mix->params, 1);
+	return mlp_loss(mix, p->X, p->y, p->n);
 }
 
 double netpair_line_loss(struct netpair *p, const float *a /* (n_params) */, const float *b /* (n_params) */,
 			 double t)
 {
-	return mix_loss(p, a, (float)(1 - t), b, (float)t);
+	return mix_loss(p, &p->mix, a, (float)(1 - t), b, (float)t);
+}
+
+static double bezier_loss(struct netpair *p, struct mlp *mix, const float *a /* (n_params) */,
+			  const float *c /* (n_params) */, const float *b /* (n_params) */, double t, bool grad)
+{
+	int np = (int)mix->n_params;
+	double s = 1 - t;
+	cblas_scopy(np, a, 1, mix->params, 1);
+	cblas_sscal(np, (float)(s * s), mix->params, 1);
+	cblas_saxpy(np, (float)(2 * t * s), c, 1, mix->params, 1);
+	cblas_saxpy(np, (float)(t * t), b, 1, mix->params, 1);
+	if (grad)
+		return mlp_loss_grad(mix, p->X, p->y, p->n);
+	return mlp_loss(mix, p->X, p->y, p->n);
 }
 
 double netpair_bezier_loss(struct netpair *p, const float *a /* (n_params) */, const float *c /* (n_params) */,
 			   const float *b /* (n_params) */, double t, bool grad)
 {
-	int np = (int)p->mix.n_params;
-	double s = 1 - t;
-	cblas_scopy(np, a, 1, p->mix.params, 1);
-	cblas_sscal(np, (float)(s * s), p->mix.params, 1);
-	cblas_saxpy(np, (float)(2 * t * s), c, 1, p->mix.params, 1);
-	cblas_saxpy(np, (float)(t * t), b, 1, p->mix.params, 1);
-	if (grad)
-		return mlp_loss_grad(&p->mix, p->X, p->y, p->n);
-	return mlp_loss(&p->mix, p->X, p->y, p->n);
+	return bezier_loss(p, &p->mix, a, c, b, t, grad);
 }
 
 double netpair_barrier(const double *t /* (n) */, const double *loss /* (n) */, int n)
@@ -231,28 +339,92 @@ double netpair_barrier(const double *t /* (n) */, const double *loss /* (n) */, 
 	return barrier;
 }
 
+/* A path job: the points of one path (a line when bend is NULL, else the
+ * Bezier curve through it) into `loss`, dealt to the two shares in two
+ * halves, each share with its own scratch net; with `prepare`, phase 0 is
+ * instead prepare on share 0 beside the whole of `first` on share 1, and
+ * the path is phase 1. */
+struct path_job {
+	struct netpair *p;
+	const struct netpair_grid *g;
+	const float *from, *bend, *to; /* (n_params) each; bend may be NULL */
+	double *loss;                  /* (g->n) */
+	void (*prepare)(struct netpair *p);
+	const float *first_from;       /* the line measured beside prepare, into p->path2 */
+};
+
+static void path_points(struct path_job *j, struct mlp *mix, const float *from, double *loss, int i0, int i1)
+{
+	const struct netpair_grid *g = j->g;
+	for (int i = i0; i < i1; i++)
+		loss[i] = j->bend ? bezier_loss(j->p, mix, from, j->bend, j->to, g->t[i], false)
+				  : mix_loss(j->p, mix, from, g->w_from[i], j->to, g->w_to[i]);
+}
+
+static void path_share(void *ctx, int phase, int share)
+{
+	struct path_job *j = ctx;
+	struct mlp *mix = share == 0 ? &j->p->mix : &j->p->mix2;
+	if (j->prepare && phase == 0) {
+		if (share == 0)
+			j->prepare(j->p);
+		else
+			path_points(j, mix, j->first_from, j->p->path2, 0, j->g->n);
+		return;
+	}
+	int half = (j->g->n + 1) / 2;
+	path_points(j, mix, j->from, j->loss, share == 0 ? 0 : half, share == 0 ? half : j->g->n);
+}
+
+/* Runs a path job on the team when its points are worth a second thread. */
+static void run_path(struct path_job *j)
+{
+	double cost = forward_cost(j->p) * j->g->n * (j->prepare ? 2 : 1);
+	workers_run(team_for(j->p, cost), path_share, j, j->prepare ? 2 : 1, 2);
+}
+
 double netpair_line(struct netpair *p, const struct netpair_grid *g, const float *from /* (n_params) */,
 		    const float *to /* (n_params) */)
 {
-	for (int i = 0; i < g->n; i++)
-		p->path[i] = mix_loss(p, from, g->w_from[i], to, g->w_to[i]);
+	struct path_job j = {.p = p, .g = g, .from = from, .to = to, .loss = p->path};
+	run_path(&j);
 	return netpair_barrier(g->t, p->path, g->n);
+}
+
+static void match(struct netpair *p)
+{
+	netpair_match(p);
+}
+
+void netpair_lines_matched(struct netpair *p, const struct netpair_grid *g, double *plain, double *aligned)
+{
+	struct path_job j = {.p = p, .g = g, .from = p->matched.params, .to = p->net[0].net.params, .loss = p->path,
+			     .prepare = match, .first_from = p->net[1].net.params};
+	run_path(&j);
+	*plain = netpair_barrier(g->t, p->path2, g->n);
+	*aligned = netpair_barrier(g->t, p->path, g->n);
 }
 
 double netpair_curve(struct netpair *p, const struct netpair_grid *g, const float *a /* (n_params) */,
 		     const float *c /* (n_params) */, const float *b /* (n_params) */)
 {
-	for (int i = 0; i < g->n; i++)
-		p->path[i] = netpair_bezier_loss(p, a, c, b, g->t[i], false);
+	struct path_job j = {.p = p, .g = g, .from = a, .bend = c, .to = b, .loss = p->path};
+	run_path(&j);
 	return netpair_barrier(g->t, p->path, g->n);
+}
+
+void netpair_emit_losses(const struct netpair_grid *g, const double *loss /* (g->n) */, struct emitter *em,
+			 uint32_t e, int series, double barrier)
+{
+	for (int i = 0; i < g->n; i++)
+		emitter_put(em, e, series, MET_INTERP_LOSS, (uint32_t)i, loss[i]);
+	emitter_put(em, e, series, MET_BARRIER, 0, barrier);
 }
 
 void netpair_emit_path(const struct netpair *p, const struct netpair_grid *g, struct emitter *em, uint32_t e,
 		       int series, double barrier)
 {
-	for (int i = 0; i < g->n; i++)
-		emitter_put(em, e, series, MET_INTERP_LOSS, (uint32_t)i, p->path[i]);
-	emitter_put(em, e, series, MET_BARRIER, 0, barrier);
+	netpair_emit_losses(g, p->path, em, e, series, barrier);
 }
 
 /* ---- a run of one pair, measured as it trains --------------------------- */
@@ -285,6 +457,11 @@ oom:
 	snprintf(err, errlen, "%s: out of memory building the two networks", sc->path);
 	netpair_run_destroy((struct experiment *)r);
 	return -1;
+}
+
+void netpair_run_use_workers(struct experiment *x, struct workers *wk)
+{
+	netpair_use_workers(&((struct netpair_run *)x)->p, wk);
 }
 
 bool netpair_run_step(struct experiment *x, struct emitter *em)
@@ -365,8 +542,8 @@ void netpair_report_nets(const struct scenario *sc, const struct run_desc *d, co
 	}
 }
 
-/* Per width: the data, two trained nets and a scratch net with gradients;
- * then either B permuted plus the alignment's width^2 similarities (float,
+/* Per width: the data, two trained nets and two scratch nets with gradients
+ * (one a thread); then either B permuted plus the alignment's width^2 similarities (float,
  * double) and permuted weights, or the bend, its gradient and its Adam
  * moments: at most four more nets' parameters. */
 double netpair_memory(const struct scenario *sc)
@@ -377,7 +554,7 @@ double netpair_memory(const struct scenario *sc)
 		int w = sc->model.widths[i];
 		bytes += n * (d + 1) * sizeof(float);
 		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, n, adam) +
-			 mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, n, false);
+			 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, n, false);
 		bytes += 2 * mlp_estimate_bytes(sc->data.dim, sc->model.depth, w, 1, false) +
 			 (double)w * w * (2 * sizeof(float) + sizeof(double));
 	}

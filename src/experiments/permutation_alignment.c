@@ -15,21 +15,15 @@
 
 enum { SER_A, SER_B, SER_PLAIN, SER_ALIGNED, N_SERIES };
 
-/* The line from b (alpha 0) to A (alpha 1), as in mode_connectivity, as
- * `series`. */
-static void alignment_line(struct netpair_run *r, const float *b /* (n_params) */, int series, uint32_t epoch,
-			   struct emitter *em)
-{
-	double barrier = netpair_line(&r->p, &r->grid, b, r->p.net[SER_A].net.params);
-	netpair_emit_path(&r->p, &r->grid, em, epoch, series, barrier);
-}
-
 static void alignment_measure(struct netpair_run *r, uint32_t epoch, struct emitter *em)
 {
-	alignment_line(r, r->p.net[SER_B].net.params, SER_PLAIN, epoch, em);
-	/* Matched afresh each time from the identity: the order that fits the
-	 * nets of this epoch, not a tracked one. */
-	alignment_line(r, netpair_match(&r->p), SER_ALIGNED, epoch, em);
+	/* B matched afresh each time from the identity (the order that fits
+	 * the nets of this epoch, not a tracked one), beside the line as
+	 * trained; the lines from b (alpha 0) to A (alpha 1). */
+	double plain, aligned;
+	netpair_lines_matched(&r->p, &r->grid, &plain, &aligned);
+	netpair_emit_losses(&r->grid, r->p.path2, em, epoch, SER_PLAIN, plain);
+	netpair_emit_path(&r->p, &r->grid, em, epoch, SER_ALIGNED, aligned);
 }
 
 static int alignment_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err,
@@ -113,6 +107,7 @@ const struct experiment_ops permutation_alignment_ops = {
 	.create = alignment_create,
 	.step = netpair_run_step,
 	.destroy = netpair_run_destroy,
+	.use_workers = netpair_run_use_workers,
 	.describe = alignment_describe,
 	.report = alignment_report,
 	EXPERIMENT_METRICS(emitted),

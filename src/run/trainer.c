@@ -367,6 +367,7 @@ static bool trainer_quitting(struct trainer *t)
 static void *trainer_main(void *arg)
 {
 	struct trainer *t = arg;
+	workers_thread_fp(); /* subnormals as the start-up decided (workers.h) */
 	trainer_begin(t, t->cur, t->scenarios[t->cur].seed);
 	while (!trainer_quitting(t)) {
 		struct op_command c;

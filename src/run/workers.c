@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,14 @@
 #endif
 
 #include "overparam/linalg.h"
+
+#if defined(__x86_64__)
+#include <pmmintrin.h>
+#include <xmmintrin.h>
+#define WORKERS_MXCSR 1
+#else
+#define WORKERS_MXCSR 0
+#endif
 
 /* How long a waiter keeps the CPU before it sleeps: long at a meeting in
  * mid-job, where the others are computing their shares and will arrive
@@ -79,6 +88,9 @@ struct workers {
 };
 
 static int planned_threads = 1; /* written once, by workers_startup */
+/* Whether threads flush subnormals: -1 undecided (nothing flushed), 0, 1.
+ * Written before any thread starts (main, workers_startup). */
+static int planned_flush = -1;
 
 /* ---- the gate ---- */
 
@@ -222,6 +234,7 @@ static void *helper_main(void *arg)
 {
 	struct helper *h = arg;
 	struct workers *wk = h->team;
+	workers_thread_fp();
 	for (;;) {
 		gate_wait(&h->start, ++h->seen, WORKERS_SPIN_IDLE_NS);
 		if (atomic_load_explicit(&wk->quit, memory_order_acquire))
@@ -329,9 +342,37 @@ void workers_deal(const double *cost /* (n) */, const bool *skip /* (n) or NULL 
 
 /* ---- the start-up decision ---- */
 
+void workers_set_flush(bool flush)
+{
+	planned_flush = flush;
+}
+
+bool workers_flushing(void)
+{
+	return planned_flush == 1;
+}
+
+bool workers_thread_fp(void)
+{
+	bool flush = workers_flushing();
+#if WORKERS_MXCSR
+	_MM_SET_FLUSH_ZERO_MODE(flush ? _MM_FLUSH_ZERO_ON : _MM_FLUSH_ZERO_OFF);
+	_MM_SET_DENORMALS_ZERO_MODE(flush ? _MM_DENORMALS_ZERO_ON : _MM_DENORMALS_ZERO_OFF);
+	return flush;
+#else
+	return false;
+#endif
+}
+
 int workers_startup(void)
 {
 	linalg_set_threads(1);
+	const char *exact = getenv("OVERPARAM_NO_FTZ");
+	if (exact && *exact && strcmp(exact, "0") != 0)
+		planned_flush = 0;
+	else if (planned_flush < 0)
+		planned_flush = 1;
+	workers_thread_fp();
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	planned_threads = cpus >= 2 ? 2 : 1;
 	const char *s = getenv("OVERPARAM_WORKERS");
