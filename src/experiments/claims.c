@@ -1,0 +1,49 @@
+/* claims.c: see claims.h. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "experiments/claims.h"
+
+enum claim_verdict claims_judge(struct claim_eval *e, const struct run_desc *d, const struct history *h,
+				bool finished, bool known, bool holds, double figure, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	va_end(ap);
+	e->figure = known ? figure : NAN;
+	bool diverged = false;
+	for (int s = 0; s < d->n_series && s < RUN_MAX_SERIES; s++)
+		diverged |= h->diverged[s];
+	if (diverged)
+		e->verdict = CLAIM_UNDECIDED;
+	else if (!known)
+		e->verdict = finished ? CLAIM_UNDECIDED : CLAIM_NOT_YET;
+	else if (holds)
+		e->verdict = CLAIM_HOLDS;
+	else
+		e->verdict = finished ? CLAIM_FAILS : CLAIM_NOT_YET;
+	return e->verdict;
+}
+
+int claims_grid_last(const struct history *h, int s, enum metric m, int n)
+{
+	const double *g = history_grid(h, s, m);
+	int last = -1;
+	for (int i = 0; g && i < n && i < RUN_MAX_GRID; i++)
+		if (isfinite(g[i]))
+			last = i;
+	return last;
+}
+
+double claims_grid_at(const struct history *h, int s, enum metric m, int i)
+{
+	const double *g = history_grid(h, s, m);
+	return g && i >= 0 && i < RUN_MAX_GRID ? g[i] : NAN;
+}
+
+double claims_ratio(double a, double b)
+{
+	return isfinite(a) && isfinite(b) && b > 0 ? a / b : NAN;
+}
