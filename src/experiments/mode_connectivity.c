@@ -116,7 +116,8 @@ static enum claim_verdict claim_both_fit(const struct scenario *sc, const struct
 {
 	bool a = h->seen[0][MET_CONVERGED], b = h->seen[1][MET_CONVERGED];
 	double last = fmax(h->last[0][MET_CONVERGED], h->last[1][MET_CONVERGED]);
-	return claims_judge(e, d, h, finished, true, a && b, a && b ? last : NAN,
+	bool trained = h->seen[0][MET_TRAIN_LOSS] && h->seen[1][MET_TRAIN_LOSS];
+	return claims_judge(e, d, h, finished, trained, a && b, a && b ? last : NAN,
 			    "both nets fit the data to loss %g: A %s epoch %.0f, B %s epoch %.0f", sc->train.target_loss,
 			    a ? "at" : "not by", a ? h->last[0][MET_CONVERGED] : (double)h->epoch, b ? "at" : "not by",
 			    b ? h->last[1][MET_CONVERGED] : (double)h->epoch);

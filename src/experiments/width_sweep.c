@@ -495,7 +495,9 @@ static enum claim_verdict claim_wider_sooner(const struct scenario *sc, const st
 			used += (size_t)snprintf(list + used, sizeof list - used, "%s%d: %s", k ? ", " : "",
 						 sc->model.widths[k], at);
 	}
-	return claims_judge(e, d, h, finished, finished || isfinite(conv_epoch(h, hi)), ordered, conv_epoch(h, hi),
+	bool trained = h->seen[hi][MET_TRAIN_LOSS]; /* "never" means something only after training */
+	return claims_judge(e, d, h, finished, trained && (finished || isfinite(conv_epoch(h, hi))), ordered,
+			    conv_epoch(h, hi),
 			    "the wider the net, the sooner it crosses loss %g (epoch by width %s)", sc->train.threshold,
 			    list);
 }
@@ -505,13 +507,14 @@ static enum claim_verdict claim_below_floor(const struct scenario *sc, const str
 {
 	int lo, hi, below = 0;
 	sweep_ends(sc, &lo, &hi);
-	bool all = true;
+	bool all = true, known = d->noise_floor > 0;
 	for (int k = 0; k < d->n_series; k++) {
+		known &= h->seen[k][MET_TRAIN_LOSS];
 		bool under = h->last[k][MET_TRAIN_LOSS] < d->noise_floor;
 		below += under;
 		all &= k == lo || under;
 	}
-	return claims_judge(e, d, h, finished, d->noise_floor > 0, all, below,
+	return claims_judge(e, d, h, finished, known, all, below,
 			    "%d of %d widths end below the noise floor %.3g (all but the narrowest must): they fit label noise",
 			    below, d->n_series, d->noise_floor);
 }

@@ -49,6 +49,10 @@ struct app {
 	bool msg_bad;
 	double msg_until;
 	struct export_job *export[UI_EXPORTS]; /* `e` exports writing now, NULL where none */
+	/* why.c: the Why panel's text, and the history and scenario it is of */
+	char why[CLAIM_MAX * (CLAIM_TEXT_MAX + 16) + sizeof(((struct scenario *)0)->notes)];
+	uint64_t why_changes;
+	int why_scenario;
 };
 
 static inline const struct run_desc *app_desc(const struct app *a)
@@ -58,6 +62,12 @@ static inline const struct run_desc *app_desc(const struct app *a)
 
 /* app.c: seconds on the monotonic clock. */
 double app_now(void);
+
+/* why.c: the Why panel's text (the claims' live verdicts, then the
+ * notes), evaluated again only when the history changed; why_update says
+ * whether it did change. */
+const char *why_text(struct app *a);
+bool why_update(struct app *a);
 
 /* panels.c */
 void panels_show(struct app *a, int idx);  /* put scenario idx on screen */

@@ -75,7 +75,7 @@ void panels_relayout(struct app *a)
 {
 	panels_close(a);
 	const struct run_desc *d = app_desc(a);
-	const char *notes = a->sc[a->cur].notes;
+	const char *notes = why_text(a);
 	int rc = layout_compute(d, notes, COLS, LINES, a->show_text, &a->lay);
 	if (rc != 0 && a->show_text)
 		rc = layout_compute(d, notes, COLS, LINES, false, &a->lay); /* notes give way first */
@@ -204,7 +204,6 @@ static bool draw_view(struct app *a, int v)
 	WINDOW *w = a->win[v];
 	const struct run_desc *d = app_desc(a);
 	const struct view_spec *vs = &d->views[v];
-	const struct scenario *sc = &a->sc[a->cur];
 	switch (vs->kind) {
 	case VIEW_LINES:
 		/* Points that land inside a column's min..max change nothing. */
@@ -222,7 +221,7 @@ static bool draw_view(struct app *a, int v)
 		table_draw(w, vs, d, &a->hist, &a->theme);
 		break;
 	case VIEW_TEXT:
-		text_draw(w, vs->title, sc->notes[0] ? sc->notes : sc->summary, &a->theme);
+		text_draw(w, vs->title, why_text(a), &a->theme);
 		break;
 	}
 	wnoutrefresh(w);
@@ -278,8 +277,9 @@ void panels_draw(struct app *a)
 		any = true;
 	}
 	const struct run_desc *d = app_desc(a);
+	bool why = why_update(a); /* the claims' verdicts or figures moved */
 	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++)
-		if (a->win[v] && (a->dirty[v] || a->all_dirty))
+		if (a->win[v] && (a->dirty[v] || a->all_dirty || (why && d->views[v].kind == VIEW_TEXT)))
 			any |= draw_view(a, v);
 	if (a->help && (any || a->all_dirty)) {
 		help_touch();
