@@ -26,9 +26,9 @@ S9="$ROOT/scenarios/09-barrier-vs-width.ini"
 start "$S7" "$S8" "$S9"
 first7() {
 	wait_all "1 Permutation alignment" "as trained" "after matching B's units to A's" "Barrier over training" \
-		"Why" "Claim: most of the barrier" "Fails with two hidden layers"
+		"Why" "matching B's units to A's cuts the barrier"
 }
-check "7 at 80x24: title, both bar panels, barrier chart, explanation" first7
+check "7 at 80x24: title, both bar panels, barrier chart, its claims" first7
 
 check "7: epochs advance" advancing 5
 

@@ -2,7 +2,7 @@
  * panel, the CLAIM lines and --study rely on them. Every shipped scenario
  * has claims with sound ids; a run with no records yet claims nothing (not
  * yet), and a finished one with no figures says undecided, never holds or
- * fails; the benign kind's claims follow the covariance; and on records
+ * fails, and a figure not there yet reads "-", not nan; the benign kind's claims follow the covariance; and on records
  * built by hand the verdict, the figure and the sentence are the ones
  * computed here from the same numbers: holds, fails once finished (not yet
  * before), undecided once a model diverged. */
@@ -88,6 +88,8 @@ static void shipped_scenarios_have_claims(void **state)
 				fail_msg("%s %s: with no records, %s live and %s finished", sc.path, id,
 					 claim_verdict_word(live[i].verdict), claim_verdict_word(done[i].verdict));
 			assert_true(strlen(live[i].text) > 0);
+			if (strstr(live[i].text, "nan"))
+				fail_msg("%s %s: a missing figure reads nan: %s", sc.path, id, live[i].text);
 		}
 		history_free(&h);
 	}

@@ -1,9 +1,29 @@
 /* claims.c: see claims.h. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "experiments/claims.h"
+
+/* A figure not there yet reads "-", not "nan": the text before any record. */
+static void dash_nans(char *s)
+{
+	char *p = s;
+	while ((p = strstr(p, "nan")) != NULL) {
+		char *start = p > s && p[-1] == '-' ? p - 1 : p;
+		const char *after = p[3] == 'x' ? p + 4 : p + 3; /* "nanx": a ratio */
+		bool word = (start == s || !isalpha((unsigned char)start[-1])) && !isalpha((unsigned char)*after);
+		if (!word) {
+			p += 3;
+			continue;
+		}
+		*start = '-';
+		memmove(start + 1, p + 3, strlen(p + 3) + 1); /* keeps the x */
+		p = start + 1;
+	}
+}
 
 enum claim_verdict claims_judge(struct claim_eval *e, const struct run_desc *d, const struct history *h,
 				bool finished, bool known, bool holds, double figure, const char *fmt, ...)
@@ -12,6 +32,7 @@ enum claim_verdict claims_judge(struct claim_eval *e, const struct run_desc *d, 
 	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof e->text, fmt, ap);
 	va_end(ap);
+	dash_nans(e->text);
 	e->figure = known ? figure : NAN;
 	bool diverged = false;
 	for (int s = 0; s < d->n_series && s < RUN_MAX_SERIES; s++)
