@@ -19,6 +19,12 @@
 #include "overparam/run_loop.h"
 #include "overparam/workers.h"
 
+struct summary {
+	int holds, fails, undecided;
+	double median, p10, p90;
+	char seeds[1024]; /* one letter a seed: h holds, F fails, u undecided */
+};
+
 /* One claim at one seed. */
 struct cell {
 	enum claim_verdict verdict;
@@ -33,6 +39,7 @@ struct study {
 	int *n_claims;                            /* (n_sc) */
 	struct cell *cells;                       /* (n_sc, seeds, CLAIM_MAX) */
 	char (*example)[CLAIM_MAX][CLAIM_TEXT_MAX]; /* (n_sc) each claim's sentence at seed 1 */
+	struct summary (*sum)[CLAIM_MAX];         /* (n_sc) once every run is done */
 	atomic_int next, done, failed;
 	char err[SCENARIO_ERR_LEN];
 };
@@ -117,11 +124,6 @@ static double percentile(const double *v /* (n) */, int n, double q)
 	return i + 1 < n ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
 }
 
-struct summary {
-	int holds, fails, undecided;
-	double median, p10, p90;
-	char seeds[1024]; /* one letter a seed: h holds, F fails, u undecided */
-};
 
 static void summarise(const struct study *st, int s, int c, struct summary *out)
 {
@@ -166,10 +168,9 @@ static void print_report(const struct study *st, FILE *out, double seconds)
 	fprintf(out, "| --- | --- | ---: | --- | ---: | ---: | ---: |\n");
 	for (int s = 0; s < st->n_sc; s++)
 		for (int c = 0; c < st->n_claims[s]; c++) {
-			struct summary m;
-			summarise(st, s, c, &m);
+			const struct summary *m = &st->sum[s][c];
 			fprintf(out, "| %s | %s | %d/%d | %s | %.3g | %.3g | %.3g |\n", base_name(st->sc[s].path),
-				st->which[s][c]->id, m.holds, st->seeds, st->which[s][c]->figure, m.median, m.p10, m.p90);
+				st->which[s][c]->id, m->holds, st->seeds, st->which[s][c]->figure, m->median, m->p10, m->p90);
 		}
 	fprintf(out, "\n## Each claim at seed 1\n\n");
 	for (int s = 0; s < st->n_sc; s++)
@@ -178,11 +179,9 @@ static void print_report(const struct study *st, FILE *out, double seconds)
 	fprintf(out, "\n## Per seed\n\n`h` holds, `F` fails, `u` undecided; seed 1 first.\n\n");
 	fprintf(out, "| scenario | claim | seeds 1 to %d |\n| --- | --- | --- |\n", st->seeds);
 	for (int s = 0; s < st->n_sc; s++)
-		for (int c = 0; c < st->n_claims[s]; c++) {
-			struct summary m;
-			summarise(st, s, c, &m);
-			fprintf(out, "| %s | %s | `%s` |\n", base_name(st->sc[s].path), st->which[s][c]->id, m.seeds);
-		}
+		for (int c = 0; c < st->n_claims[s]; c++)
+			fprintf(out, "| %s | %s | `%s` |\n", base_name(st->sc[s].path), st->which[s][c]->id,
+				st->sum[s][c].seeds);
 	fprintf(out, "\n%d runs in %.0f s.\n", st->n_sc * st->seeds, seconds);
 }
 
@@ -199,11 +198,10 @@ static int write_csv(const struct study *st, const char *path)
 	fprintf(f, "scenario,claim,figure,holds,fails,undecided,seeds,median,p10,p90\n");
 	for (int s = 0; s < st->n_sc; s++)
 		for (int c = 0; c < st->n_claims[s]; c++) {
-			struct summary m;
-			summarise(st, s, c, &m);
+			const struct summary *m = &st->sum[s][c];
 			fprintf(f, "%s,%s,\"%s\",%d,%d,%d,%d,%.6g,%.6g,%.6g\n", base_name(st->sc[s].path),
-				st->which[s][c]->id, st->which[s][c]->figure, m.holds, m.fails, m.undecided, st->seeds,
-				m.median, m.p10, m.p90);
+				st->which[s][c]->id, st->which[s][c]->figure, m->holds, m->fails, m->undecided, st->seeds,
+				m->median, m->p10, m->p90);
 		}
 	bool bad = ferror(f) != 0;
 	bad |= fclose(f) != 0;
@@ -279,12 +277,16 @@ int study_run(const struct scenario *sc /* (n) */, int n, int seeds, const char 
 	st->n_claims = calloc((size_t)n, sizeof *st->n_claims);
 	st->example = calloc((size_t)n, sizeof *st->example);
 	st->cells = calloc((size_t)n * (size_t)seeds * CLAIM_MAX, sizeof *st->cells);
+	st->sum = calloc((size_t)n, sizeof *st->sum);
 	int rc = 1;
-	if (st->desc && st->which && st->n_claims && st->example && st->cells) {
+	if (st->desc && st->which && st->n_claims && st->example && st->cells && st->sum) {
 		find_claims(st);
 		headless_signals(NULL);
 		double t0 = now();
 		rc = run_pool(st);
+		for (int i = 0; rc == 0 && i < n; i++)
+			for (int c = 0; c < st->n_claims[i]; c++)
+				summarise(st, i, c, &st->sum[i][c]);
 		if (rc == 0) {
 			print_report(st, out, now() - t0);
 			rc = write_csv(st, csv_path);
@@ -297,6 +299,7 @@ int study_run(const struct scenario *sc /* (n) */, int n, int seeds, const char 
 	free(st->n_claims);
 	free(st->example);
 	free(st->cells);
+	free(st->sum);
 	free(st);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "experiments/claims.h"
+#include "overparam/netpair.h"
 
 /* A figure not there yet reads "-", not "nan": the text before any record. */
 static void dash_nans(char *s)
@@ -67,4 +68,12 @@ double claims_grid_at(const struct history *h, int s, enum metric m, int i)
 double claims_ratio(double a, double b)
 {
 	return isfinite(a) && isfinite(b) && b > 0 ? a / b : NAN;
+}
+
+enum claim_verdict claims_barrier(struct claim_eval *e, const struct run_desc *d, const struct history *h,
+				  bool finished, int s, const char *what)
+{
+	double b = h->last[s][MET_BARRIER];
+	return claims_judge(e, d, h, finished, h->seen[s][MET_BARRIER], b > NETPAIR_HIGH_LOSS, b,
+			    "%s has a barrier of %.3g (over %g)", what, b, NETPAIR_HIGH_LOSS);
 }

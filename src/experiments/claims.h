@@ -25,6 +25,12 @@ int claims_grid_last(const struct history *h, int s, enum metric m, int n);
 /* The latest value of a grid metric at position i, NaN when none came. */
 double claims_grid_at(const struct history *h, int s, enum metric m, int i);
 
+/* Series s's barrier (MET_BARRIER) is a barrier: over NETPAIR_HIGH_LOSS,
+ * the loss the pair kinds call high. `what` begins the sentence: "the
+ * straight line between them". */
+enum claim_verdict claims_barrier(struct claim_eval *e, const struct run_desc *d, const struct history *h,
+				  bool finished, int s, const char *what);
+
 /* a / b when both are finite and b > 0, else NaN. */
 double claims_ratio(double a, double b);
 

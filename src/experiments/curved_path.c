@@ -280,9 +280,7 @@ static enum claim_verdict claim_path_barrier(const struct scenario *sc, const st
 					     const struct history *h, bool finished, struct claim_eval *e)
 {
 	(void)sc;
-	double b = h->last[SER_LINE][MET_BARRIER];
-	return claims_judge(e, d, h, finished, h->seen[SER_LINE][MET_BARRIER], b > NETPAIR_HIGH_LOSS, b,
-			    "the straight line between the nets has a barrier of %.3g (over %g)", b, NETPAIR_HIGH_LOSS);
+	return claims_barrier(e, d, h, finished, SER_LINE, "the straight line between the nets");
 }
 
 static const struct claim claims[] = {

@@ -127,10 +127,7 @@ static enum claim_verdict claim_line_barrier(const struct scenario *sc, const st
 					     const struct history *h, bool finished, struct claim_eval *e)
 {
 	(void)sc;
-	double b = h->last[0][MET_BARRIER];
-	return claims_judge(e, d, h, finished, h->seen[0][MET_BARRIER], b > NETPAIR_HIGH_LOSS, b,
-			    "the straight line between them rises %.3g above its ends: a barrier (over %g)", b,
-			    NETPAIR_HIGH_LOSS);
+	return claims_barrier(e, d, h, finished, 0, "the straight line between them");
 }
 
 static const struct claim claims[] = {

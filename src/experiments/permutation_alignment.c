@@ -119,9 +119,7 @@ static enum claim_verdict claim_trained_barrier(const struct scenario *sc, const
 						const struct history *h, bool finished, struct claim_eval *e)
 {
 	(void)sc;
-	double b = h->last[SER_PLAIN][MET_BARRIER];
-	return claims_judge(e, d, h, finished, h->seen[SER_PLAIN][MET_BARRIER], b > NETPAIR_HIGH_LOSS, b,
-			    "as trained, the straight line has a barrier of %.3g (over %g)", b, NETPAIR_HIGH_LOSS);
+	return claims_barrier(e, d, h, finished, SER_PLAIN, "as trained, the straight line");
 }
 
 static const struct claim claims[] = {
