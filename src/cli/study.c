@@ -164,6 +164,10 @@ static void print_report(const struct study *st, FILE *out, double seconds)
 		     "(median and 10th/90th percentile over the seeds with a figure).\n"
 		     "The claims are code: `src/experiments/<kind>.c`, the `claims` block.\n\n",
 		st->seeds, st->seeds);
+	fprintf(out, "Scenarios:");
+	for (int s = 0; s < st->n_sc; s++)
+		fprintf(out, "%s %s", s ? "," : "", base_name(st->sc[s].path));
+	fprintf(out, ".\n\n");
 	fprintf(out, "| scenario | claim | holds | figure | median | 10th pct | 90th pct |\n");
 	fprintf(out, "| --- | --- | ---: | --- | ---: | ---: | ---: |\n");
 	for (int s = 0; s < st->n_sc; s++)
