@@ -50,7 +50,7 @@ struct app {
 	double msg_until;
 	struct export_job *export[UI_EXPORTS]; /* `e` exports writing now, NULL where none */
 	/* why.c: the Why panel's text, and the history and scenario it is of */
-	char why[CLAIM_MAX * (CLAIM_TEXT_MAX + 16) + sizeof(((struct scenario *)0)->notes)];
+	char why[(size_t)CLAIM_MAX * (CLAIM_TEXT_MAX + 16) + sizeof(((struct scenario *)0)->notes)];
 	uint64_t why_changes;
 	int why_scenario;
 };
