@@ -368,7 +368,8 @@ static enum claim_verdict claim_kernel_less(const struct scenario *sc, const str
 	int w[RUN_MAX_GRID];
 	double mv[RUN_MAX_GRID], dr[RUN_MAX_GRID];
 	int done = width_values(d, h, MET_LAZY_MOVEMENT, w, mv);
-	done = fmin(done, width_values(d, h, MET_LAZY_DRIFT, w, dr));
+	int drifts = width_values(d, h, MET_LAZY_DRIFT, w, dr);
+	done = drifts < done ? drifts : done;
 	double sm = loglog_slope(w, mv, d->n_grid), sk = loglog_slope(w, dr, d->n_grid);
 	return claims_judge(e, d, h, finished, done == d->n_grid && isfinite(sm) && isfinite(sk), sk < sm, sk,
 			    "its tangent kernel falls faster, like width^%.2f (the weights: width^%.2f)", sk, sm);
