@@ -85,7 +85,9 @@ study_csv() {
 	rows=$(grep -c '^| [0-9].*| [0-9]*/'"$SEEDS"' |' "$WORK/study.md")
 	[ "$(($(wc -l <"$csv") - 1))" = "$rows" ] || { why="$rows table rows, CSV: $(wc -l <"$csv") lines"; return 1; }
 	# holds + fails + undecided = seeds on every row
-	awk -F, -v n="$SEEDS" 'NR > 1 && ($4 + $5 + $6 != n || $7 != n) { bad = 1 } END { exit bad }' "$csv" ||
+	# (from the end: a figure's name may hold a comma, quoted)
+	awk -F, -v n="$SEEDS" 'NR > 1 && ($(NF-6) + $(NF-5) + $(NF-4) != n || $(NF-3) != n) { bad = 1 }
+	                       END { exit bad }' "$csv" ||
 		{ why="counts do not add up: $(cat "$csv")"; return 1; }
 }
 check "--study writes its table to study.csv by default, counts adding up" study_csv
@@ -119,7 +121,7 @@ panel_live_verdicts() {
 	start_at 110 45 "" --paused --seed 1 "$SC/02-mode-connectivity.ini"
 	wait_for "[not yet] both nets fit" 5 || { why="no '[not yet]' before the run"; return 1; }
 	keys ' '
-	wait_for "[holds] the straight line between them rises" 20 || { why="the barrier claim never holds live"; return 1; }
+	wait_for "[holds] the straight line between them has a barrier" 20 || { why="the barrier claim never holds live"; return 1; }
 	quit
 }
 check "the Why panel's verdicts are live: not yet, then holds" panel_live_verdicts
@@ -141,8 +143,14 @@ bad_options() {
 check "--study refuses a bad count and options it does not take" bad_options
 
 progress_on_tty() {
-	start_at 100 30 "" --study 2 --study-csv "$WORK/tty.csv" "$SC/04-harmful-overfitting.ini"
-	wait_for "2/2 runs" 20 && wait_for "EXIT=0" 10 && [ -s "$WORK/tty.csv" ]
+	# stderr on the terminal, the report into a file
+	printf '#!/bin/sh\nexec "%s" "$@" >"%s/tty.md"\n' "$BIN" "$WORK" >"$WORK/study.sh"
+	chmod +x "$WORK/study.sh"
+	PROG="$WORK/study.sh" start_at 100 30 "" --study 2 --study-csv "$WORK/tty.csv" "$SC/04-harmful-overfitting.ini"
+	wait_for "EXIT=0" 20 || { why="no exit"; return 1; }
+	shows_match 'study \[#+\] 2/2 runs' || { why="no progress bar"; return 1; }
+	[ -s "$WORK/tty.csv" ] && grep -q '^| 04-harmful-overfitting.ini | harmful | `hh` |$' "$WORK/tty.md" ||
+		{ why="no CSV or report"; return 1; }
 }
 check "--study shows a progress bar on a terminal and writes --study-csv FILE" progress_on_tty
 
