@@ -205,6 +205,8 @@ static enum claim_verdict claim_trained_flat(const struct scenario *sc, const st
 		lo = fmin(lo, claims_grid_at(h, SER_PLAIN, MET_PAIR_BARRIER, k));
 		hi = fmax(hi, claims_grid_at(h, SER_PLAIN, MET_PAIR_BARRIER, k));
 	}
+	if (last < 0) /* no width yet: no range either */
+		lo = hi = NAN;
 	return claims_judge(e, d, h, finished, last == d->n_grid - 1, lo > NETPAIR_HIGH_LOSS, lo,
 			    "as trained, the barrier stays %.3g to %.3g at every width (over %g)", lo, hi,
 			    NETPAIR_HIGH_LOSS);
