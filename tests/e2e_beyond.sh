@@ -25,9 +25,9 @@ lazy_panels() {
 	wait_for "1 Lazy training" 10 && wait_for "First layer |W-W0|/|W0| (log)" 5 &&
 		wait_for "Kernel drift |K-K0|/|K0| (log)" 2 && wait_for "slope -1/2" 2 && wait_for "slope -1 " 2 &&
 		wait_for "Training now" 2 && wait_for "width m" 2 && wait_for "Why" 2 &&
-		wait_for "The wider the net, the less its" 2 && wait_header "pace 150 ep/s" 2
+		wait_for "] weight movement" 2 && wait_header "pace 150 ep/s" 2
 }
-check "lazy training at 80x24: title, both log-log charts with references, table, notes" lazy_panels
+check "lazy training at 80x24: title, both log-log charts with references, table, claims" lazy_panels
 
 lazy_runs() {
 	wait_epoch_above 5 10 || return 1
@@ -50,9 +50,9 @@ lottery_panels() {
 	wait_for "2 Lottery tickets" 10 && wait_for "Test loss vs % weights kept (log)" 5 &&
 		wait_for "Train loss, round by round (log)" 2 && wait_for "This round" 2 &&
 		wait_for "winning ticket" 2 && wait_for "random reinit" 2 &&
-		wait_for "A pruned net trains well from its own initial weights" 2 && wait_header "pace 100 ep/s" 2
+		wait_for "] the ticket beats the" 2 && wait_header "pace 100 ep/s" 2
 }
-check "lottery tickets at 80x24: title, both charts, both nets, notes" lottery_panels
+check "lottery tickets at 80x24: title, both charts, both nets, claims" lottery_panels
 
 lottery_runs() {
 	wait_epoch_above 5 10 || return 1

@@ -35,6 +35,8 @@ undecided_only() {
 	grep -q '^RESULT' "$OUT" || { why="no RESULT line: $(cat "$OUT")"; return 1; }
 	! grep '^RESULT' "$OUT" | grep -qv '^RESULT[^:]*: undecided: ' ||
 		{ why="a verdict: $(grep '^RESULT' "$OUT")"; return 1; }
+	# and no claim holds or fails on a diverged run
+	! grep '^CLAIM' "$OUT" | grep -qv ': undecided$' || { why="a claim's verdict: $(grep '^CLAIM' "$OUT")"; return 1; }
 }
 # the verdicts these kinds printed at lr 100 before
 VERDICTS=("barrier separates" "linearly connected" "matching hidden units" "low-loss curve" "bend did not"
@@ -42,7 +44,10 @@ VERDICTS=("barrier separates" "linearly connected" "matching hidden units" "low-
 	"overfitting:" "lazy training:" "does not fall like")
 no_verdict() {
 	local v
-	for v in "${VERDICTS[@]}"; do lacks "$v" || return 1; done
+	# the CLAIM lines state what is claimed; undecided_only holds them to
+	# "undecided"
+	for v in "${VERDICTS[@]}"; do ! grep -v '^CLAIM ' "$OUT" | grep -qiF -- "$v" ||
+		{ why="\"$v\" in: $(grep -iF -- "$v" "$OUT")"; return 1; }; done
 	undecided_only
 }
 

@@ -26,9 +26,9 @@ S9="$ROOT/scenarios/09-barrier-vs-width.ini"
 start "$S7" "$S8" "$S9"
 first7() {
 	wait_all "1 Permutation alignment" "as trained" "after matching B's units to A's" "Barrier over training" \
-		"Why" "Claim: most of the barrier" "Fails with two hidden layers"
+		"Why" "matching B's units to A's cuts the barrier"
 }
-check "7 at 80x24: title, both bar panels, barrier chart, explanation" first7
+check "7 at 80x24: title, both bar panels, barrier chart, its claims" first7
 
 check "7: epochs advance" advancing 5
 
@@ -49,9 +49,9 @@ check "7: turning depth to 2 restarts the run, which trains" knob
 right8() {
 	keys Right
 	wait_all "2 Curved path" "Loss along each path" "Barrier of each path" "straight line" "Bezier curve" \
-		"Claim: the barrier is a property" && advancing 5
+		"] the curve's highest" && advancing 5
 }
-check "Right: 8 shows both paths, explanation, and trains" right8
+check "Right: 8 shows both paths, its claims, and trains" right8
 
 curve_trains() {
 	# the bend trains once both nets stop near epoch 130 (pace 30)
@@ -64,7 +64,7 @@ check "8: the run reaches the bend phase" curve_trains
 right9() {
 	keys Right
 	wait_all "3 Barrier vs width" "Barrier of trained pairs" "Barrier after matching" "as trained" "aligned" \
-		"Claim: the wider the nets" && wait_epoch_above 0 10
+		"] after matching" && wait_epoch_above 0 10
 }
 check "Right: 9 shows the width charts and fills in" right9
 

@@ -38,9 +38,20 @@ struct claim {
 	 * reads only its arguments, so the UI and headless agree. */
 	enum claim_verdict (*eval)(const struct scenario *sc, const struct run_desc *d, const struct history *h,
 				   bool finished, struct claim_eval *e);
+	/* NULL: about every scenario of its kind; else whether it is about
+	 * this one (a spiked covariance is the benign one, say). */
+	bool (*applies)(const struct scenario *sc);
 };
+
+/* The most claims one kind declares. */
+#define CLAIM_MAX 8
 
 /* The word a verdict is shown as: "holds", "not yet", "fails", "undecided". */
 const char *claim_verdict_word(enum claim_verdict v);
+
+/* The claims of sc's kind that apply to sc, evaluated on h in their
+ * order: which[i] and e[i] for each, at most CLAIM_MAX. Returns how many. */
+int claim_evaluate(const struct scenario *sc, const struct run_desc *d, const struct history *h, bool finished,
+		   const struct claim **which /* (CLAIM_MAX) */, struct claim_eval *e /* (CLAIM_MAX) */);
 
 #endif

@@ -108,6 +108,17 @@ int headless_csv_error(const struct csv_out *csv)
 	return 1;
 }
 
+/* ---- claims ---- */
+
+void headless_claims(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
+{
+	const struct claim *which[CLAIM_MAX];
+	struct claim_eval e[CLAIM_MAX];
+	int n = claim_evaluate(sc, d, h, true, which, e);
+	for (int i = 0; i < n; i++)
+		fprintf(out, "CLAIM %s: %s: %s\n", which[i]->id, e[i].text, claim_verdict_word(e[i].verdict));
+}
+
 /* ---- one run ---- */
 
 static double now(void)
@@ -213,6 +224,7 @@ int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv
 	} else {
 		fprintf(out, "== %s (%s, seed %llu) ==\n", name, ops->kind, (unsigned long long)seed);
 		ops->report(sc, &d, &h, out);
+		headless_claims(sc, &d, &h, out);
 		fprintf(out, "ran %u epochs in %.3f s (%.0f epochs/s)\n\n", r.epochs, seconds,
 			seconds > 0 ? r.epochs / seconds : 0.0);
 		if (plot)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "overparam/csv.h"
+#include "overparam/history.h"
 #include "overparam/scenario.h"
 
 /* Exit status of a run that SIGINT or SIGTERM stopped. */
@@ -27,6 +28,9 @@ void headless_signals(const struct csv_out *csv);
  * "interrupted at epoch N of SCENARIO" on stderr. */
 int headless_run(const struct scenario *sc, uint64_t seed, FILE *out, struct csv_out *csv, const char *plot,
 		 bool plot_dark);
+/* One line a claim of the finished run in h (claim.h): "CLAIM id:
+ * sentence: holds|fails|undecided". */
+void headless_claims(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out);
 /* Says on stderr why csv failed ("overparam: --csv: error writing PATH:
  * REASON"); returns 1, the exit status. */
 int headless_csv_error(const struct csv_out *csv);

@@ -19,6 +19,7 @@
 #include "cli/headless.h"
 #include "cli/locate.h"
 #include "cli/prefs.h"
+#include "cli/study.h"
 #include "overparam/config.h"
 #include "overparam/csv.h"
 #include "overparam/picture.h"
@@ -60,6 +61,9 @@ static void usage(FILE *f)
 		"  --seed N            seed for every scenario (0 .. 2^53-1) instead of the file's\n"
 		"  --set SEC.KEY=VAL   override a key of every scenario file, e.g. --set train.lr=0.05\n"
 		"                      (repeatable; checked as if the file said it)\n"
+		"  --study N           run each scenario at seeds 1..N on all cores; print how often\n"
+		"                      each of its claims holds (markdown) and write the table as CSV\n"
+		"  --study-csv FILE    where --study writes its CSV (default: " STUDY_CSV_DEFAULT ")\n"
 		"  --list              list the scenarios and their titles, then exit\n"
 		"  --pace N|max        epochs per second on screen for every scenario\n"
 		"  --paused            start paused (Space runs, . steps)\n"
@@ -248,6 +252,8 @@ struct cli {
 	const char *csv_path;
 	const char *plot_path;
 	uint64_t seed;
+	int study;              /* --study N: seeds, 0 none */
+	const char *study_csv;
 	struct ui_options uo;
 	const char *sets[MAX_SETS]; /* (n_sets) --set overrides, as given */
 	int n_sets;
@@ -268,7 +274,7 @@ struct cli {
 enum { OPT_HEADLESS = 256, OPT_CSV, OPT_SEED, OPT_LIST, OPT_PACE, OPT_PAUSED, OPT_FPS, OPT_ASCII, OPT_NOCOLOR,
        OPT_EXPORT_DIR, OPT_SET, OPT_PLOT, OPT_CONFIG, OPT_PRESET, OPT_THEME, OPT_PRESENT, OPT_THICK, OPT_STORE,
        OPT_NO_STORE, OPT_RUNS, OPT_JSON, OPT_KEEP_RUNS, OPT_KEEP_MB, OPT_REPLAY, OPT_COMPARE, OPT_SHARE, OPT_FOLLOW,
-       OPT_NO_FTZ };
+       OPT_NO_FTZ, OPT_STUDY, OPT_STUDY_CSV };
 
 static const struct option longopts[] = {
 	{"headless", no_argument, NULL, OPT_HEADLESS},
@@ -299,6 +305,8 @@ static const struct option longopts[] = {
 	{"share", optional_argument, NULL, OPT_SHARE},
 	{"follow", optional_argument, NULL, OPT_FOLLOW},
 	{"no-ftz", no_argument, NULL, OPT_NO_FTZ},
+	{"study", required_argument, NULL, OPT_STUDY},
+	{"study-csv", required_argument, NULL, OPT_STUDY_CSV},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0, 0, 0, 0},
@@ -394,6 +402,14 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 		o->have_seed = true;
 		break;
 	case OPT_LIST: o->list = true; break;
+	case OPT_STUDY:
+		if (parse_u64(optarg, STUDY_MAX_SEEDS, &v) != 0 || v < 1) {
+			complain("overparam: --study: '%s' is not a whole number in 1..%d", optarg, STUDY_MAX_SEEDS);
+			return 2;
+		}
+		o->study = (int)v;
+		break;
+	case OPT_STUDY_CSV: o->study_csv = optarg; break;
 	case OPT_PACE:
 		if (parse_pace(optarg, &o->uo.pace_override) != 0) {
 			complain("overparam: --pace: '%s' is not 'max' or a number in 0.1..100000", optarg);
@@ -483,6 +499,15 @@ static int check_options(const struct cli *o)
 	}
 	if (o->plot_path && plot_folder_missing(o->plot_path))
 		return 2;
+	if (o->study_csv && !o->study) {
+		fprintf(stderr, "overparam: --study-csv needs --study N\n");
+		return 2;
+	}
+	if (o->study && (o->headless || o->have_seed)) {
+		fprintf(stderr, "overparam: --study runs headless at seeds 1..N itself: drop --%s\n",
+			o->headless ? "headless" : "seed");
+		return 2;
+	}
 	const char *dir = o->uo.export_dir;
 	if (!dir)
 		return -1;
@@ -801,7 +826,7 @@ int main(int argc, char **argv)
 		return 2;
 	workers_startup(); /* OpenBLAS on one thread; the team size, once */
 
-	if (stdout_closed && (o.list || o.headless))
+	if (stdout_closed && (o.list || o.headless || o.study))
 		return finish_stdout(0); /* says so before a run whose tables would be lost */
 	if (o.list) {
 		/* columns aligned past 9 scenarios, and for a long title */
@@ -817,6 +842,8 @@ int main(int argc, char **argv)
 		rc = run_headless(scenarios, n, o.csv_path, o.plot_path, ui_picture_dark(&o.uo));
 		return finish_stdout(close_store(rc));
 	}
+	if (o.study)
+		return finish_stdout(study_run(scenarios, n, o.study, o.study_csv ? o.study_csv : STUDY_CSV_DEFAULT, stdout));
 	rc = terminal_ready(&o);
 	if (rc != 0)
 		return rc;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/claims.h"
 #include "experiments/report.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -253,6 +254,57 @@ static void barrier_width_report(const struct scenario *sc, const struct run_des
 			first, sc->model.widths[0], end, sc->model.widths[last > 0 ? last : 0]);
 }
 
+/* ---- claims: what scenario 9 says, measured on its own records ---- */
+
+static enum claim_verdict claim_falls_with_width(const struct scenario *sc, const struct run_desc *d,
+						 const struct history *h, bool finished, struct claim_eval *e)
+{
+	int last = claims_grid_last(h, SER_ALIGNED, MET_PAIR_BARRIER, d->n_grid);
+	double first = claims_grid_at(h, SER_ALIGNED, MET_PAIR_BARRIER, 0);
+	double end = claims_grid_at(h, SER_ALIGNED, MET_PAIR_BARRIER, last);
+	double r = claims_ratio(first, end);
+	bool known = last == d->n_grid - 1 && last > 0 && isfinite(r);
+	return claims_judge(e, d, h, finished, known, r > 2, r,
+			    "after matching, the barrier falls %.3gx from width %d to %d (%.3g to %.3g; over 2x)", r,
+			    sc->model.widths[0], sc->model.widths[last > 0 ? last : 0], first, end);
+}
+
+static enum claim_verdict claim_trained_flat(const struct scenario *sc, const struct run_desc *d,
+					     const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	double lo = INFINITY, hi = -INFINITY;
+	int last = claims_grid_last(h, SER_PLAIN, MET_PAIR_BARRIER, d->n_grid);
+	for (int k = 0; k <= last; k++) {
+		lo = fmin(lo, claims_grid_at(h, SER_PLAIN, MET_PAIR_BARRIER, k));
+		hi = fmax(hi, claims_grid_at(h, SER_PLAIN, MET_PAIR_BARRIER, k));
+	}
+	if (last < 0) /* no width yet: no range either */
+		lo = hi = NAN;
+	return claims_judge(e, d, h, finished, last == d->n_grid - 1, lo > NETPAIR_HIGH_LOSS, lo,
+			    "as trained, the barrier stays %.3g to %.3g at every width (over %g)", lo, hi,
+			    NETPAIR_HIGH_LOSS);
+}
+
+static enum claim_verdict claim_levels_off(const struct scenario *sc, const struct run_desc *d,
+					   const struct history *h, bool finished, struct claim_eval *e)
+{
+	int last = claims_grid_last(h, SER_ALIGNED, MET_PAIR_BARRIER, d->n_grid);
+	double prev = claims_grid_at(h, SER_ALIGNED, MET_PAIR_BARRIER, last - 1);
+	double end = claims_grid_at(h, SER_ALIGNED, MET_PAIR_BARRIER, last);
+	double r = claims_ratio(prev, end);
+	bool known = last == d->n_grid - 1 && last > 0 && isfinite(r);
+	return claims_judge(e, d, h, finished, known, r < 2, r,
+			    "it levels off: from width %d to %d the matched barrier falls only %.3gx (%.3g to %.3g; under 2x)",
+			    sc->model.widths[last > 0 ? last - 1 : 0], sc->model.widths[last > 0 ? last : 0], r, prev, end);
+}
+
+static const struct claim claims[] = {
+	{"falls-with-width", "matched barrier, narrowest / widest", claim_falls_with_width, NULL},
+	{"trained-flat", "lowest barrier as trained", claim_trained_flat, NULL},
+	{"levels-off", "matched barrier, two widest, ratio", claim_levels_off, NULL},
+};
+
 /* Two pairs a width when it trains more than one (slots). */
 static double barrier_width_memory(const struct scenario *sc, enum config_key *blame)
 {
@@ -277,4 +329,5 @@ const struct experiment_ops barrier_width_ops = {
 	.describe = barrier_width_describe,
 	.report = barrier_width_report,
 	EXPERIMENT_METRICS(emitted),
+	EXPERIMENT_CLAIMS(claims),
 };

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/claims.h"
 #include "experiments/report.h"
 #include "overparam/arrays.h"
 #include "overparam/data.h"
@@ -568,6 +569,120 @@ static double benign_memory(const struct scenario *sc, enum config_key *blame)
 	return bytes;
 }
 
+/* ---- claims: what scenarios 3, 4 and 5 say, measured on their records ---- */
+
+/* The series of the spiked (isotropic) problem, -1 when the run has none. */
+static int spiked_series(const struct scenario *sc)
+{
+	return sc->data.covariance == COV_ISOTROPIC ? -1 : 0;
+}
+
+static int isotropic_series(const struct scenario *sc)
+{
+	return sc->data.covariance == COV_SPIKED ? -1 : sc->data.covariance == COV_BOTH ? 1 : 0;
+}
+
+static bool has_spiked(const struct scenario *sc)
+{
+	return spiked_series(sc) >= 0;
+}
+
+static bool has_isotropic(const struct scenario *sc)
+{
+	return isotropic_series(sc) >= 0;
+}
+
+static bool has_both(const struct scenario *sc)
+{
+	return sc->data.covariance == COV_BOTH;
+}
+
+/* Fitted "every noisy label": train MSE this small a part of sigma^2. */
+#define FITS_NOISE 1e-2
+
+static enum claim_verdict claim_interpolates(const struct scenario *sc, const struct run_desc *d,
+					     const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	double worst = 0;
+	bool known = d->noise_floor > 0;
+	for (int s = 0; s < d->n_series; s++) {
+		known &= h->seen[s][MET_TRAIN_LOSS];
+		worst = fmax(worst, h->last[s][MET_TRAIN_LOSS]);
+	}
+	double r = claims_ratio(worst, d->noise_floor);
+	return claims_judge(e, d, h, finished, known, r < FITS_NOISE, r,
+			    "GD fits every noisy label: train MSE %.3g, %.3g of sigma^2 (under %g)", worst, r, FITS_NOISE);
+}
+
+static enum claim_verdict claim_min_norm(const struct scenario *sc, const struct run_desc *d, const struct history *h,
+					 bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	double worst = 0;
+	bool known = true;
+	for (int s = 0; s < d->n_series; s++) {
+		known &= h->seen[s][MET_MN_DISTANCE];
+		worst = fmax(worst, h->last[s][MET_MN_DISTANCE]);
+	}
+	return claims_judge(e, d, h, finished, known, worst < 1e-6, worst,
+			    "GD from zero ends at the min-norm interpolant: %.3g apart (relative; under 1e-6)", worst);
+}
+
+/* A latest value of series s, NaN for no series (s < 0). */
+static double series_last(const struct history *h, int s, enum metric m)
+{
+	return s >= 0 && s < RUN_MAX_SERIES ? h->last[s][m] : NAN;
+}
+
+/* Test MSE of series s in units of sigma^2; the verdict of the screen and
+ * the report: benign below 2 sigma^2, once the noise is fitted. */
+static double test_in_floors(const struct run_desc *d, const struct history *h, int s, bool *known)
+{
+	*known = s >= 0 && h->seen[s][MET_TEST_LOSS] && d->noise_floor > 0;
+	return *known ? claims_ratio(h->last[s][MET_TEST_LOSS], d->noise_floor) : NAN;
+}
+
+static enum claim_verdict claim_benign(const struct scenario *sc, const struct run_desc *d, const struct history *h,
+				       bool finished, struct claim_eval *e)
+{
+	int s = spiked_series(sc);
+	bool known;
+	double r = test_in_floors(d, h, s, &known);
+	double fit = claims_ratio(series_last(h, s, MET_TRAIN_LOSS), d->noise_floor);
+	return claims_judge(e, d, h, finished, known, r < 2 && fit < FITS_NOISE, r,
+			    "spiked: the noise is fitted, yet test MSE is %.3g = %.3g sigma^2 (under 2: benign)",
+			    series_last(h, s, MET_TEST_LOSS), r);
+}
+
+static enum claim_verdict claim_harmful(const struct scenario *sc, const struct run_desc *d, const struct history *h,
+					bool finished, struct claim_eval *e)
+{
+	int s = isotropic_series(sc);
+	bool known;
+	double r = test_in_floors(d, h, s, &known);
+	return claims_judge(e, d, h, finished, known, r >= 2, r,
+			    "isotropic: test MSE is %.3g = %.3g sigma^2 (2 or more: harmful)",
+			    series_last(h, s, MET_TEST_LOSS), r);
+}
+
+static enum claim_verdict claim_spiked_beats(const struct scenario *sc, const struct run_desc *d,
+					     const struct history *h, bool finished, struct claim_eval *e)
+{
+	double a = series_last(h, spiked_series(sc), MET_TEST_LOSS), b = series_last(h, isotropic_series(sc), MET_TEST_LOSS);
+	double r = claims_ratio(b, a);
+	return claims_judge(e, d, h, finished, isfinite(r), r > 1, r,
+			    "same teacher and draws: test MSE %.3g spiked vs %.3g isotropic (%.3gx)", a, b, r);
+}
+
+static const struct claim claims[] = {
+	{"interpolates", "train MSE / sigma^2", claim_interpolates, NULL},
+	{"min-norm", "relative distance of GD to min-norm", claim_min_norm, NULL},
+	{"benign", "spiked test MSE / sigma^2", claim_benign, has_spiked},
+	{"harmful", "isotropic test MSE / sigma^2", claim_harmful, has_isotropic},
+	{"spiked-beats-isotropic", "isotropic / spiked test MSE", claim_spiked_beats, has_both},
+};
+
 const struct experiment_ops benign_overfitting_ops = {
 	.kind = "benign_overfitting",
 	.keys = KEY_BIT(KEY_TEST_SAMPLES) | KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_SIGNAL_DIM) | KEY_BIT(KEY_COVARIANCE) |
@@ -584,4 +699,5 @@ const struct experiment_ops benign_overfitting_ops = {
 	.describe = benign_describe,
 	.report = benign_report,
 	EXPERIMENT_METRICS(emitted),
+	EXPERIMENT_CLAIMS(claims),
 };

@@ -22,6 +22,7 @@
 
 #include <cblas.h>
 
+#include "experiments/claims.h"
 #include "experiments/curved_path.h"
 #include "experiments/report.h"
 #include "overparam/experiment.h"
@@ -276,6 +277,53 @@ static void curve_report(const struct scenario *sc, const struct run_desc *d, co
 		fprintf(out, "RESULT: the bend did not find a low-loss curve\n");
 }
 
+/* ---- claims: what scenario 8 says, measured on its own records ---- */
+
+/* The highest loss on each path so far; false until the bend has trained. */
+static bool path_tops(const struct run_desc *d, const struct history *h, double *line, double *curve)
+{
+	*line = grid_max(history_grid(h, SER_LINE, MET_INTERP_LOSS), d->n_grid);
+	*curve = grid_max(history_grid(h, SER_CURVE, MET_INTERP_LOSS), d->n_grid);
+	return h->seen[SER_CURVE][MET_TRAIN_LOSS] && isfinite(*line) && isfinite(*curve);
+}
+
+/* The curve's top stays under this: the notes' "the hump sinks". */
+#define CURVE_LOW 0.02
+
+static enum claim_verdict claim_curve_low(const struct scenario *sc, const struct run_desc *d, const struct history *h,
+					  bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	double line, curve;
+	bool known = path_tops(d, h, &line, &curve);
+	return claims_judge(e, d, h, finished, known, curve < CURVE_LOW, curve,
+			    "the curve's highest loss sinks to %.3g (under %g); the line's is %.3g", curve, CURVE_LOW, line);
+}
+
+static enum claim_verdict claim_curve_beats_line(const struct scenario *sc, const struct run_desc *d,
+						 const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	double line, curve;
+	bool known = path_tops(d, h, &line, &curve);
+	double r = claims_ratio(curve, line);
+	return claims_judge(e, d, h, finished, known, r < 0.2, r,
+			    "the curve's top is %.3g of the line's (%.3g vs %.3g; under 0.2)", r, curve, line);
+}
+
+static enum claim_verdict claim_path_barrier(const struct scenario *sc, const struct run_desc *d,
+					     const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	return claims_barrier(e, d, h, finished, SER_LINE, "the straight line between the nets");
+}
+
+static const struct claim claims[] = {
+	{"curve-low", "highest loss on the curve", claim_curve_low, NULL},
+	{"curve-beats-line", "curve top / line top", claim_curve_beats_line, NULL},
+	{"line-barrier", "barrier on the straight line", claim_path_barrier, NULL},
+};
+
 static bool curve_check(struct config_check *c, const struct scenario *sc)
 {
 	if (!(sc->train.target_loss > 0))
@@ -318,4 +366,5 @@ const struct experiment_ops curved_path_ops = {
 	.describe = curve_describe,
 	.report = curve_report,
 	EXPERIMENT_METRICS(emitted),
+	EXPERIMENT_CLAIMS(claims),
 };

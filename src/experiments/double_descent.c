@@ -19,6 +19,7 @@
 
 #include <cblas.h>
 
+#include "experiments/claims.h"
 #include "experiments/report.h"
 #include "overparam/arrays.h"
 #include "overparam/data.h"
@@ -333,6 +334,83 @@ static const enum metric emitted[] = {
 	MET_DD_PEAK, MET_DD_PEAK_AT,
 };
 
+/* ---- claims: what scenario 6 says, measured on its own records ---- */
+
+/* Near the interpolation threshold: within 1.5x of N = n either way. */
+static bool near_n(double at, int n)
+{
+	return at >= n / 1.5 && at <= n * 1.5;
+}
+
+/* The grid position of the largest value of m so far, -1 when none. */
+static int grid_argmax(const struct run_desc *d, const struct history *h, enum metric m)
+{
+	int best = -1;
+	for (int i = 0; i < d->n_grid; i++) {
+		double v = claims_grid_at(h, 0, m, i);
+		if (isfinite(v) && (best < 0 || v > claims_grid_at(h, 0, m, best)))
+			best = i;
+	}
+	return best;
+}
+
+static enum claim_verdict claim_peak_at_n(const struct scenario *sc, const struct run_desc *d,
+					  const struct history *h, bool finished, struct claim_eval *e)
+{
+	int n = sc->data.samples, k = grid_argmax(d, h, MET_DD_TEST);
+	double at = k >= 0 ? d->grid_x[k] : NAN, peak = claims_grid_at(h, 0, MET_DD_TEST, k);
+	bool known = k >= 0 && (finished || claims_grid_last(h, 0, MET_DD_TEST, d->n_grid) == d->n_grid - 1);
+	return claims_judge(e, d, h, finished, known, near_n(at, n), at / n,
+			    "test MSE peaks at N = %.0f (N/n %.3g, within 1.5x of 1): %.3g", at, at / n, peak);
+}
+
+static enum claim_verdict claim_interpolates_from_n(const struct scenario *sc, const struct run_desc *d,
+						    const struct history *h, bool finished, struct claim_eval *e)
+{
+	double worst = 0;
+	int seen = 0;
+	for (int i = 0; i < d->n_grid; i++) {
+		double v = claims_grid_at(h, 0, MET_DD_TRAIN, i);
+		if (d->grid_x[i] >= sc->data.samples && isfinite(v)) {
+			worst = fmax(worst, v);
+			seen++;
+		}
+	}
+	bool known = seen > 0 && claims_grid_last(h, 0, MET_DD_TRAIN, d->n_grid) == d->n_grid - 1;
+	return claims_judge(e, d, h, finished, known, worst < 1e-8, worst,
+			    "from N = n on the fit interpolates: train MSE at most %.3g (under 1e-8)", worst);
+}
+
+static enum claim_verdict claim_second_descent(const struct scenario *sc, const struct run_desc *d,
+					       const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	int k = grid_argmax(d, h, MET_DD_TEST), last = d->n_grid - 1;
+	double peak = claims_grid_at(h, 0, MET_DD_TEST, k), end = claims_grid_at(h, 0, MET_DD_TEST, last);
+	double r = claims_ratio(peak, end);
+	return claims_judge(e, d, h, finished, isfinite(r), r > 2, r,
+			    "past the peak test MSE falls again, %.3gx by N = %.0f (%.3g to %.3g; over 2x)", r,
+			    d->grid_x[last > 0 ? last : 0], peak, end);
+}
+
+static enum claim_verdict claim_norm_peak(const struct scenario *sc, const struct run_desc *d,
+					  const struct history *h, bool finished, struct claim_eval *e)
+{
+	int n = sc->data.samples, k = grid_argmax(d, h, MET_DD_NORM);
+	double at = k >= 0 ? d->grid_x[k] : NAN;
+	bool known = k >= 0 && claims_grid_last(h, 0, MET_DD_NORM, d->n_grid) == d->n_grid - 1;
+	return claims_judge(e, d, h, finished, known, near_n(at, n), at / n,
+			    "the fit's norm is largest at N = %.0f (N/n %.3g): %.3g", at, at / n,
+			    claims_grid_at(h, 0, MET_DD_NORM, k));
+}
+
+static const struct claim claims[] = {
+	{"peak-at-n", "N/n of the test MSE peak", claim_peak_at_n, NULL},
+	{"interpolates-from-n", "largest train MSE at N >= n", claim_interpolates_from_n, NULL},
+	{"second-descent", "peak / test MSE at the largest N", claim_second_descent, NULL},
+	{"norm-peak-at-n", "N/n of the largest norm", claim_norm_peak, NULL},
+};
+
 static bool dd_check(struct config_check *c, const struct scenario *sc)
 {
 	if (sc->data.test_samples < 1)
@@ -373,4 +451,5 @@ const struct experiment_ops double_descent_ops = {
 	.describe = dd_describe,
 	.report = dd_report,
 	EXPERIMENT_METRICS(emitted),
+	EXPERIMENT_CLAIMS(claims),
 };

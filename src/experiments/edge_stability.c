@@ -20,7 +20,6 @@
 
 #include <cblas.h>
 
-#include "experiments/claim_lines.h"
 #include "experiments/report.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
@@ -231,13 +230,18 @@ static void edge_describe(const struct scenario *sc, struct run_desc *d)
 
 /* A claim's verdict: UNDECIDED when a net diverged, else whether it holds,
  * NOT_YET until the run finished. */
-static enum claim_verdict edge_verdict(const struct history *h, bool holds, bool finished, struct claim_eval *e)
+/* As claims_judge: a diverged net or no measurement at all (known false)
+ * gives no verdict once the run is over. */
+static enum claim_verdict edge_verdict(const struct history *h, bool known, bool holds, bool finished,
+				       struct claim_eval *e)
 {
 	for (int k = 0; k < EDGE_NETS; k++)
 		if (h->diverged[k]) {
 			snprintf(e->text, sizeof e->text, "no verdict: the net at lr x %g diverged", lr_factor[k]);
 			return e->verdict = CLAIM_UNDECIDED;
 		}
+	if (!known && !holds)
+		return e->verdict = finished ? CLAIM_UNDECIDED : CLAIM_NOT_YET;
 	return e->verdict = holds ? CLAIM_HOLDS : finished ? CLAIM_FAILS : CLAIM_NOT_YET;
 }
 
@@ -263,7 +267,7 @@ static enum claim_verdict claim_rises(const struct scenario *sc, const struct ru
 	snprintf(e->text, sizeof e->text,
 		 "the sharpness starts at %.2f-%.2f of 2/lr and rises to 2/lr at %d of %d learning rates (epochs %s)", lo,
 		 hi, reached, EDGE_NETS, reached ? at : "-");
-	return edge_verdict(h, below == EDGE_NETS && reached == EDGE_NETS, finished, e);
+	return edge_verdict(h, h->seen[0][MET_EDGE_START], below == EDGE_NETS && reached == EDGE_NETS, finished, e);
 }
 
 static enum claim_verdict claim_stays(const struct scenario *sc, const struct run_desc *d, const struct history *h,
@@ -281,7 +285,8 @@ static enum claim_verdict claim_stays(const struct scenario *sc, const struct ru
 	snprintf(e->text, sizeof e->text,
 		 "once there, it stays within %.0f%% of 2/lr (largest deviation %.1f%%, %d learning rates at the edge)",
 		 100 * EDGE_BAND, 100 * band, reached);
-	return edge_verdict(h, reached > 0 && band <= EDGE_BAND && (finished || reached == EDGE_NETS), finished, e);
+	return edge_verdict(h, reached > 0, reached > 0 && band <= EDGE_BAND && (finished || reached == EDGE_NETS), finished,
+			    e);
 }
 
 static enum claim_verdict claim_falls(const struct scenario *sc, const struct run_desc *d, const struct history *h,
@@ -301,13 +306,13 @@ static enum claim_verdict claim_falls(const struct scenario *sc, const struct ru
 		 "the training loss still falls to %.2g of its start or less at every learning rate, though it rose on "
 		 "%d epochs on the way",
 		 worst, ups);
-	return edge_verdict(h, all && worst <= EDGE_LOSS_FALL, finished, e);
+	return edge_verdict(h, all, all && worst <= EDGE_LOSS_FALL, finished, e);
 }
 
 static const struct claim edge_claims[] = {
-	{"edge-sharpness-rises", "learning rates whose sharpness reached 0.9 x 2/lr", claim_rises},
-	{"edge-sharpness-stays", "largest |sharpness x lr/2 - 1| once there", claim_stays},
-	{"edge-loss-falls", "largest final/first training loss", claim_falls},
+	{"edge-sharpness-rises", "learning rates whose sharpness reached 0.9 x 2/lr", claim_rises, NULL},
+	{"edge-sharpness-stays", "largest deviation of sharpness x lr/2 from 1 once there", claim_stays, NULL},
+	{"edge-loss-falls", "largest final/first training loss", claim_falls, NULL},
 };
 
 static void edge_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
@@ -326,7 +331,6 @@ static void edge_report(const struct scenario *sc, const struct run_desc *d, con
 			h->last[k][MET_TRAIN_LOSS], h->last[k][MET_LOSS_DROP], h->last[k][MET_LOSS_UPS]);
 	}
 	fprintf(out, "\n");
-	claim_lines_print(edge_claims, (int)(sizeof edge_claims / sizeof edge_claims[0]), sc, d, h, out);
 	if (!report_decided(out, NULL, d, h, REPORT_ALL_SERIES))
 		return;
 	struct claim_eval c[3];

@@ -24,6 +24,7 @@
 
 #include <cblas.h>
 
+#include "experiments/claims.h"
 #include "experiments/report.h"
 #include "overparam/arrays.h"
 #include "overparam/data.h"
@@ -345,6 +346,64 @@ static const enum metric emitted[] = {
 	MET_LAZY_WIDTH, MET_TRAIN_LOSS, MET_DIVERGED,
 };
 
+/* ---- claims: what scenario 10 says, measured on its own records ---- */
+
+/* Widths and a grid metric's values, and how many widths are done. */
+static int width_values(const struct run_desc *d, const struct history *h, enum metric m, int *w /* (RUN_MAX_GRID) */,
+			double *v /* (RUN_MAX_GRID) */)
+{
+	report_grid(h, 0, m, v);
+	int done = 0;
+	for (int i = 0; i < d->n_grid; i++) {
+		w[i] = (int)d->grid_x[i];
+		done += isfinite(v[i]);
+	}
+	return done;
+}
+
+static enum claim_verdict claim_movement_slope(const struct scenario *sc, const struct run_desc *d,
+					       const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	int w[RUN_MAX_GRID];
+	double v[RUN_MAX_GRID];
+	int done = width_values(d, h, MET_LAZY_MOVEMENT, w, v);
+	double s = loglog_slope(w, v, d->n_grid);
+	return claims_judge(e, d, h, finished, done == d->n_grid && isfinite(s), s > -0.7 && s < -0.3, s,
+			    "weight movement falls like width^%.2f over widths %d..%d (theory -1/2; -0.7 to -0.3)", s,
+			    w[0], w[d->n_grid - 1]);
+}
+
+static enum claim_verdict claim_kernel_less(const struct scenario *sc, const struct run_desc *d,
+					    const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	int w[RUN_MAX_GRID];
+	double mv[RUN_MAX_GRID], dr[RUN_MAX_GRID];
+	int done = width_values(d, h, MET_LAZY_MOVEMENT, w, mv);
+	int drifts = width_values(d, h, MET_LAZY_DRIFT, w, dr);
+	done = drifts < done ? drifts : done;
+	double sm = loglog_slope(w, mv, d->n_grid), sk = loglog_slope(w, dr, d->n_grid);
+	return claims_judge(e, d, h, finished, done == d->n_grid && isfinite(sm) && isfinite(sk), sk < sm, sk,
+			    "its tangent kernel falls faster, like width^%.2f (the weights: width^%.2f)", sk, sm);
+}
+
+static enum claim_verdict claim_narrow_moves(const struct scenario *sc, const struct run_desc *d,
+					     const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	double m = claims_grid_at(h, 0, MET_LAZY_MOVEMENT, 0);
+	return claims_judge(e, d, h, finished, isfinite(m), m > 0.3, 100 * m,
+			    "the narrowest (m = %.0f) is not lazy: its weights move %.0f%% (over 30%%)", d->grid_x[0],
+			    100 * m);
+}
+
+static const struct claim claims[] = {
+	{"movement-slope", "log-log slope of weight movement", claim_movement_slope, NULL},
+	{"kernel-moves-less", "log-log slope of kernel drift", claim_kernel_less, NULL},
+	{"narrow-not-lazy", "% the narrowest net's weights move", claim_narrow_moves, NULL},
+};
+
 static bool lazy_check(struct config_check *c, const struct scenario *sc)
 {
 	if (sc->train.optimizer == OPTIM_ADAM)
@@ -386,4 +445,5 @@ const struct experiment_ops lazy_training_ops = {
 	.describe = lazy_describe,
 	.report = lazy_report,
 	EXPERIMENT_METRICS(emitted),
+	EXPERIMENT_CLAIMS(claims),
 };

@@ -21,7 +21,7 @@
 
 #include <cblas.h>
 
-#include "experiments/claim_lines.h"
+#include "experiments/claims.h"
 #include "experiments/curved_path.h"
 #include "experiments/loss_plane.h"
 #include "experiments/report.h"
@@ -379,32 +379,32 @@ static enum claim_verdict plane_verdict(const struct scenario *sc, const struct 
 static enum claim_verdict claim_valley(const struct scenario *sc, const struct run_desc *d, const struct history *h,
 				       bool finished, struct claim_eval *e)
 {
-	(void)d;
 	struct plane_read r;
 	plane_read(h, &r);
-	e->figure = r.curve / r.line;
-	snprintf(e->text, sizeof e->text,
-		 "on the map, the curve's highest loss is %.1f%% of the straight segment's (%.3g vs %.3g)",
-		 100 * e->figure, r.curve, r.line);
-	return plane_verdict(sc, h, &r, e->figure < VALLEY_RATIO, finished, e);
+	double f = r.curve / r.line;
+	if (sc->train.random_plane)
+		return plane_verdict(sc, h, &r, false, finished, e);
+	return claims_judge(e, d, h, finished, r.complete, r.complete && f < VALLEY_RATIO, f,
+			    "on the map, the curve's highest loss is %.1f%% of the straight segment's (%.3g vs %.3g)",
+			    100 * f, r.curve, r.line);
 }
 
 static enum claim_verdict claim_ridge(const struct scenario *sc, const struct run_desc *d, const struct history *h,
 				      bool finished, struct claim_eval *e)
 {
-	(void)d;
 	struct plane_read r;
 	plane_read(h, &r);
-	e->figure = r.line / fmax(r.at_a, r.at_b);
-	snprintf(e->text, sizeof e->text,
-		 "the straight segment crosses a ridge %.3g times the map's loss at A and B (%.3g vs %.3g, %.3g)",
-		 e->figure, r.line, r.at_a, r.at_b);
-	return plane_verdict(sc, h, &r, e->figure >= RIDGE_RATIO, finished, e);
+	double f = r.line / fmax(r.at_a, r.at_b);
+	if (sc->train.random_plane)
+		return plane_verdict(sc, h, &r, false, finished, e);
+	return claims_judge(e, d, h, finished, r.complete, r.complete && f >= RIDGE_RATIO, f,
+			    "the straight segment crosses a ridge %.3g times the map's loss at A and B (%.3g vs %.3g, %.3g)",
+			    f, r.line, r.at_a, r.at_b);
 }
 
 static const struct claim plane_claims[] = {
-	{"plane-curve-valley", "curve's / straight segment's highest loss on the map", claim_valley},
-	{"plane-line-ridge", "straight segment's highest map loss / the larger of A's and B's", claim_ridge},
+	{"plane-curve-valley", "curve's / straight segment's highest loss on the map", claim_valley, NULL},
+	{"plane-line-ridge", "straight segment's highest map loss / the larger of A's and B's", claim_ridge, NULL},
 };
 
 static void plane_report(const struct scenario *sc, const struct run_desc *d, const struct history *h, FILE *out)
@@ -429,7 +429,6 @@ static void plane_report(const struct scenario *sc, const struct run_desc *d, co
 				r.line, r.curve, r.at_a, r.at_b);
 	}
 	fprintf(out, "\n");
-	claim_lines_print(plane_claims, (int)(sizeof plane_claims / sizeof plane_claims[0]), sc, d, h, out);
 	if (!report_decided(out, NULL, d, h, REPORT_ALL_SERIES))
 		return;
 	struct claim_eval c;

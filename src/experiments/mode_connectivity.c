@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "experiments/claims.h"
 #include "experiments/report.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -109,6 +110,32 @@ static double connectivity_memory(const struct scenario *sc, enum config_key *bl
 
 static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};
 
+/* ---- claims: what scenario 2 says, measured on its own records ---- */
+
+static enum claim_verdict claim_both_fit(const struct scenario *sc, const struct run_desc *d, const struct history *h,
+					 bool finished, struct claim_eval *e)
+{
+	bool a = h->seen[0][MET_CONVERGED], b = h->seen[1][MET_CONVERGED];
+	double last = fmax(h->last[0][MET_CONVERGED], h->last[1][MET_CONVERGED]);
+	bool trained = h->seen[0][MET_TRAIN_LOSS] && h->seen[1][MET_TRAIN_LOSS];
+	return claims_judge(e, d, h, finished, trained, a && b, a && b ? last : NAN,
+			    "both nets fit the data to loss %g: A %s epoch %.0f, B %s epoch %.0f", sc->train.target_loss,
+			    a ? "at" : "not by", a ? h->last[0][MET_CONVERGED] : (double)h->epoch, b ? "at" : "not by",
+			    b ? h->last[1][MET_CONVERGED] : (double)h->epoch);
+}
+
+static enum claim_verdict claim_line_barrier(const struct scenario *sc, const struct run_desc *d,
+					     const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	return claims_barrier(e, d, h, finished, 0, "the straight line between them");
+}
+
+static const struct claim claims[] = {
+	{"both-fit", "epoch the later net stops", claim_both_fit, NULL},
+	{"line-barrier", "barrier on the straight line", claim_line_barrier, NULL},
+};
+
 const struct experiment_ops mode_connectivity_ops = {
 	.kind = "mode_connectivity",
 	.keys = NETPAIR_KEYS | KEY_BIT(KEY_EVAL_EVERY),
@@ -123,4 +150,5 @@ const struct experiment_ops mode_connectivity_ops = {
 	.describe = connectivity_describe,
 	.report = connectivity_report,
 	EXPERIMENT_METRICS(emitted),
+	EXPERIMENT_CLAIMS(claims),
 };

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "experiments/claims.h"
 #include "experiments/report.h"
 #include "overparam/experiment.h"
 #include "overparam/history.h"
@@ -97,6 +98,31 @@ static double alignment_memory(const struct scenario *sc, enum config_key *blame
 
 static const enum metric emitted[] = {MET_TRAIN_LOSS, MET_CONVERGED, MET_DIVERGED, MET_INTERP_LOSS, MET_BARRIER};
 
+/* ---- claims: what scenario 7 says, measured on its own records ---- */
+
+static enum claim_verdict claim_matching_removes(const struct scenario *sc, const struct run_desc *d,
+						 const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	double plain = h->last[SER_PLAIN][MET_BARRIER], aligned = h->last[SER_ALIGNED][MET_BARRIER];
+	double removed = 100 * (1 - claims_ratio(aligned, plain));
+	return claims_judge(e, d, h, finished, isfinite(removed), removed > 50, removed,
+			    "matching B's units to A's cuts the barrier from %.3g to %.3g (%.0f%% removed, over half)",
+			    plain, aligned, removed);
+}
+
+static enum claim_verdict claim_trained_barrier(const struct scenario *sc, const struct run_desc *d,
+						const struct history *h, bool finished, struct claim_eval *e)
+{
+	(void)sc;
+	return claims_barrier(e, d, h, finished, SER_PLAIN, "as trained, the straight line");
+}
+
+static const struct claim claims[] = {
+	{"matching-removes-most", "% of the barrier matching removes", claim_matching_removes, NULL},
+	{"trained-barrier", "barrier as trained", claim_trained_barrier, NULL},
+};
+
 const struct experiment_ops permutation_alignment_ops = {
 	.kind = "permutation_alignment",
 	.keys = NETPAIR_KEYS | KEY_BIT(KEY_EVAL_EVERY),
@@ -111,4 +137,5 @@ const struct experiment_ops permutation_alignment_ops = {
 	.describe = alignment_describe,
 	.report = alignment_report,
 	EXPERIMENT_METRICS(emitted),
+	EXPERIMENT_CLAIMS(claims),
 };

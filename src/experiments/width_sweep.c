@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/claims.h"
 #include "experiments/report.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
@@ -477,6 +478,110 @@ static double sweep_memory(const struct scenario *sc, enum config_key *blame)
 	return bytes;
 }
 
+/* ---- claims: what scenario 1 says, measured on its own records ---- */
+
+/* The series of the narrowest and the widest net. */
+static void sweep_ends(const struct scenario *sc, int *narrow, int *wide)
+{
+	*narrow = *wide = 0;
+	for (int k = 1; k < sc->model.n_widths; k++) {
+		if (sc->model.widths[k] < sc->model.widths[*narrow])
+			*narrow = k;
+		if (sc->model.widths[k] > sc->model.widths[*wide])
+			*wide = k;
+	}
+}
+
+static enum claim_verdict claim_widest_lowest(const struct scenario *sc, const struct run_desc *d,
+					      const struct history *h, bool finished, struct claim_eval *e)
+{
+	int lo, hi;
+	sweep_ends(sc, &lo, &hi);
+	bool lowest = true, known = true;
+	for (int k = 0; k < d->n_series; k++) {
+		known &= h->seen[k][MET_TRAIN_LOSS];
+		lowest &= k == hi || h->last[hi][MET_TRAIN_LOSS] < h->last[k][MET_TRAIN_LOSS];
+	}
+	double a = h->last[hi][MET_TRAIN_LOSS], b = h->last[lo][MET_TRAIN_LOSS];
+	double r = claims_ratio(b, a);
+	return claims_judge(e, d, h, finished, known && d->n_series > 1, lowest, r,
+			    "the widest net (%d) ends lowest: train loss %.3g vs %.3g at width %d (%.3gx)",
+			    sc->model.widths[hi], a, b, sc->model.widths[lo], r);
+}
+
+/* Never converged counts as after every epoch. */
+static double conv_epoch(const struct history *h, int k)
+{
+	return h->seen[k][MET_CONVERGED] ? h->last[k][MET_CONVERGED] : INFINITY;
+}
+
+static enum claim_verdict claim_wider_sooner(const struct scenario *sc, const struct run_desc *d,
+					     const struct history *h, bool finished, struct claim_eval *e)
+{
+	int lo, hi;
+	sweep_ends(sc, &lo, &hi);
+	bool ordered = isfinite(conv_epoch(h, hi));
+	char list[120] = "";
+	size_t used = 0;
+	for (int k = 0; k < d->n_series; k++) {
+		for (int j = 0; j < d->n_series; j++)
+			if (sc->model.widths[j] > sc->model.widths[k] && conv_epoch(h, j) > conv_epoch(h, k))
+				ordered = false;
+		char at[16] = "never";
+		if (isfinite(conv_epoch(h, k)))
+			snprintf(at, sizeof at, "%.0f", conv_epoch(h, k));
+		if (used < sizeof list)
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s%d: %s", k ? ", " : "",
+						 sc->model.widths[k], at);
+	}
+	bool trained = h->seen[hi][MET_TRAIN_LOSS]; /* "never" means something only after training */
+	return claims_judge(e, d, h, finished, trained && (finished || isfinite(conv_epoch(h, hi))), ordered,
+			    conv_epoch(h, hi),
+			    "the wider the net, the sooner it crosses loss %g (epoch by width %s)", sc->train.threshold,
+			    list);
+}
+
+static enum claim_verdict claim_below_floor(const struct scenario *sc, const struct run_desc *d,
+					    const struct history *h, bool finished, struct claim_eval *e)
+{
+	int lo, hi, below = 0;
+	sweep_ends(sc, &lo, &hi);
+	bool all = true, known = d->noise_floor > 0;
+	for (int k = 0; k < d->n_series; k++) {
+		known &= h->seen[k][MET_TRAIN_LOSS];
+		bool under = h->last[k][MET_TRAIN_LOSS] < d->noise_floor;
+		below += under;
+		all &= k == lo || under;
+	}
+	return claims_judge(e, d, h, finished, known, all, below,
+			    "%d of %d widths end below the noise floor %.3g (all but the narrowest must): they fit label noise",
+			    below, d->n_series, d->noise_floor);
+}
+
+static enum claim_verdict claim_test_gap(const struct scenario *sc, const struct run_desc *d, const struct history *h,
+					 bool finished, struct claim_eval *e)
+{
+	double best = INFINITY, worst = 0;
+	bool known = sc->data.test_samples > 0 && d->noise_floor > 0;
+	for (int k = 0; k < d->n_series; k++) {
+		double t = h->last[k][MET_TEST_LOSS];
+		known &= h->seen[k][MET_TEST_LOSS];
+		best = fmin(best, t);
+		worst = fmax(worst, t);
+	}
+	double r = claims_ratio(best, d->noise_floor);
+	return claims_judge(e, d, h, finished, known, r > 10, r,
+			    "held-out loss stays %.3g to %.3g, over 10x the noise floor %.3g (%.3gx)", best, worst,
+			    d->noise_floor, r);
+}
+
+static const struct claim claims[] = {
+	{"widest-lowest", "narrowest / widest final train loss", claim_widest_lowest, NULL},
+	{"wider-sooner", "epoch the widest crosses the threshold", claim_wider_sooner, NULL},
+	{"below-floor", "widths ending below the noise floor", claim_below_floor, NULL},
+	{"test-gap", "best held-out loss / noise floor", claim_test_gap, NULL},
+};
+
 const struct experiment_ops width_sweep_ops = {
 	.kind = "width_sweep",
 	.keys = KEY_BIT(KEY_TEST_SAMPLES) | KEY_BIT(KEY_TARGET) | KEY_BIT(KEY_DEPTH) | KEY_BIT(KEY_WIDTHS) |
@@ -495,4 +600,5 @@ const struct experiment_ops width_sweep_ops = {
 	.describe = sweep_describe,
 	.report = sweep_report,
 	EXPERIMENT_METRICS(emitted),
+	EXPERIMENT_CLAIMS(claims),
 };

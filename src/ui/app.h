@@ -80,6 +80,10 @@ struct app {
 	struct kept_run *kept;          /* (n) */
 	bool on_kept;
 	enum trainer_state on_kept_state;
+	/* why.c: the Why panel's text, and the history and scenario it is of */
+	char why[(size_t)CLAIM_MAX * (CLAIM_TEXT_MAX + 16) + sizeof(((struct scenario *)0)->notes)];
+	uint64_t why_changes;
+	int why_scenario;
 };
 
 static inline const struct run_desc *app_desc(const struct app *a)
@@ -100,6 +104,14 @@ double app_now(void);
 
 /* follow.c: --follow, each frame: a new run of the lecturer's is shown */
 void follow_tick(struct app *a);
+/* why.c: the Why panel's text (the claims' live verdicts, then the
+ * notes), evaluated again only when the history changed; why_update says
+ * whether it did change. */
+const char *why_text(struct app *a);
+/* The claims alone, "[verdict] sentence" a line, into out; returns the
+ * bytes written (0: the kind states none). */
+size_t why_claims(const struct app *a, char *out /* (cap) */, size_t cap);
+bool why_update(struct app *a);
 
 /* panels.c */
 void panels_show(struct app *a, int idx);  /* put scenario idx on screen */

@@ -11,16 +11,12 @@
 
 static WINDOW *notes_win;
 
-/* The merge point for the claims list (issue 11): the claims with their
- * live verdicts, one a line ("holds  the widest net trains fastest ..."),
- * or NULL while there are none. The presenter's claims panel and the full
- * notes both show what it returns. */
+/* The claims with their live verdicts, one a line ("[holds] the widest
+ * net ..."), or NULL when the kind states none. The presenter's claims
+ * panel and the full notes both show it. */
 static const char *claims_list(const struct app *a, char *buf /* (len) */, size_t len)
 {
-	(void)a;
-	(void)buf;
-	(void)len;
-	return NULL;
+	return why_claims(a, buf, len) > 0 ? buf : NULL;
 }
 
 static const char *scenario_notes(const struct app *a)

@@ -78,7 +78,7 @@ void panels_relayout(struct app *a)
 {
 	panels_close(a);
 	const struct run_desc *d = app_desc(a);
-	const char *notes = a->sc[a->cur].notes;
+	const char *notes = why_text(a);
 	a->theme.bold = a->theme_bold || a->present; /* the presenter: bold, block lines */
 	if (a->zoom >= d->n_views || (a->zoom >= 0 && d->views[a->zoom].kind == VIEW_TEXT))
 		a->zoom = -1;
@@ -252,7 +252,6 @@ static bool draw_view(struct app *a, int v, bool force)
 	WINDOW *w = a->win[v];
 	const struct run_desc *d = app_desc(a);
 	const struct view_spec *vs = &d->views[v];
-	const struct scenario *sc = &a->sc[a->cur];
 	switch (vs->kind) {
 	case VIEW_LINES:
 		/* Points that land inside a column's min..max change nothing. */
@@ -260,7 +259,7 @@ static bool draw_view(struct app *a, int v, bool force)
 			return false;
 		a->chart[v].ghosts = &a->ghosts; /* earlier runs, faint (ghost.h) */
 		a->chart[v].ghost_scenario = a->cur;
-		a->chart[v].ghost_path = sc->path;
+		a->chart[v].ghost_path = a->sc[a->cur].path;
 		chart_draw(w, &a->chart[v], &a->hist, &a->theme);
 		break;
 	case VIEW_BARS:
@@ -276,7 +275,7 @@ static bool draw_view(struct app *a, int v, bool force)
 		if (a->present)
 			notes_draw_claims(w, a);
 		else
-			text_draw(w, vs->title, sc->notes[0] ? sc->notes : sc->summary, &a->theme);
+			text_draw(w, vs->title, why_text(a), &a->theme);
 		break;
 	case VIEW_HEAT:
 		heatmap_draw(w, vs, d, &a->hist, &a->theme);
@@ -339,8 +338,9 @@ void panels_draw(struct app *a)
 	const struct run_desc *d = app_desc(a);
 	bool force[RUN_MAX_VIEWS];
 	share_scales(a, force);
+	bool why = why_update(a); /* the claims' verdicts or figures moved */
 	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++)
-		if (a->win[v] && (a->dirty[v] || a->all_dirty || force[v]))
+		if (a->win[v] && (a->dirty[v] || a->all_dirty || force[v] || (why && d->views[v].kind == VIEW_TEXT)))
 			any |= draw_view(a, v, force[v]);
 	if (a->notes == NOTES_FULL && (any || a->all_dirty))
 		notes_touch();

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "overparam/claim.h"
 #include "ui/widgets.h"
 
 /* Decodes one character of s (at most n bytes); a byte that does not
@@ -176,6 +177,31 @@ int text_wrap(const char *s, int width, struct text_line *lines, int max)
 	return count;
 }
 
+/* A claim's verdict tag ("[fails]", why.c) at the start of s: its colour,
+ * and its length in *len (0: none). The word itself says it without one. */
+static attr_t verdict_attr(const char *s, const struct theme *t, int *len)
+{
+	static const struct {
+		enum claim_verdict v;
+		enum ui_role role;
+	} tags[] = {
+		{CLAIM_HOLDS, ROLE_DONE},
+		{CLAIM_FAILS, ROLE_BAD},
+		{CLAIM_NOT_YET, ROLE_DIM},
+		{CLAIM_UNDECIDED, ROLE_PAUSED},
+	};
+	*len = 0;
+	for (size_t i = 0; s[0] == '[' && i < sizeof tags / sizeof *tags; i++) {
+		const char *word = claim_verdict_word(tags[i].v);
+		size_t n = strlen(word);
+		if (strncmp(s + 1, word, n) == 0 && s[1 + n] == ']') {
+			*len = (int)n + 2;
+			return theme_attr(t, tags[i].role);
+		}
+	}
+	return A_NORMAL;
+}
+
 void text_draw(WINDOW *w, const char *title, const char *notes, const struct theme *t)
 {
 	text_draw_styled(w, title, notes, t, A_NORMAL);
@@ -219,6 +245,12 @@ void text_draw_styled(WINDOW *w, const char *title, const char *notes, const str
 			}
 		} else {
 			text_put(w, y, 2, buf, iw, attr);
+		}
+		int tag;
+		attr_t at = verdict_attr(buf, t, &tag);
+		if (tag > 0 && tag < iw && (i == 0 || lines[i - 1].par_end)) {
+			buf[tag] = 0;
+			text_put(w, y, 2, buf, tag, at);
 		}
 		y++;
 		if (gaps && lines[i].par_end)

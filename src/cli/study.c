@@ -1,0 +1,309 @@
+/* study.c: `--study N`, every scenario's claims at seeds 1..N. Runs are
+ * independent, so each thread of a small pool takes the next (scenario,
+ * seed) from a shared counter and runs it with its own run loop into its
+ * own history (OpenBLAS stays on one thread: workers_startup). The report
+ * is markdown (docs/claims.md is one), the table also goes to a CSV. */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/headless.h"
+#include "cli/study.h"
+#include "overparam/claim.h"
+#include "overparam/experiment.h"
+#include "overparam/history.h"
+#include "overparam/run_loop.h"
+#include "overparam/workers.h"
+
+struct summary {
+	int holds, fails, undecided;
+	double median, p10, p90;
+	char seeds[1024]; /* one letter a seed: h holds, F fails, u undecided */
+};
+
+/* One claim at one seed. */
+struct cell {
+	enum claim_verdict verdict;
+	double figure;
+};
+
+struct study {
+	const struct scenario *sc; /* (n_sc) */
+	int n_sc, seeds;
+	struct run_desc *desc;                    /* (n_sc) */
+	const struct claim *(*which)[CLAIM_MAX];  /* (n_sc) the claims that apply */
+	int *n_claims;                            /* (n_sc) */
+	struct cell *cells;                       /* (n_sc, seeds, CLAIM_MAX) */
+	char (*example)[CLAIM_MAX][CLAIM_TEXT_MAX]; /* (n_sc) each claim's sentence at seed 1 */
+	struct summary (*sum)[CLAIM_MAX];         /* (n_sc) once every run is done */
+	atomic_int next, done, failed;
+	char err[SCENARIO_ERR_LEN];
+};
+
+static struct cell *cell_at(const struct study *st, int s, int seed_ix, int c)
+{
+	return &st->cells[((size_t)s * (size_t)st->seeds + (size_t)seed_ix) * CLAIM_MAX + (size_t)c];
+}
+
+static void to_history(void *ctx, const struct op_record *rec)
+{
+	history_add(ctx, rec);
+}
+
+/* Job j: scenario j / seeds at seed 1 + j % seeds. */
+static void run_job(struct study *st, int j)
+{
+	int s = j / st->seeds, k = j % st->seeds;
+	const struct scenario *sc = &st->sc[s];
+	struct history h;
+	history_init(&h, false);
+	struct emitter em = {.emit = to_history, .ctx = &h, .generation = 1};
+	char err[SCENARIO_ERR_LEN];
+	if (experiment_run(experiment_ops_for(sc->kind), sc, (uint64_t)k + 1, NULL, &em, NULL, err, sizeof err) != 0) {
+		if (atomic_fetch_add(&st->failed, 1) == 0)
+			snprintf(st->err, sizeof st->err, "%s", err);
+	} else if (!run_cancelled()) {
+		const struct claim *which[CLAIM_MAX];
+		struct claim_eval e[CLAIM_MAX];
+		int n = claim_evaluate(sc, &st->desc[s], &h, true, which, e);
+		for (int c = 0; c < n; c++) {
+			*cell_at(st, s, k, c) = (struct cell){e[c].verdict, e[c].figure};
+			if (k == 0)
+				memcpy(st->example[s][c], e[c].text, CLAIM_TEXT_MAX);
+		}
+	}
+	history_free(&h);
+}
+
+static void *worker(void *arg)
+{
+	struct study *st = arg;
+	int total = st->n_sc * st->seeds;
+	for (;;) {
+		int j = atomic_fetch_add(&st->next, 1);
+		if (j >= total || run_cancelled() || atomic_load(&st->failed))
+			break;
+		run_job(st, j);
+		atomic_fetch_add(&st->done, 1);
+	}
+	return NULL;
+}
+
+static void progress(const struct study *st, bool tty, bool last)
+{
+	if (!tty)
+		return;
+	int total = st->n_sc * st->seeds, done = atomic_load(&st->done), width = 40;
+	int fill = total ? done * width / total : width;
+	fprintf(stderr, "\rstudy [%.*s%*s] %d/%d runs", fill, "########################################", width - fill,
+		"", done, total);
+	if (last)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* ---- summary ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Percentile q (0..1) of sorted v, interpolated as numpy's default. */
+static double percentile(const double *v /* (n) */, int n, double q)
+{
+	if (n == 0)
+		return NAN;
+	double pos = q * (n - 1);
+	int i = (int)floor(pos);
+	return i + 1 < n ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
+}
+
+
+static void summarise(const struct study *st, int s, int c, struct summary *out)
+{
+	double *v = malloc((size_t)st->seeds * sizeof *v);
+	int n = 0;
+	memset(out, 0, sizeof *out);
+	for (int k = 0; k < st->seeds; k++) {
+		const struct cell *x = cell_at(st, s, k, c);
+		out->holds += x->verdict == CLAIM_HOLDS;
+		out->fails += x->verdict == CLAIM_FAILS;
+		out->undecided += x->verdict != CLAIM_HOLDS && x->verdict != CLAIM_FAILS;
+		if (k < (int)sizeof out->seeds - 1)
+			out->seeds[k] = x->verdict == CLAIM_HOLDS ? 'h' : x->verdict == CLAIM_FAILS ? 'F' : 'u';
+		if (v && isfinite(x->figure))
+			v[n++] = x->figure;
+	}
+	if (v)
+		qsort(v, (size_t)n, sizeof *v, cmp_double);
+	out->median = v ? percentile(v, n, 0.5) : NAN;
+	out->p10 = v ? percentile(v, n, 0.1) : NAN;
+	out->p90 = v ? percentile(v, n, 0.9) : NAN;
+	free(v);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static void print_report(const struct study *st, FILE *out, double seconds)
+{
+	fprintf(out, "# Claims over seeds 1 to %d\n\n", st->seeds);
+	fprintf(out, "Generated by `overparam --study %d` (`make claims` writes this file and\n"
+		     "docs/claims.csv); do not edit it by hand. Each scenario ran headless at\n"
+		     "seeds 1 to %d. A claim holds at a seed when its predicate holds on that\n"
+		     "run's records at the end; its figure is the one number it computes\n"
+		     "(median and 10th/90th percentile over the seeds with a figure).\n"
+		     "The claims are code: `src/experiments/<kind>.c`, the `claims` block.\n\n",
+		st->seeds, st->seeds);
+	fprintf(out, "Scenarios:");
+	for (int s = 0; s < st->n_sc; s++)
+		fprintf(out, "%s %s", s ? "," : "", base_name(st->sc[s].path));
+	fprintf(out, ".\n\n");
+	fprintf(out, "| scenario | claim | holds | figure | median | 10th pct | 90th pct |\n");
+	fprintf(out, "| --- | --- | ---: | --- | ---: | ---: | ---: |\n");
+	for (int s = 0; s < st->n_sc; s++)
+		for (int c = 0; c < st->n_claims[s]; c++) {
+			const struct summary *m = &st->sum[s][c];
+			fprintf(out, "| %s | %s | %d/%d | %s | %.3g | %.3g | %.3g |\n", base_name(st->sc[s].path),
+				st->which[s][c]->id, m->holds, st->seeds, st->which[s][c]->figure, m->median, m->p10, m->p90);
+		}
+	fprintf(out, "\n## Each claim at seed 1\n\n");
+	for (int s = 0; s < st->n_sc; s++)
+		for (int c = 0; c < st->n_claims[s]; c++)
+			fprintf(out, "- %s `%s`: %s\n", base_name(st->sc[s].path), st->which[s][c]->id, st->example[s][c]);
+	fprintf(out, "\n## Per seed\n\n`h` holds, `F` fails, `u` undecided; seed 1 first.\n\n");
+	fprintf(out, "| scenario | claim | seeds 1 to %d |\n| --- | --- | --- |\n", st->seeds);
+	for (int s = 0; s < st->n_sc; s++)
+		for (int c = 0; c < st->n_claims[s]; c++)
+			fprintf(out, "| %s | %s | `%s` |\n", base_name(st->sc[s].path), st->which[s][c]->id,
+				st->sum[s][c].seeds);
+	fprintf(out, "\n%d runs in %.0f s.\n", st->n_sc * st->seeds, seconds);
+}
+
+/* The table as CSV, put in place whole (a temporary file, renamed). */
+static int write_csv(const struct study *st, const char *path)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "overparam: --study-csv: cannot write %s\n", tmp);
+		return 1;
+	}
+	fprintf(f, "scenario,claim,figure,holds,fails,undecided,seeds,median,p10,p90\n");
+	for (int s = 0; s < st->n_sc; s++)
+		for (int c = 0; c < st->n_claims[s]; c++) {
+			const struct summary *m = &st->sum[s][c];
+			fprintf(f, "%s,%s,\"%s\",%d,%d,%d,%d,%.6g,%.6g,%.6g\n", base_name(st->sc[s].path),
+				st->which[s][c]->id, st->which[s][c]->figure, m->holds, m->fails, m->undecided, st->seeds,
+				m->median, m->p10, m->p90);
+		}
+	bool bad = ferror(f) != 0;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		unlink(tmp);
+		fprintf(stderr, "overparam: --study-csv: error writing %s\n", path);
+		return 1;
+	}
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Which claims apply to each scenario, from an empty history. */
+static void find_claims(struct study *st)
+{
+	struct history h;
+	history_init(&h, false);
+	for (int s = 0; s < st->n_sc; s++) {
+		struct claim_eval e[CLAIM_MAX];
+		experiment_describe(&st->sc[s], &st->desc[s]);
+		st->n_claims[s] = claim_evaluate(&st->sc[s], &st->desc[s], &h, true, st->which[s], e);
+	}
+	history_free(&h);
+}
+
+static int run_pool(struct study *st)
+{
+	int threads = workers_planned() > 1 ? workers_planned() : 1;
+	pthread_t tid[WORKERS_MAX];
+	int started = 0;
+	for (int t = 0; t < threads && t < WORKERS_MAX; t++)
+		started += pthread_create(&tid[started], NULL, worker, st) == 0;
+	if (started == 0)
+		worker(st);
+	bool tty = isatty(STDERR_FILENO);
+	while (started > 0 && atomic_load(&st->done) < st->n_sc * st->seeds && !run_cancelled() &&
+	       !atomic_load(&st->failed)) {
+		progress(st, tty, false);
+		struct timespec ts = {0, 200000000L};
+		nanosleep(&ts, NULL);
+	}
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	progress(st, tty, true);
+	if (run_cancelled()) {
+		fprintf(stderr, "overparam: --study interrupted after %d of %d runs\n", atomic_load(&st->done),
+			st->n_sc * st->seeds);
+		return HEADLESS_INTERRUPTED;
+	}
+	if (atomic_load(&st->failed)) {
+		fprintf(stderr, "overparam: %s\n", st->err);
+		return 2;
+	}
+	return 0;
+}
+
+int study_run(const struct scenario *sc /* (n) */, int n, int seeds, const char *csv_path, FILE *out)
+{
+	struct study *st = calloc(1, sizeof *st);
+	if (!st)
+		return 1;
+	st->sc = sc;
+	st->n_sc = n;
+	st->seeds = seeds;
+	st->desc = calloc((size_t)n, sizeof *st->desc);
+	st->which = calloc((size_t)n, sizeof *st->which);
+	st->n_claims = calloc((size_t)n, sizeof *st->n_claims);
+	st->example = calloc((size_t)n, sizeof *st->example);
+	st->cells = calloc((size_t)n * (size_t)seeds * CLAIM_MAX, sizeof *st->cells);
+	st->sum = calloc((size_t)n, sizeof *st->sum);
+	int rc = 1;
+	if (st->desc && st->which && st->n_claims && st->example && st->cells && st->sum) {
+		find_claims(st);
+		headless_signals(NULL);
+		double t0 = now();
+		rc = run_pool(st);
+		for (int i = 0; rc == 0 && i < n; i++)
+			for (int c = 0; c < st->n_claims[i]; c++)
+				summarise(st, i, c, &st->sum[i][c]);
+		if (rc == 0) {
+			print_report(st, out, now() - t0);
+			rc = write_csv(st, csv_path);
+		}
+	} else {
+		fprintf(stderr, "overparam: --study: out of memory\n");
+	}
+	free(st->desc);
+	free(st->which);
+	free(st->n_claims);
+	free(st->example);
+	free(st->cells);
+	free(st->sum);
+	free(st);
+	return rc;
+}
