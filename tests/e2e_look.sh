@@ -94,13 +94,20 @@ zoom() {
 	r=$(panel_rows "Training loss")
 	why="the zoomed chart has ${r:-no} rows of 24; Models shown: $(shows Models && echo yes)"
 	[ -n "$r" ] && [ $((r * 10)) -ge $((24 * 8)) ] && hides "┌ Models" || return 1
+	# the next panels in turn (the notes excepted), each alone and as tall
+	local t
+	for t in "Held-out loss" "Models"; do
+		keys z
+		wait_for "zoom: $t" 5 || { why="no zoom message for $t"; return 1; }
+		r=$(panel_rows "$t")
+		why="zoomed $t: ${r:-no} rows of 24"
+		[ -n "$r" ] && [ $((r * 10)) -ge $((24 * 8)) ] && hides "┌ Training loss" || return 1
+	done
+	hides "┌ Held-out loss" || { why="Held-out loss shown beside the zoomed Models"; return 1; }
 	keys z
-	wait_for "┌ Models" 5 && hides "┌ Training loss" && r=$(panel_rows "Models") && [ $((r * 10)) -ge $((24 * 8)) ] ||
-		return 1
-	keys z
-	wait_for "┌ Training loss" 5 && wait_for "┌ Models" 2
+	wait_for "┌ Training loss" 5 && wait_for "┌ Held-out loss" 2 && wait_for "┌ Models" 2
 }
-check "z: one panel gets at least 80% of the rows, the next, then all again" zoom
+check "z: one panel gets at least 80% of the rows, each next one in turn, then all again" zoom
 
 notes_cycle() {
 	keys i
