@@ -112,12 +112,14 @@ static void compact_rows(WINDOW *w, const struct theme *t, int y, int x, int end
 	}
 }
 
-/* Several series, under each bar: "w* 2.83|0.567  noise 0.0851|1.33", each
- * part's signal and tail norms in the bar's colours. */
+/* Under a bar, "w* 2.83|0.567  noise 0.0851|1.33" (one series, tight:
+ * "fits w* ...  fits noise ..."), each part's signal and tail norms in
+ * the bar's colours. */
 static void compact_parts(WINDOW *w, const struct theme *t, int y, int x, int end, const double *part /* (4) */,
-			  attr_t sig_a, attr_t noi_a)
+			  bool tight, attr_t sig_a, attr_t noi_a)
 {
-	static const char *const what[2] = {"w* ", "  noise "};
+	static const char *const words[2][2] = {{"w* ", "  noise "}, {"fits w* ", "  fits noise "}};
+	const char *const *what = words[tight];
 	for (size_t i = 0; i < 2; i++) {
 		char sv[24], nv[24];
 		fmt_short(sv, sizeof sv, part[2 * i]);
@@ -185,7 +187,7 @@ static void draw_series(WINDOW *w, const struct split_geom *g, const struct view
 			numbers_row(w, t, y + 1, 2, g->cols - 2, "now", sig, noi, g->sig_a, g->noi_a);
 		int py = y + 1 + g->tight;
 		if (parts) /* from the label column: room */
-			compact_parts(w, t, py, 2, g->cols - 2, part, g->sig_a, g->noi_a);
+			compact_parts(w, t, py, 2, g->cols - 2, part, g->tight, g->sig_a, g->noi_a);
 		else if (g->several)
 			compact_rows(w, t, y, bx, g->cols - 2, sig, noi, mn, g->sig_a, g->noi_a);
 		else if (mn)
