@@ -89,11 +89,12 @@ help() {
 check "? shows the help; any key closes it" help
 
 yaxis() {
-	wait_for "(MSE, log)" 2 || return 1
+	# the training chart's own title (the held-out chart starts linear)
+	wait_for "Training loss (MSE, log)" 2 || return 1
 	keys y
-	wait_for "(MSE, linear)" 5 || return 1
+	wait_for "Training loss (MSE, linear)" 5 || return 1
 	keys y
-	wait_for "(MSE, log)" 5
+	wait_for "Training loss (MSE, log)" 5
 }
 check "y toggles log / linear" yaxis
 

@@ -3,8 +3,9 @@
 # (OVERPARAM_BIN overrides the path): scenario 7's two humps on one scale
 # (counted in screen cells), z zooms a panel, p shows the headline chart and
 # the claims at 64x20, i cycles short/full/hidden notes, the reference line
-# keeps its label, grid axes print 1024 and alpha ends at 1, and the themes:
-# Okabe-Ito colours, light without yellow, mono and NO_COLOR without colour,
+# keeps its label, scenario 3's split bar fits under the headline at 64x20,
+# grid axes print 1024 and alpha ends at 1, and the themes: Okabe-Ito
+# colours, light without yellow, mono and NO_COLOR without colour,
 # high-contrast with block lines, and no dim text anywhere. Conventions of
 # e2e.sh: "ok N - name" / "not ok N - name" (screen on failure), then
 # "e2e: N passed, M failed"; waits poll the screen.
@@ -94,13 +95,20 @@ zoom() {
 	r=$(panel_rows "Training loss")
 	why="the zoomed chart has ${r:-no} rows of 24; Models shown: $(shows Models && echo yes)"
 	[ -n "$r" ] && [ $((r * 10)) -ge $((24 * 8)) ] && hides "┌ Models" || return 1
+	# the next panels in turn (the notes excepted), each alone and as tall
+	local t
+	for t in "Held-out loss" "Models"; do
+		keys z
+		wait_for "zoom: $t" 5 || { why="no zoom message for $t"; return 1; }
+		r=$(panel_rows "$t")
+		why="zoomed $t: ${r:-no} rows of 24"
+		[ -n "$r" ] && [ $((r * 10)) -ge $((24 * 8)) ] && hides "┌ Training loss" || return 1
+	done
+	hides "┌ Held-out loss" || { why="Held-out loss shown beside the zoomed Models"; return 1; }
 	keys z
-	wait_for "┌ Models" 5 && hides "┌ Training loss" && r=$(panel_rows "Models") && [ $((r * 10)) -ge $((24 * 8)) ] ||
-		return 1
-	keys z
-	wait_for "┌ Training loss" 5 && wait_for "┌ Models" 2
+	wait_for "┌ Training loss" 5 && wait_for "┌ Held-out loss" 2 && wait_for "┌ Models" 2
 }
-check "z: one panel gets at least 80% of the rows, the next, then all again" zoom
+check "z: one panel gets at least 80% of the rows, each next one in turn, then all again" zoom
 
 notes_cycle() {
 	keys i
@@ -158,6 +166,19 @@ on_line() {
 	wait_for "test ≈ noise sigma^2 0.09" 3 && screen | grep -q '╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌'
 }
 check "scenario 3 done: the noise floor is drawn over the test curve and says test ≈ noise" on_line
+tight_split() {
+	# 64x20: the split bar gives up its rows of marks and numbers, not what
+	# it says: now, and the min-norm fit's two parts in one line
+	resize 64 20
+	wait_match '│ now +signal [0-9.e-]+ +tail [0-9.e-]+ ' 5 &&
+		wait_match '│ fits w\* [0-9.e-]+\|[0-9.e-]+ +fits noise [0-9.e-]+\|[0-9.e-]+ ' 3 || return 1
+	local head split
+	head=$(panel_rows "Train and test MSE")
+	split=$(panel_rows "||theta||")
+	why="headline $head rows, split $split"
+	[ -n "$head" ] && [ -n "$split" ] && [ "$head" -ge "$split" ]
+}
+check "scenario 3 at 64x20: the split bar keeps now and the two parts; the headline stays the tallest" tight_split
 keys q
 wait_for "EXIT=0" 10 >/dev/null
 

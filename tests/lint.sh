@@ -22,7 +22,7 @@ done
 # Same feature macros and include paths as the build.
 DEFS=(-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700)
 INCS=(-Iinclude -Isrc)
-for flag in $(pkg-config --cflags-only-I ncursesw openblas inih 2>/dev/null); do
+for flag in $(pkg-config --cflags-only-I ncursesw openblas inih cairo 2>/dev/null); do
 	INCS+=("$flag")
 done
 mapfile -t SRC < <(find src -name '*.c' | sort)

@@ -27,15 +27,16 @@ int view_list_series(const struct view_spec *v, int n_series, int *series /* (RU
 struct placed {
 	int views[RUN_MAX_VIEWS];
 	int n;
+	bool tight; /* split views at their tight height (a small screen) */
 };
 
-static void natural_size(const struct view_spec *v, const struct run_desc *d, int *w, int *h)
+static void natural_size(const struct view_spec *v, const struct run_desc *d, bool tight, int *w, int *h)
 {
 	if (v->kind == VIEW_TABLE) {
 		table_size(v, d, w, h);
 	} else {
 		*w = split_min_width();
-		*h = split_height(v);
+		*h = tight ? split_height_tight(v) : split_height(v);
 	}
 }
 
@@ -111,7 +112,7 @@ static int layout_side(const struct run_desc *d, struct rect a, const struct pla
 	int side_w = 0, side_h = 0;
 	for (int i = 0; i < info->n; i++) {
 		int w, h;
-		natural_size(&d->views[info->views[i]], d, &w, &h);
+		natural_size(&d->views[info->views[i]], d, info->tight, &w, &h);
 		side_w = w > side_w ? w : side_w;
 		side_h += h;
 	}
@@ -127,7 +128,7 @@ static int layout_side(const struct run_desc *d, struct rect a, const struct pla
 	int x = a.x + a.w - side_w, y = a.y;
 	for (int i = 0; i < info->n; i++) {
 		int w, h;
-		natural_size(&d->views[info->views[i]], d, &w, &h);
+		natural_size(&d->views[info->views[i]], d, info->tight, &w, &h);
 		/* Without notes below, the last panel takes the column's rest. */
 		if (i == info->n - 1 && text < 0)
 			h = a.y + a.h - y;
@@ -157,7 +158,7 @@ static int layout_band(const struct run_desc *d, const char *notes, struct rect 
 	for (int i = 0; i < info->n; i++) {
 		int w, h;
 		const struct view_spec *v = &d->views[info->views[i]];
-		natural_size(v, d, &w, &h);
+		natural_size(v, d, info->tight, &w, &h);
 		if (w > a.w) {
 			if (v->kind == VIEW_TABLE && table_min_width(v, d) <= a.w)
 				w = a.w; /* drawn with tighter gaps */
@@ -278,14 +279,15 @@ static int pick_layout(const struct run_desc *d, const struct placed *charts, co
 	return best;
 }
 
-/* The best arrangement of every view (the notes when show_text). */
-static int layout_arrange(const struct run_desc *d, const char *notes, int w, int h, bool show_text,
+/* The best arrangement of every view (the notes when show_text; split
+ * views at their tight height when tight). */
+static int layout_arrange(const struct run_desc *d, const char *notes, int w, int h, bool show_text, bool tight,
 			  struct layout *out)
 {
 	memset(out, 0, sizeof *out);
 	if (w < SCREEN_MIN_W || h < SCREEN_MIN_H)
 		return -1;
-	struct placed charts = {{0}, 0}, info = {{0}, 0};
+	struct placed charts = {{0}, 0, false}, info = {{0}, 0, tight};
 	int text = -1;
 	for (int i = 0; i < d->n_views && i < RUN_MAX_VIEWS; i++) {
 		switch (d->views[i].kind) {
@@ -324,13 +326,16 @@ static int layout_arrange(const struct run_desc *d, const char *notes, int w, in
 
 int layout_compute(const struct run_desc *d, const char *notes, int w, int h, bool show_text, struct layout *out)
 {
-	if (layout_arrange(d, notes, w, h, show_text, out) != 0)
+	if (layout_arrange(d, notes, w, h, show_text, false, out) != 0)
 		return -1;
-	/* Notes that would leave a panel taller than the headline give way. */
-	if (out->text_shown && !headline_tallest(d, out)) {
-		struct layout bare;
-		if (layout_arrange(d, notes, w, h, false, &bare) == 0 && headline_tallest(d, &bare))
-			*out = bare;
+	/* Where a panel would be taller than the headline, the notes give way
+	 * first, then the split views' optional rows. */
+	static const bool tries[3][2] = {{false, false}, {true, true}, {false, true}}; /* {text, tight} */
+	for (int i = 0; i < 3 && !headline_tallest(d, out); i++) {
+		struct layout alt;
+		if (layout_arrange(d, notes, w, h, show_text && tries[i][0], tries[i][1], &alt) == 0 &&
+		    headline_tallest(d, &alt))
+			*out = alt;
 	}
 	return 0;
 }
@@ -352,7 +357,7 @@ int layout_present(const struct run_desc *d, int w, int h, struct layout *out)
 	struct rect a;
 	if (!layout_area(w, h, &a))
 		return -1;
-	struct placed charts = {{0}, 0};
+	struct placed charts = {{0}, 0, false};
 	int text = -1;
 	for (int v = 0; v < d->n_views && v < RUN_MAX_VIEWS; v++) {
 		if (view_with_headline(d, v))

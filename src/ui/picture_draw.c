@@ -258,7 +258,7 @@ static void draw_lines(cairo_t *cr, const struct picture *pic, const struct pic_
 	fit_axis(&a, v);
 	y_axis(cr, &a, p, k);
 	x_axis(cr, pic, v, p, k);
-	const char *labels[PIC_MAX_CURVES];
+	const char *labels[PIC_MAX_CURVES] = {0}; /* all set below; the analyzer cannot tell */
 	struct rgb colors[PIC_MAX_CURVES];
 	char text[PIC_MAX_CURVES][80];
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -555,7 +555,8 @@ void picture_draw(cairo_t *cr, const struct picture *p)
 	for (int i = 0; i < n; i++) {
 		/* A last panel alone on its row takes the row's width. */
 		bool alone = i == n - 1 && n % cols;
-		struct box b = {30 + cw * (i % cols), top + rh * (i / cols), alone ? cw * cols : cw, rh};
+		int row = i / cols, col = i % cols;
+		struct box b = {30 + cw * col, top + rh * row, alone ? cw * cols : cw, rh};
 		draw_view(cr, p, &p->view[i], &(struct box){b.x + 6, b.y + 6, b.w - 12, b.h - 12}, &k);
 	}
 	draw_claims(cr, p, bottom + 30, &k);

@@ -85,7 +85,7 @@ bool slide_end(struct slide_job *j, double wait)
 {
 	if (!j)
 		return true;
-	struct timespec step = {0, 10 * 1000 * 1000};
+	struct timespec step = {0, 10L * 1000 * 1000};
 	for (double t = 0; t < wait && !atomic_load(&j->done); t += 0.01)
 		nanosleep(&step, NULL);
 	if (!atomic_load(&j->done)) {

@@ -7,7 +7,10 @@
  * fits the noise, each's norm on the signal and the tail coordinates, in
  * the rows that said the closed form's norms (its marks on the bar stay):
  * one row more for one series; for several, in place of the numbers of
- * the bar itself, as the layout has no row to spare at the least size. */
+ * the bar itself, as the layout has no row to spare at the least size.
+ * One series on a small screen (fewer rows than split_height) goes tight:
+ * the marks on the bar, the numbers now, and the closed form in one line,
+ * so the headline chart keeps the most rows. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 
 #define SPLIT_ROWS 4       /* bar, marks, the norms now, the min-norm ones */
 #define SPLIT_ROWS_EACH 2  /* several series: bar with its marks, the norms now */
+#define SPLIT_ROWS_TIGHT 3 /* one series, tight: bar with its marks, now, min-norm */
 
 int split_min_width(void)
 {
@@ -48,6 +52,13 @@ int split_height(const struct view_spec *v)
 	int series[RUN_MAX_SERIES];
 	int ns = split_series(v, series);
 	return ns * rows_per_series(ns, has_parts(v)) + 2;
+}
+
+int split_height_tight(const struct view_spec *v)
+{
+	int series[RUN_MAX_SERIES];
+	int ns = split_series(v, series);
+	return ns > 1 ? split_height(v) : SPLIT_ROWS_TIGHT + 2;
 }
 
 static double value_of(const struct history *h, int s, const struct view_spec *v, int i)
@@ -101,12 +112,14 @@ static void compact_rows(WINDOW *w, const struct theme *t, int y, int x, int end
 	}
 }
 
-/* Several series, under each bar: "w* 2.83|0.567  noise 0.0851|1.33", each
- * part's signal and tail norms in the bar's colours. */
+/* Under a bar, "w* 2.83|0.567  noise 0.0851|1.33" (one series, tight:
+ * "fits w* ...  fits noise ..."), each part's signal and tail norms in
+ * the bar's colours. */
 static void compact_parts(WINDOW *w, const struct theme *t, int y, int x, int end, const double *part /* (4) */,
-			  attr_t sig_a, attr_t noi_a)
+			  bool tight, attr_t sig_a, attr_t noi_a)
 {
-	static const char *const what[2] = {"w* ", "  noise "};
+	static const char *const words[2][2] = {{"w* ", "  noise "}, {"fits w* ", "  fits noise "}};
+	const char *const *what = words[tight];
 	for (size_t i = 0; i < 2; i++) {
 		char sv[24], nv[24];
 		fmt_short(sv, sizeof sv, part[2 * i]);
@@ -137,6 +150,7 @@ static double common_scale(const struct history *h, const struct view_spec *v, c
 struct split_geom {
 	int bx, bw, rps, cols;
 	bool several; /* several series: the compact rows */
+	bool tight;   /* one series in fewer rows than it likes */
 	double scale;
 	attr_t sig_a, noi_a, mark_a;
 	wchar_t sig_g, noi_g, mark_g, on_bar_g;
@@ -168,11 +182,16 @@ static void draw_series(WINDOW *w, const struct split_geom *g, const struct view
 		part[i] = value_of(h, s, v, 4 + i);
 		parts &= isfinite(part[i]);
 	}
-	if (g->several) {
+	if (g->several || g->tight) {
+		if (g->tight) /* "now", then the closed form (parts, or its norms) in one line */
+			numbers_row(w, t, y + 1, 2, g->cols - 2, "now", sig, noi, g->sig_a, g->noi_a);
+		int py = y + 1 + g->tight;
 		if (parts) /* from the label column: room */
-			compact_parts(w, t, y + 1, 2, g->cols - 2, part, g->sig_a, g->noi_a);
-		else
+			compact_parts(w, t, py, 2, g->cols - 2, part, g->tight, g->sig_a, g->noi_a);
+		else if (g->several)
 			compact_rows(w, t, y, bx, g->cols - 2, sig, noi, mn, g->sig_a, g->noi_a);
+		else if (mn)
+			numbers_row(w, t, py, 2, g->cols - 2, "min-norm", msig, mnoi, g->sig_a, g->noi_a);
 		if (mn) {
 			/* The min-norm split and end, on the bar itself. */
 			text_put_wch(w, y, bx + x1, g->on_bar_g, g->mark_a);
@@ -212,6 +231,7 @@ void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 	struct split_geom g = {.cols = getmaxx(w),
 			       .rps = rows_per_series(ns, has_parts(v)),
 			       .several = ns > 1,
+			       .tight = ns == 1 && rows < split_height(v),
 			       .scale = common_scale(h, v, series, ns)};
 	panel_frame(w, v->title, t);
 	/* Several series: their labels in a column before the bars. */
@@ -233,6 +253,8 @@ void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, 
 	g.noi_g = t->color ? g.sig_g : theme_glyph(t, L'\x2591', '=');
 	g.mark_g = theme_glyph(t, L'\x25b2', '^');
 	g.on_bar_g = theme_glyph(t, L'\x2503', '|');
+	if (g.tight)
+		g.rps = SPLIT_ROWS_TIGHT;
 	for (int i = 0; i < ns; i++) {
 		int y = 1 + i * g.rps;
 		if (y + g.rps - 1 > rows - 2)

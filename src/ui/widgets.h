@@ -191,6 +191,9 @@ void heatmap_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d
 
 int split_min_width(void);
 int split_height(const struct view_spec *v);
+/* At least this (a small screen): one series drops its marks' row and
+ * says the closed form in one line; split_draw picks by its window. */
+int split_height_tight(const struct view_spec *v);
 void split_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d, const struct history *h,
 		const struct theme *t);
 
