@@ -65,11 +65,16 @@ lowest() {
 }
 check "< steps down; at the lowest value it says so" lowest
 
+# Every key takes the 80x24 help box's rows; the knobs' section shows
+# where there is room for it (the header lists the knobs at any size).
 help_lists() {
+	resize 100 40
 	keys '?'
 	wait_for "Knobs of this scenario" 5 && wait_for "model.depth" 1 && wait_for "0.001 0.003 0.01 0.03 0.1" 1 &&
 		wait_for "pick a knob" 1 || return 1
 	keys x
+	wait_for "Training loss" 5 || return 1
+	resize 80 24
 	wait_for "Training loss" 5
 }
 check "? lists the knobs with their keys and values" help_lists
