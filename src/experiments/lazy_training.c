@@ -367,10 +367,10 @@ static enum claim_verdict claim_movement_slope(const struct scenario *sc, const 
 	(void)sc;
 	int w[RUN_MAX_GRID];
 	double v[RUN_MAX_GRID];
-	int done = width_values(d, h, MET_LAZY_MOVEMENT, w, v);
+	int done = width_values(d, h, MET_LAZY_W_MOVEMENT, w, v);
 	double s = loglog_slope(w, v, d->n_grid);
 	return claims_judge(e, d, h, finished, done == d->n_grid && isfinite(s), s > -0.7 && s < -0.3, s,
-			    "weight movement falls like width^%.2f over widths %d..%d (theory -1/2; -0.7 to -0.3)", s,
+			    "first-layer movement |W-W0|/|W0| falls like width^%.2f over widths %d..%d (theory -1/2; -0.7 to -0.3)", s,
 			    w[0], w[d->n_grid - 1]);
 }
 
@@ -380,28 +380,28 @@ static enum claim_verdict claim_kernel_less(const struct scenario *sc, const str
 	(void)sc;
 	int w[RUN_MAX_GRID];
 	double mv[RUN_MAX_GRID], dr[RUN_MAX_GRID];
-	int done = width_values(d, h, MET_LAZY_MOVEMENT, w, mv);
+	int done = width_values(d, h, MET_LAZY_W_MOVEMENT, w, mv);
 	int drifts = width_values(d, h, MET_LAZY_DRIFT, w, dr);
 	done = drifts < done ? drifts : done;
 	double sm = loglog_slope(w, mv, d->n_grid), sk = loglog_slope(w, dr, d->n_grid);
 	return claims_judge(e, d, h, finished, done == d->n_grid && isfinite(sm) && isfinite(sk), sk < sm, sk,
-			    "its tangent kernel falls faster, like width^%.2f (the weights: width^%.2f)", sk, sm);
+			    "its tangent kernel falls faster, like width^%.2f (the first layer: width^%.2f)", sk, sm);
 }
 
 static enum claim_verdict claim_narrow_moves(const struct scenario *sc, const struct run_desc *d,
 					     const struct history *h, bool finished, struct claim_eval *e)
 {
 	(void)sc;
-	double m = claims_grid_at(h, 0, MET_LAZY_MOVEMENT, 0);
+	double m = claims_grid_at(h, 0, MET_LAZY_W_MOVEMENT, 0);
 	return claims_judge(e, d, h, finished, isfinite(m), m > 0.3, 100 * m,
-			    "the narrowest (m = %.0f) is not lazy: its weights move %.0f%% (over 30%%)", d->grid_x[0],
+			    "the narrowest (m = %.0f) is not lazy: its first layer moves %.0f%% (over 30%%)", d->grid_x[0],
 			    100 * m);
 }
 
 static const struct claim claims[] = {
-	{"movement-slope", "log-log slope of weight movement", claim_movement_slope, NULL},
+	{"movement-slope", "log-log slope of first-layer movement", claim_movement_slope, NULL},
 	{"kernel-moves-less", "log-log slope of kernel drift", claim_kernel_less, NULL},
-	{"narrow-not-lazy", "% the narrowest net's weights move", claim_narrow_moves, NULL},
+	{"narrow-not-lazy", "% the narrowest net's first layer moves", claim_narrow_moves, NULL},
 };
 
 static bool lazy_check(struct config_check *c, const struct scenario *sc)
