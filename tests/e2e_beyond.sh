@@ -25,7 +25,7 @@ lazy_panels() {
 	wait_for "1 Lazy training" 10 && wait_for "First layer |W-W0|/|W0| (log)" 5 &&
 		wait_for "Kernel drift |K-K0|/|K0| (log)" 2 && wait_for "slope -1/2" 2 && wait_for "slope -1 " 2 &&
 		wait_for "Training now" 2 && wait_for "width m" 2 && wait_for "Why" 2 &&
-		wait_for "] weight movement" 2 && wait_header "pace 150 ep/s" 2
+		wait_for "] first-layer movement" 2 && wait_header "pace 150 ep/s" 2
 }
 check "lazy training at 80x24: title, both log-log charts with references, table, claims" lazy_panels
 

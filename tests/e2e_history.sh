@@ -29,7 +29,9 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$APP/status" 2>/dev/null; }
 # (windows, column summaries, allocator) grows a little too: 4 MiB slack.
 BUDGET_KB=$((52 * 1024 + 512))
 SLACK_KB=4096
-start_at 80 24 "" --pace max --set train.epochs=1000000 --set train.rounds=30 "${TINY[@]}" "$LT"
+# --no-store: this is the history's bound; the run store's writer holds its
+# own backlog (at most 1M records, docs/store.md), which would blur it
+start_at 80 24 "" --pace max --no-store --set train.epochs=1000000 --set train.rounds=30 "${TINY[@]}" "$LT"
 bounded() {
 	wait_epoch_above 0 10 || { why="no epoch"; return 1; }
 	local r0 r1 r2 e1 e2

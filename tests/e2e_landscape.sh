@@ -20,7 +20,8 @@ QUICK=(--set model.widths=32 --set train.epochs=120 --set train.target_loss=1e-3
 start_at 100 30 "TERM=screen-256color" --pace max "${QUICK[@]}" "$PLANE"
 colours() { T capture-pane -e -p -t "$SESSION" | grep -q $'\e\\[[0-9;]*48;5;[0-9]*m'; }
 heat_drawn() {
-	wait_for "bend" 20 && shows "A" && shows "B" && shows "straight line" && shows "Bezier curve" &&
+	# every row drawn (A and B sit below the bend's row) before looking
+	wait_header "done" 30 && wait_for "bend" 5 && shows "A" && shows "B" && shows "straight line" && shows "Bezier curve" &&
 		screen | grep -q $'\u2580' && colours
 }
 check "100x30: the map in half blocks and 256 colours, A, B and the bend labelled, the paths named" heat_drawn

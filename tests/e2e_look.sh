@@ -140,7 +140,7 @@ start_at 64 20 "" --pace 100 "$S1"
 present() {
 	wait_for "┌ Models" 10 || return 1
 	keys p
-	wait_gone "┌ Models" 5 && wait_for "┌ Training loss" 2 && wait_for "┌ Why" 2 || return 1
+	wait_gone "┌ Models" 5 && wait_for "┌ Training loss" 2 && wait_for "┌ Claims" 2 || return 1
 	local r
 	r=$(panel_rows "Training loss")
 	why="headline chart rows: ${r:-none}"
@@ -153,7 +153,7 @@ keys q
 wait_for "EXIT=0" 10 >/dev/null
 
 start_at 64 20 "" --present --pace 100 "$S7"
-present_flag() { wait_for "as trained" 10 && wait_for "after matching" 2 && wait_for "┌ Why" 2 && hides "Barrier over"; }
+present_flag() { wait_for "as trained" 10 && wait_for "after matching" 2 && wait_for "┌ Claims" 2 && hides "Barrier over"; }
 check "--present starts in the presenter layout (scenario 7: both humps and the claims)" present_flag
 keys q
 wait_for "EXIT=0" 10 >/dev/null

@@ -222,7 +222,7 @@ static void test_each_value_validated(void **state)
 	parse_err(LIN("", "p = data.dim: 5, 20\n"),
 		  "t.ini:10: knobs.p = 5: data.signal_dim: 10 (the default) is more than data.dim (5)");
 	parse_err(MC("width = model.widths: 200, 4096\n"),
-		  "t.ini:15: knobs.width = 4096: model.widths: needs 685.2 MiB, over the 512 MiB cap");
+		  "t.ini:15: knobs.width = 4096: model.widths: needs 822.7 MiB, over the 512 MiB cap");
 	parse_err(WS(M1, T1, "d = data.dim: 10, 9\n"), "t.ini:12: knobs.d = 9: data.dim: target sin_cos needs dim >= 10, got 9");
 }
 
@@ -286,7 +286,7 @@ static void test_apply_memory_cap(void **state)
 	parse_ok(MC("depth = model.depth: 2, 8\nwidth = model.widths: 200, 2048\n"), &sc);
 	assert_int_equal(scenario_apply_knob(&sc, 1, 2048, err, sizeof err), 0);
 	assert_int_equal(scenario_apply_knob(&sc, 0, 8, err, sizeof err), -1);
-	assert_string_equal(err, "depth = 8 refused: model.widths: needs 1.2 GiB, over the 512 MiB cap");
+	assert_string_equal(err, "depth = 8 refused: model.widths: needs 1.4 GiB, over the 512 MiB cap");
 }
 
 static void test_apply_lr_with_gd(void **state)

@@ -52,6 +52,8 @@ const char *store_error(struct store *st);
  * loaded, so the text stored is the text that was read (not the file as it
  * is later). Kept per path; sets is copied. */
 void store_note_source(const char *path, const char *const *sets /* (n_sets) */, int n_sets);
+/* Frees what store_note_source kept, on the way out. */
+void store_forget_sources(void);
 
 /* A run begins: the scenario as it runs (its knobs as set), its seed and
  * "live" or "headless". Ends the previous run, if still open, as

@@ -701,6 +701,7 @@ static void open_store(const struct store_settings *s)
 static int close_store(int rc)
 {
 	struct store *st = store_default();
+	store_forget_sources();
 	if (!st)
 		return rc;
 	static char err[STORE_ERR_LEN];

@@ -299,7 +299,8 @@ static enum claim_verdict claim_falls(const struct scenario *sc, const struct ru
 	for (int k = 0; k < EDGE_NETS; k++) {
 		all = all && h->seen[k][MET_LOSS_DROP];
 		worst = fmax(worst, h->last[k][MET_LOSS_DROP]);
-		ups += (int)h->last[k][MET_LOSS_UPS];
+		if (h->seen[k][MET_LOSS_UPS]) /* NaN before its first record */
+			ups += (int)h->last[k][MET_LOSS_UPS];
 	}
 	e->figure = all ? worst : NAN;
 	snprintf(e->text, sizeof e->text,

@@ -66,6 +66,15 @@ void store_note_source(const char *path, const char *const *sets, int n_sets)
 	}
 }
 
+void store_forget_sources(void)
+{
+	for (int i = 0; i < n_sources; i++) {
+		free(sources[i].text);
+		free(sources[i].sets);
+	}
+	n_sources = 0;
+}
+
 static const struct source *find_source(const char *path)
 {
 	for (int i = 0; i < n_sources; i++)
