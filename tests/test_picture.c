@@ -24,7 +24,7 @@
 #include "overparam/picture.h"
 #include "overparam/scenario.h"
 
-#define STEP_CAP 300
+#define STEP_CAP 150
 
 static char dir[] = "/tmp/test_picture.XXXXXX";
 
