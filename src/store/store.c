@@ -20,7 +20,7 @@
 #define BATCH_RECORDS 8192      /* a full batch wakes the writer at once */
 #define BATCH_WAIT_NS 100000000 /* else it commits every 0.1 s */
 #define BUFFER_MAX (1u << 20)   /* entries (32 MiB): a writer this far behind stops the recording */
-#define SPARE_MAX (4u * BATCH_RECORDS) /* a bigger emptied buffer is given back */
+#define SPARE_MAX ((size_t)4 * BATCH_RECORDS) /* a bigger emptied buffer is given back */
 
 struct buffer {
 	struct entry *e; /* (cap) */

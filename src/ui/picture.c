@@ -170,8 +170,8 @@ static int take_heat(struct pic_view *pv, const struct view_spec *v, const struc
 		pv->map[i] = m ? m[i] : NAN;
 	const double *marks = v->n_metrics > 1 ? history_grid(h, s, v->metrics[1]) : NULL;
 	for (int k = 0; marks && k < VIEW_MAX_MARKS && v->mark_labels[k]; k++, pv->nmarks++) {
-		pv->mark[k][0] = marks[2 * k];
-		pv->mark[k][1] = marks[2 * k + 1];
+		pv->mark[k][0] = marks[2 * (size_t)k];
+		pv->mark[k][1] = marks[2 * (size_t)k + 1];
 		snprintf(pv->mark_label[k], sizeof pv->mark_label[k], "%s", v->mark_labels[k]);
 	}
 	for (int p = 0; v->n_metrics > 2 && p < d->n_series && p < RUN_MAX_SERIES; p++) {

@@ -343,13 +343,13 @@ static void draw_heat(cairo_t *cr, const struct pic_view *v, const struct box *b
 	/* the straight segment in the ink's own colour, the curve vermillion:
 	 * both stand out on viridis, and the legend reads on the ground */
 	const struct rgb path_rgb[2] = {k->fg, curve_rgb[1]};
-	const char *labels[RUN_MAX_SERIES];
-	struct rgb colors[RUN_MAX_SERIES];
+	const char *labels[RUN_MAX_SERIES] = {0};
+	struct rgb colors[RUN_MAX_SERIES] = {{0, 0, 0}};
 	for (int p = 0; p < v->npaths; p++) {
 		const double *pt = v->path[p];
 		set(cr, path_rgb[p % 2]);
 		cairo_set_line_width(cr, 2);
-		for (int i = 0; 2 * i + 1 < RUN_MAX_GRID && !isnan(pt[2 * i + 1]); i++)
+		for (size_t i = 0; 2 * i + 1 < RUN_MAX_GRID && !isnan(pt[2 * i + 1]); i++)
 			(i ? cairo_line_to : cairo_move_to)(cr, MAP_X(pt[2 * i]), MAP_Y(pt[2 * i + 1]));
 		cairo_stroke(cr);
 		labels[p] = v->path_label[p];
