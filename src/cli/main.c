@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <glob.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include "cli/args.h"
 #include "cli/headless.h"
 #include "cli/locate.h"
 #include "cli/prefs.h"
@@ -94,33 +94,6 @@ static void usage(FILE *f)
 	ui_print_keys(f);
 }
 
-/* One line on stderr. It may quote an argument, a path or TERM, which can
- * hold escape sequences (--seed $'\e[2J' would clear the screen) or
- * characters that show as nothing: config_escape writes those out. */
-static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void complain(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	size_t cap = (size_t)n * 8 + 96; /* a byte becomes at most "<U+001B>", and a note */
-	char *raw = malloc((size_t)n + 1), *out = malloc(cap);
-	if (raw && out) {
-		va_start(ap, fmt);
-		vsnprintf(raw, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		config_escape(out, cap, raw);
-		fprintf(stderr, "%s\n", out);
-	} else {
-		fputs("overparam: out of memory\n", stderr);
-	}
-	free(raw);
-	free(out);
-}
-
 /* Started with no standard output (`>&-`): /dev/null stands in for it
  * (check_std_fds), and whatever is written there counts as lost. */
 static bool stdout_closed;
@@ -143,109 +116,6 @@ static int finish_stdout(int rc)
 	return 1;
 }
 
-/* Strict unsigned parse: digits only, no sign, no trailing text. */
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	if (!*s)
-		return -1;
-	for (const char *c = s; *c; c++)
-		if (*c < '0' || *c > '9')
-			return -1;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Digits with an optional fraction and exponent, as in scenario files,
- * and no sign: a pace or a rate is never negative, and "+5" is a typo. */
-static bool is_plain_decimal(const char *s)
-{
-	return *s != '+' && *s != '-' && config_is_decimal(s);
-}
-
-static int parse_pace(const char *s, double *out)
-{
-	if (strcmp(s, "max") == 0) {
-		*out = 0;
-		return 0;
-	}
-	if (!is_plain_decimal(s))
-		return -1;
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= 0.1 && v <= 100000))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* An unknown option that is likely a file name ("-dash.ini"): it ends in
- * .ini, or names a path that exists. */
-static bool dash_file(const char *arg)
-{
-	struct stat st;
-	size_t n = strlen(arg);
-	return (n > 4 && strcmp(arg + n - 4, ".ini") == 0) || stat(arg, &st) == 0;
-}
-
-#define DASH_HINT "(use -- before file names that begin with -)"
-
-/* The argument an unknown short option came from: getopt has moved optind
- * past it only when the option was its last letter. */
-static const char *short_arg(char *const *argv, int argc)
-{
-	if (optind < argc && argv[optind][0] == '-') {
-		const char *at = strchr(argv[optind] + 1, optopt);
-		if (at && at[1])
-			return argv[optind];
-	}
-	return argv[optind - 1];
-}
-
-/* getopt_long's ':' (missing argument) and '?' (anything else) as one clear
- * line. optopt is 0 for an unknown or ambiguous long option, a long
- * option's value when it was misused, else the unknown short option's
- * letter: -h and -V take no argument, so they never fail in short form. A
- * file name that begins with '-' gets a hint about "--". */
-static void bad_option(const struct option *opts, char *const *argv, int argc, int c)
-{
-	const struct option *hit = NULL;
-	for (const struct option *o = opts; o->name; o++)
-		if (optopt != 0 && o->val == optopt)
-			hit = o;
-	if (c == ':' && hit) {
-		complain("overparam: option '--%s' needs an argument (see --help)", hit->name);
-	} else if (hit) {
-		complain("overparam: option '--%s' takes no argument (see --help)", hit->name);
-	} else if (optopt != 0) {
-		const char *arg = short_arg(argv, argc);
-		if (dash_file(arg))
-			complain("overparam: unknown option '-%c' in '%s' " DASH_HINT, optopt, arg);
-		else
-			complain("overparam: unknown option '-%c' (see --help)", optopt);
-	} else {
-		const char *arg = argv[optind - 1];
-		size_t n = strcspn(arg + 2, "=");
-		char names[256] = "";
-		size_t used = 0;
-		int matches = 0;
-		for (const struct option *o = opts; o->name; o++)
-			if (strncmp(o->name, arg + 2, n) == 0 && used < sizeof names) {
-				used += (size_t)snprintf(names + used, sizeof names - used, "%s--%s", matches ? ", " : "",
-							 o->name);
-				matches++;
-			}
-		if (matches > 1 && n > 0)
-			complain("overparam: option '%.*s' is ambiguous: %s", (int)n + 2, arg, names);
-		else
-			complain("overparam: unknown option '%s' %s", arg, dash_file(arg) ? DASH_HINT : "(see --help)");
-	}
-}
 
 struct cli {
 	bool headless, list, have_seed;
@@ -320,7 +190,7 @@ static int take_store_option(int c, char **argv, int argc, struct cli *o)
 	switch (c) {
 	case OPT_STORE:
 		if (!*optarg || strlen(optarg) >= sizeof o->store.path) {
-			complain("overparam: --store: '%s' is not a usable file name", optarg);
+			args_complain("overparam: --store: '%s' is not a usable file name", optarg);
 			return 2;
 		}
 		snprintf(o->store.path, sizeof o->store.path, "%s", optarg);
@@ -338,7 +208,7 @@ static int take_store_option(int c, char **argv, int argc, struct cli *o)
 		if (!optarg && optind < argc && (!strcmp(argv[optind], "group") || !strcmp(argv[optind], "all")))
 			optarg = argv[optind++];
 		if (optarg && strcmp(optarg, "group") != 0 && strcmp(optarg, "all") != 0) {
-			complain("overparam: --share: '%s' is not 'group' or 'all'", optarg);
+			args_complain("overparam: --share: '%s' is not 'group' or 'all'", optarg);
 			return 2;
 		}
 		o->share = true;
@@ -349,8 +219,8 @@ static int take_store_option(int c, char **argv, int argc, struct cli *o)
 		o->follow_name = optarg;
 		break;
 	case OPT_COMPARE:
-		if (parse_u64(optarg, INT64_MAX, &v) != 0 || v == 0) {
-			complain("overparam: --compare: '%s' is not a run id (see --runs)", optarg);
+		if (args_parse_u64(optarg, INT64_MAX, &v) != 0 || v == 0) {
+			args_complain("overparam: --compare: '%s' is not a run id (see --runs)", optarg);
 			return 2;
 		}
 		o->uo.compare_run = (long long)v;
@@ -358,16 +228,16 @@ static int take_store_option(int c, char **argv, int argc, struct cli *o)
 		break;
 	case OPT_REPLAY:
 		o->replay = true;
-		if (optarg && parse_u64(optarg, INT64_MAX, &v) != 0) {
-			complain("overparam: --replay: '%s' is not a run id (see --runs)", optarg);
+		if (optarg && args_parse_u64(optarg, INT64_MAX, &v) != 0) {
+			args_complain("overparam: --replay: '%s' is not a run id (see --runs)", optarg);
 			return 2;
 		}
 		o->replay_id = optarg ? (long long)v : 0;
 		break;
 	case OPT_KEEP_RUNS:
 	case OPT_KEEP_MB:
-		if (parse_u64(optarg, 1000000, &v) != 0) {
-			complain("overparam: --%s: '%s' is not a whole number in 0..1000000", c == OPT_KEEP_MB ? "keep-mb" : "keep-runs",
+		if (args_parse_u64(optarg, 1000000, &v) != 0) {
+			args_complain("overparam: --%s: '%s' is not a whole number in 0..1000000", c == OPT_KEEP_MB ? "keep-mb" : "keep-runs",
 				 optarg);
 			return 2;
 		}
@@ -378,7 +248,7 @@ static int take_store_option(int c, char **argv, int argc, struct cli *o)
 		o->store_given |= c == OPT_KEEP_MB ? STORE_GIVEN_KEEP_MB : STORE_GIVEN_KEEP_RUNS;
 		break;
 	default:
-		bad_option(longopts, argv, argc, c);
+		args_bad_option(longopts, argv, argc, c);
 		return 2;
 	}
 	return -1;
@@ -394,8 +264,8 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_CSV: o->csv_path = optarg; break;
 	case OPT_PLOT: o->plot_path = optarg; break;
 	case OPT_SEED:
-		if (parse_u64(optarg, SEED_MAX, &o->seed) != 0) {
-			complain("overparam: --seed: '%s' is not a whole number in 0..%llu", optarg,
+		if (args_parse_u64(optarg, SEED_MAX, &o->seed) != 0) {
+			args_complain("overparam: --seed: '%s' is not a whole number in 0..%llu", optarg,
 				 (unsigned long long)SEED_MAX);
 			return 2;
 		}
@@ -403,23 +273,23 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 		break;
 	case OPT_LIST: o->list = true; break;
 	case OPT_STUDY:
-		if (parse_u64(optarg, STUDY_MAX_SEEDS, &v) != 0 || v < 1) {
-			complain("overparam: --study: '%s' is not a whole number in 1..%d", optarg, STUDY_MAX_SEEDS);
+		if (args_parse_u64(optarg, STUDY_MAX_SEEDS, &v) != 0 || v < 1) {
+			args_complain("overparam: --study: '%s' is not a whole number in 1..%d", optarg, STUDY_MAX_SEEDS);
 			return 2;
 		}
 		o->study = (int)v;
 		break;
 	case OPT_STUDY_CSV: o->study_csv = optarg; break;
 	case OPT_PACE:
-		if (parse_pace(optarg, &o->uo.pace_override) != 0) {
-			complain("overparam: --pace: '%s' is not 'max' or a number in 0.1..100000", optarg);
+		if (args_parse_pace(optarg, &o->uo.pace_override) != 0) {
+			args_complain("overparam: --pace: '%s' is not 'max' or a number in 0.1..100000", optarg);
 			return 2;
 		}
 		break;
 	case OPT_PAUSED: o->uo.start_paused = true; break;
 	case OPT_FPS:
-		if (parse_u64(optarg, 60, &v) != 0 || v < 1) {
-			complain("overparam: --fps: '%s' is not a whole number in 1..60", optarg);
+		if (args_parse_u64(optarg, 60, &v) != 0 || v < 1) {
+			args_complain("overparam: --fps: '%s' is not a whole number in 1..60", optarg);
 			return 2;
 		}
 		o->uo.fps = (int)v;
@@ -430,7 +300,7 @@ static int take_option(int c, char **argv, int argc, struct cli *o)
 	case OPT_EXPORT_DIR: o->uo.export_dir = optarg; break;
 	case OPT_THEME:
 		if (!theme_parse_word(optarg, &o->uo.theme)) {
-			complain("overparam: --theme: '%s' is not one of %s", optarg, theme_words());
+			args_complain("overparam: --theme: '%s' is not one of %s", optarg, theme_words());
 			return 2;
 		}
 		o->uo.theme_given = true;
@@ -465,11 +335,11 @@ static bool plot_folder_missing(const char *plot)
 	snprintf(dir, sizeof dir, "%.*s", slash == plot ? 1 : (int)(slash - plot), plot);
 	struct stat st;
 	if (stat(dir, &st) != 0) {
-		complain("overparam: --plot: %s: %s", dir, strerror(errno));
+		args_complain("overparam: --plot: %s: %s", dir, strerror(errno));
 		return true;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		complain("overparam: --plot: %s: not a directory", dir);
+		args_complain("overparam: --plot: %s: not a directory", dir);
 		return true;
 	}
 	return false;
@@ -494,7 +364,7 @@ static int check_options(const struct cli *o)
 		return 2;
 	}
 	if (o->plot_path && !picture_format_of(o->plot_path, &pf)) {
-		complain("overparam: --plot: %s: the name must end in .svg, .png or .pdf", o->plot_path);
+		args_complain("overparam: --plot: %s: the name must end in .svg, .png or .pdf", o->plot_path);
 		return 2;
 	}
 	if (o->plot_path && plot_folder_missing(o->plot_path))
@@ -517,11 +387,11 @@ static int check_options(const struct cli *o)
 		return 2;
 	}
 	if (stat(dir, &st) != 0) {
-		complain("overparam: --export-dir: %s: %s", dir, strerror(errno));
+		args_complain("overparam: --export-dir: %s: %s", dir, strerror(errno));
 		return 2;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		complain("overparam: --export-dir: %s: not a directory", dir);
+		args_complain("overparam: --export-dir: %s: not a directory", dir);
 		return 2;
 	}
 	return -1;
@@ -535,7 +405,7 @@ static int load_scenarios(char **files, int n_files, const struct cli *o, struct
 	if (n_files == 0) {
 		char msg[8192];
 		if (locate_scenarios(o->argv0, OVERPARAM_DATADIR, &o->settings, &g, msg, sizeof msg) != 0) {
-			complain("%s", msg);
+			args_complain("%s", msg);
 			return -1;
 		}
 		files = g.gl_pathv;
@@ -646,7 +516,7 @@ static int check_terminal(void)
 	}
 	const char *term = getenv("TERM");
 	if (!term || !*term || strcmp(term, "dumb") == 0) {
-		complain("overparam: TERM=%s cannot draw the live charts; set TERM (e.g. xterm-256color) "
+		args_complain("overparam: TERM=%s cannot draw the live charts; set TERM (e.g. xterm-256color) "
 			 "or use --headless",
 			 term && *term ? term : "(unset)");
 		return 2;
@@ -660,12 +530,12 @@ static int check_terminal(void)
 		addressable = tigetstr("cup") != NULL; /* cup is a string capability: never (char *)-1 */
 		del_curterm(cur_term);
 	} else if (term_err != 1) { /* 1: a printing terminal, below */
-		complain("overparam: TERM=%s: %s; set TERM (e.g. xterm-256color) or use --headless", term,
+		args_complain("overparam: TERM=%s: %s; set TERM (e.g. xterm-256color) or use --headless", term,
 			 term_err == 0 ? "unknown terminal type (no terminfo entry)" : "cannot read the terminfo database");
 		return 2;
 	}
 	if (!addressable) {
-		complain("overparam: TERM=%s cannot move the cursor, so it cannot draw the live charts; set TERM "
+		args_complain("overparam: TERM=%s cannot move the cursor, so it cannot draw the live charts; set TERM "
 			 "(e.g. xterm-256color) or use --headless",
 			 term);
 		return 2;
@@ -693,7 +563,7 @@ static void open_store(const struct store_settings *s)
 	if (!s->enabled)
 		return;
 	if (store_open(&st, s, err, sizeof err) != 0)
-		complain("%s; not recording (--no-store turns the store off)", err);
+		args_complain("%s; not recording (--no-store turns the store off)", err);
 	store_set_default(st);
 }
 
@@ -708,7 +578,7 @@ static int close_store(int rc)
 	snprintf(err, sizeof err, "%s", store_error(st));
 	store_close(st);
 	if (*err)
-		complain("%s", err);
+		args_complain("%s", err);
 	return rc;
 }
 
@@ -730,7 +600,7 @@ static int run_follow(struct cli *o, char **rest, int n_rest)
 	if (n_rest == 1 && !o->follow_name)
 		o->follow_name = rest[0];
 	else if (n_rest > 0) {
-		complain("overparam: --follow takes a user name, not scenario files ('%s')", rest[0]);
+		args_complain("overparam: --follow takes a user name, not scenario files ('%s')", rest[0]);
 		return 2;
 	}
 	if (o->headless || o->share) {
@@ -740,7 +610,7 @@ static int run_follow(struct cli *o, char **rest, int n_rest)
 	static struct scenario sc;
 	static char err[STORE_ERR_LEN];
 	if (follow_open(o->follow_name, &sc, err, sizeof err) != 0) {
-		complain("%s", err);
+		args_complain("%s", err);
 		return 2;
 	}
 	int rc = terminal_ready(o);
@@ -758,10 +628,10 @@ static int run_follow(struct cli *o, char **rest, int n_rest)
 static int run_replay(struct cli *o, char **rest, int n_rest)
 {
 	uint64_t v = 0;
-	if (n_rest == 1 && o->replay_id == 0 && parse_u64(rest[0], INT64_MAX, &v) == 0)
+	if (n_rest == 1 && o->replay_id == 0 && args_parse_u64(rest[0], INT64_MAX, &v) == 0)
 		o->replay_id = (long long)v;
 	else if (n_rest > 0) {
-		complain("overparam: --replay takes a run id, not scenario files ('%s')", rest[0]);
+		args_complain("overparam: --replay takes a run id, not scenario files ('%s')", rest[0]);
 		return 2;
 	}
 	if (o->headless) {
@@ -771,7 +641,7 @@ static int run_replay(struct cli *o, char **rest, int n_rest)
 	static struct scenario sc;
 	static char err[STORE_ERR_LEN];
 	if (replay_load(&o->store, o->replay_id, &sc, err, sizeof err) != 0) {
-		complain("%s", err);
+		args_complain("%s", err);
 		return 2;
 	}
 	int rc = terminal_ready(o);
@@ -855,7 +725,7 @@ int main(int argc, char **argv)
 	struct store *shared = NULL;
 	static char err[STORE_ERR_LEN];
 	if (o.share && share_open(&shared, o.share_who, err, sizeof err) != 0) {
-		complain("%s", err);
+		args_complain("%s", err);
 		return close_store(2);
 	}
 	share_set_store(shared);
