@@ -188,6 +188,7 @@ static int take_view(struct pic_view *pv, const struct view_spec *v, const struc
 		     const struct history *h)
 {
 	pv->kind = v->kind;
+	pv->scale_group = v->scale_group;
 	snprintf(pv->title, sizeof pv->title, "%s", v->title ? v->title : "");
 	pv->log_y = v->log_y;
 	pv->x_grid = v->x_grid;

@@ -138,16 +138,30 @@ static void x_axis(cairo_t *cr, const struct picture *pic, const struct pic_view
 
 /* ---- line chart ---- */
 
-static void fit_axis(struct axis *a, const struct pic_view *v)
+/* Grows a over what view v draws: its curves or bars, its reference line. */
+static void cover_view(struct axis *a, const struct pic_view *v)
 {
-	axis_clear(a, v->log_y);
-	for (int c = 0; c < v->ncurves; c++)
+	for (int c = 0; v->kind == VIEW_LINES && c < v->ncurves; c++)
 		if (v->curve[c].any)
-			axis_cover(a, v->log_y ? v->curve[c].minpos : v->curve[c].lo_all, v->curve[c].hi_all);
-	if (isfinite(v->hline))
+			axis_cover(a, a->log ? v->curve[c].minpos : v->curve[c].lo_all, v->curve[c].hi_all);
+	for (int i = 0; v->kind == VIEW_BARS && i < v->nbars; i++)
+		if (isfinite(v->bar[i]))
+			axis_cover(a, 0, v->bar[i]);
+	if (v->kind == VIEW_LINES && isfinite(v->hline))
 		axis_cover(a, v->hline, v->hline);
+}
+
+/* View v's y axis, over every view of its scale group (the views the class
+ * compares, as on screen: the smaller hump looks smaller). */
+static void fit_axis(struct axis *a, const struct picture *pic, const struct pic_view *v)
+{
+	axis_clear(a, v->kind == VIEW_LINES && v->log_y);
+	cover_view(a, v);
+	for (int i = 0; v->scale_group && i < pic->nviews; i++)
+		if (&pic->view[i] != v && pic->view[i].scale_group == v->scale_group)
+			cover_view(a, &pic->view[i]);
 	if (!(a->hi > a->lo))
-		axis_cover(a, v->log_y ? 0.1 : 0, 1);
+		axis_cover(a, a->log ? 0.1 : 0, 1);
 }
 
 /* One curve, one path: each column's min..max, joined column to column;
@@ -255,7 +269,7 @@ static void draw_lines(cairo_t *cr, const struct picture *pic, const struct pic_
 		       const struct ink *k)
 {
 	struct axis a;
-	fit_axis(&a, v);
+	fit_axis(&a, pic, v);
 	y_axis(cr, &a, p, k);
 	x_axis(cr, pic, v, p, k);
 	const char *labels[PIC_MAX_CURVES] = {0}; /* all set below; the analyzer cannot tell */
@@ -378,19 +392,11 @@ static void draw_heat(cairo_t *cr, const struct pic_view *v, const struct box *b
 
 /* ---- bars, split bars, tables ---- */
 
-/* Bar charts side by side are compared (as trained, after matching): one
- * y scale for all of them, so the smaller hump looks smaller. */
 static void draw_bars(cairo_t *cr, const struct picture *pic, const struct pic_view *v, const struct box *p,
 		      const struct ink *k)
 {
 	struct axis a;
-	axis_clear(&a, false);
-	for (int b = 0; b < pic->nviews; b++)
-		for (int i = 0; pic->view[b].kind == VIEW_BARS && i < pic->view[b].nbars; i++)
-			if (isfinite(pic->view[b].bar[i]))
-				axis_cover(&a, 0, pic->view[b].bar[i]);
-	if (!(a.hi > a.lo))
-		axis_cover(&a, 0, 1);
+	fit_axis(&a, pic, v);
 	y_axis(cr, &a, p, k);
 	double slot = p->w / (v->nbars > 0 ? v->nbars : 1);
 	char buf[24];

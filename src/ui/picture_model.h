@@ -26,6 +26,7 @@ struct pic_curve {
 struct pic_view {
 	enum view_kind kind;
 	char title[64];
+	int scale_group; /* views of one nonzero group share their y scale */
 	/* lines */
 	bool log_y, x_grid;
 	uint32_t span; /* x runs over 0 .. span: epochs or grid positions */
