@@ -141,7 +141,9 @@ session() {
 		keys Right
 		sleep 1
 	done
-	keys 1 && wait_for "Training loss" 30 || return 1
+	# thirteen scenarios set up under valgrind, and a lag probe that reads
+	# the slowed process as a slow link (1 fps): time to come back
+	keys 1 && wait_for "Training loss" 90 || return 1
 	# one resize at a time: each redraw under valgrind takes a while
 	T resize-window -t vg -x 132 -y 43
 	wait_rows 43 20 || return 1
