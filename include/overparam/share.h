@@ -41,6 +41,11 @@ long long follow_poll(long long known, struct scenario *sc);
 /* The lecturer's session is paused (1), running (0), or not said (-1). */
 int follow_paused(void);
 void follow_close(void);
+/* Puts this process behind every other on the machine's cores (Linux's
+ * SCHED_IDLE, else the lowest niceness), so that a class of followers
+ * never takes CPU from the lecturer they watch. Before any thread starts:
+ * they inherit it. */
+void follow_yield_cpu(void);
 /* The run follow_open read the scenario of. */
 long long follow_first(void);
 

@@ -40,6 +40,7 @@
 #ifndef OVERPARAM_DATADIR
 #define OVERPARAM_DATADIR "/usr/local/share/overparam"
 #endif
+#define FOLLOW_FPS 10  /* a follower's frames a second unless told: curves at 10 look smooth */
 
 #define MAX_SCENARIOS 64
 #define MAX_SETS 64
@@ -617,6 +618,12 @@ static int run_follow(struct cli *o, char **rest, int n_rest)
 	if (rc != 0)
 		return rc;
 	o->uo.pace_override = 0; /* as fast as the lecturer's records come */
+	if (!o->fps_given && !o->settings.fps)
+		o->uo.fps = FOLLOW_FPS;
+	/* A class of followers shares the lecturer's machine: the scheduler
+	 * gives the lecturer the cores first, and they draw with what is left
+	 * (bench/follow.sh measures both). Failing to lower it is harmless. */
+	follow_yield_cpu();
 	o->uo.ops = follow_ops(&sc);
 	o->uo.follow = true;
 	rc = ui_run(&sc, 1, 0, &o->uo);

@@ -1,4 +1,4 @@
-/* follow.c: the follower's UI side of --follow (share.h). Every 0.1 s it
+/* follow.c: the follower's UI side of --follow (share.h). Every 0.2 s it
  * asks the session file whether the lecturer is paused (the header then
  * says so) and for the lecturer's newest run; a new one (a switch,
  * a knob, a restart) replaces the scenario on screen and restarts the
@@ -6,7 +6,7 @@
 #include "overparam/share.h"
 #include "ui/app.h"
 
-#define FOLLOW_TICK 0.1 /* seconds between looks at the session */
+#define FOLLOW_TICK 0.2 /* seconds between looks at the session: a switch shows within 0.5 s */
 
 void follow_tick(struct app *a)
 {
