@@ -145,6 +145,80 @@ static void test_cursor_reports_are_not_keys(void **state)
 	assert_int_equal(ev[2].code, 'k');
 }
 
+/* Feeds s with an answer due; each '|' in s is `waits` timeouts in a row
+ * (a slow link pausing mid-answer). Keeps every event. */
+static int run_split(const char *s, int waits, struct keydec_event *ev /* (MAX_EVENTS) */)
+{
+	struct keydec d = {0};
+	keydecode_expect_answer(&d);
+	int n = 0;
+	for (const char *p = s; *p && n < MAX_EVENTS; p++) {
+		if (*p == '|') {
+			for (int w = 0; w < waits && n < MAX_EVENTS; w++)
+				if (keydecode_timeout(&d, &ev[n]) != KEYDEC_MORE)
+					n++;
+		} else if (keydecode_feed(&d, (unsigned char)*p, &ev[n]) != KEYDEC_MORE) {
+			n++;
+		}
+	}
+	return n;
+}
+
+/* A slow link may cut the answer anywhere, for longer than a key's bytes
+ * ever pause: read as keys its tail would switch to scenario 8 and restart
+ * (R). With an answer due it stays one answer, however it is cut. */
+static void test_a_cut_answer_is_never_keys(void **state)
+{
+	(void)state;
+	struct keydec_event ev[MAX_EVENTS];
+	const char *cuts[] = {"\033|[24;80R", "\033[|24;80R", "\033[24|;80R", "\033[24;|80R", "\033[24;8|0R",
+			      "\033[24;80|R", "\033|[24|;|80|R"};
+	for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+		/* 10 timeouts: half a second at the UI's 50 ms */
+		assert_int_equal(run_split(cuts[i], 10, ev), 1);
+		assert_int_equal(ev[0].kind, KEYDEC_CPR);
+	}
+	/* cut for longer than the patience: the head is given up (an Escape,
+	 * or an unknown sequence, and no command), its tail still no key */
+	assert_int_equal(run_split("\033[24|;80Rj", KEYDEC_ANSWER_PATIENCE, ev), 3);
+	assert_int_equal(ev[0].kind, KEYDEC_UNKNOWN);
+	assert_int_equal(ev[1].kind, KEYDEC_CPR);
+	assert_int_equal(ev[2].kind, KEYDEC_KEY);
+	assert_int_equal(ev[2].code, 'j');
+	assert_int_equal(run_split("\033|[24;80R", KEYDEC_ANSWER_PATIENCE, ev), 2);
+	assert_int_equal(ev[0].code, 27);
+	assert_int_equal(ev[1].kind, KEYDEC_CPR);
+	/* a resize (ncurses' KEY_RESIZE, from SIGWINCH) between an answer's
+	 * bytes: seen under valgrind, where "3" then went to scenario 3 */
+	{
+		struct keydec d = {0};
+		keydecode_expect_answer(&d);
+		const char *s = "\033[8;30R";
+		int kinds[16], k = 0;
+		for (const char *p = s; *p; p++) {
+			if (p - s == 4)
+				kinds[k++] = keydecode_feed(&d, KEY_RESIZE, &ev[0]);
+			enum keydec_kind r = keydecode_feed(&d, (unsigned char)*p, &ev[1]);
+			if (r != KEYDEC_MORE)
+				kinds[k++] = r;
+		}
+		assert_int_equal(k, 2);
+		assert_int_equal(kinds[0], KEYDEC_KEY);
+		assert_int_equal(ev[0].code, KEY_RESIZE);
+		assert_int_equal(kinds[1], KEYDEC_CPR);
+		assert_int_equal(ev[1].row, 8);
+		assert_int_equal(ev[1].col, 30);
+	}
+	/* with no answer due, a key's cut sequence is not kept waiting */
+	assert_int_equal(run("\033[24", true, ev), 1);
+	assert_int_equal(ev[0].kind, KEYDEC_UNKNOWN);
+	/* nor a key sequence that is no answer's start, answer due or not */
+	assert_int_equal(run_split("\033[A|", 1, ev), 1);
+	assert_int_equal(ev[0].code, KEY_UP);
+	assert_int_equal(run_split("\033O|", 1, ev), 1);
+	assert_int_equal(ev[0].kind, KEYDEC_UNKNOWN);
+}
+
 static void test_ncurses_codes_pass(void **state)
 {
 	(void)state;
@@ -168,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_is_named),
 		cmocka_unit_test(test_lone_escape_needs_the_timeout),
 		cmocka_unit_test(test_cursor_reports_are_not_keys),
+		cmocka_unit_test(test_a_cut_answer_is_never_keys),
 		cmocka_unit_test(test_ncurses_codes_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

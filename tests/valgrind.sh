@@ -161,10 +161,10 @@ if session && clean_log "$log"; then
 else
 	{
 		cat "$WORK/steps"
+		echo "# valgrind (its banner left out):"
+		grep -vE '^==[0-9]+== (Memcheck|Copyright|Using Valgrind|Command|Parent PID|$)' "$log" 2>/dev/null
 		echo "# screen:"
 		screen
-		echo "# valgrind:"
-		cat "$log" 2>/dev/null
 	} >"$WORK/report"
 	not_ok "memcheck: a scripted live session" "$WORK/report"
 fi

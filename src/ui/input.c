@@ -114,8 +114,10 @@ void input_after_frame(struct app *a)
 	lag_tick(&a->lag, now);
 	if (probe_seq && lag_probe_due(&a->lag, now)) {
 		size_t n = strlen(probe_seq);
-		if (write(STDOUT_FILENO, probe_seq, n) == (ssize_t)n)
+		if (write(STDOUT_FILENO, probe_seq, n) == (ssize_t)n) {
 			lag_sent(&a->lag, now);
+			keydecode_expect_answer(&a->kd);
+		}
 	}
 	if (lag_slow(&a->lag) != was_slow || lag_fps(&a->lag) != fps)
 		a->hdr_dirty = true;

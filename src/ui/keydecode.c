@@ -101,16 +101,22 @@ static bool parse_cpr(const struct keydec *d, int *row, int *col)
 	return true;
 }
 
+static enum keydec_kind answer(struct keydec *d, struct keydec_event *ev)
+{
+	ev->kind = KEYDEC_CPR;
+	ev->code = 0;
+	ev->name[0] = 0;
+	d->n = 0;
+	d->answer_due = false;
+	d->tail = false;
+	return KEYDEC_CPR;
+}
+
 /* A whole sequence: a CPR, a key of the table, or unknown. */
 static enum keydec_kind complete(struct keydec *d, struct keydec_event *ev)
 {
-	if (parse_cpr(d, &ev->row, &ev->col)) {
-		ev->kind = KEYDEC_CPR;
-		ev->code = 0;
-		ev->name[0] = 0;
-		d->n = 0;
-		return KEYDEC_CPR;
-	}
+	if (parse_cpr(d, &ev->row, &ev->col))
+		return answer(d, ev);
 	for (int i = 0; i < SEQ_TABLE_N; i++) {
 		const char *s = seq_table[i].seq;
 		if ((int)strlen(s) == d->n - 1 && memcmp(s, d->seq + 1, (size_t)(d->n - 1)) == 0) {
@@ -141,13 +147,45 @@ static bool is_inner(const struct keydec *d, unsigned char c)
 	return (c >= 0x20 && c <= 0x3f) || (linux_f(d) && d->n == 3);
 }
 
+/* ESC, or ESC [ then digits and at most one ';': what an answer begins with. */
+static bool answer_prefix(const struct keydec *d)
+{
+	if (d->n >= 2 && d->seq[1] != '[')
+		return false;
+	int semis = 0;
+	for (int i = 2; i < d->n; i++)
+		if (d->seq[i] == ';')
+			semis++;
+		else if (d->seq[i] < '0' || d->seq[i] > '9')
+			return false;
+	return semis <= 1;
+}
+
+void keydecode_expect_answer(struct keydec *d)
+{
+	d->answer_due = true;
+}
+
 enum keydec_kind keydecode_feed(struct keydec *d, int ch, struct keydec_event *ev)
 {
+	if (ch == KEY_RESIZE) /* a signal's, not the terminal's bytes: it may fall inside an answer */
+		return key(ev, ch);
 	if (ch < 0 || ch > 0xff) { /* an ncurses KEY_ code: whatever was pending is dropped */
+		d->tail = d->n > 0 && d->answer_due && answer_prefix(d);
 		d->n = 0;
 		return key(ev, ch);
 	}
 	unsigned char c = (unsigned char)ch;
+	d->waits = 0;
+	if (d->tail && d->n == 0) { /* the rest of a cut answer */
+		if (c == 'R') {
+			ev->row = ev->col = 0;
+			return answer(d, ev);
+		}
+		if ((c >= '0' && c <= '9') || c == ';' || c == '[')
+			return KEYDEC_MORE;
+		d->tail = false;
+	}
 	if (d->n == 0) {
 		if (c != KEYDEC_ESC)
 			return key(ev, ch);
@@ -175,6 +213,12 @@ enum keydec_kind keydecode_timeout(struct keydec *d, struct keydec_event *ev)
 {
 	if (d->n == 0)
 		return KEYDEC_MORE;
+	if (d->answer_due && answer_prefix(d)) {
+		if (++d->waits < KEYDEC_ANSWER_PATIENCE)
+			return KEYDEC_MORE;
+		d->tail = true; /* its rest, if it ever comes, is no key */
+	}
+	d->waits = 0;
 	if (d->n == 1) {
 		d->n = 0;
 		return key(ev, KEYDEC_ESC);
