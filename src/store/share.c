@@ -5,7 +5,6 @@
  * file every FOLLOW_POLL_MS; a new run of the lecturer (a switch, a knob,
  * a restart) is seen by the follower's UI (follow_poll), which restarts
  * its trainer on it. */
-#define _GNU_SOURCE /* SCHED_IDLE */
 #include "overparam/share.h"
 
 #include <errno.h>
@@ -13,6 +12,9 @@
 #include <pwd.h>
 #include <dirent.h>
 #include <sched.h>
+#ifndef SCHED_IDLE
+#include <linux/sched.h> /* SCHED_IDLE: glibc names it under _GNU_SOURCE only */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +103,8 @@ void follow_yield_cpu(void)
 	struct dirent *e;
 	bool idle = d != NULL;
 	while (d && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.' && sched_setscheduler((pid_t)atoi(e->d_name), SCHED_IDLE, &none) != 0)
+		if (e->d_name[0] != '.' &&
+		    sched_setscheduler((pid_t)strtol(e->d_name, NULL, 10), SCHED_IDLE, &none) != 0)
 			idle = false;
 	if (d)
 		closedir(d);
