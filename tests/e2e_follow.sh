@@ -4,7 +4,8 @@
 # 100x30 and a follower in another at 80x24. Right in the lecturer's
 # terminal shows the new scenario in the follower's within 0.5 s; keys in
 # the follower's change nothing of the lecturer's; a follower that comes
-# late sees the run so far; another user is refused unless the lecturer
+# late sees the run so far; a follower's threads run under SCHED_IDLE;
+# another user is refused unless the lecturer
 # opened the session (--share all). Conventions of e2e.sh.
 set -u
 # shellcheck source-path=SCRIPTDIR source=tmux_harness.sh
@@ -101,6 +102,21 @@ pause_mirrored() {
 		{ why="follower: $(fscreen | sed -n 2p)"; return 1; }
 }
 check "Space in the lecturer's terminal: the follower shows paused, then running" pause_mirrored
+
+# /proc/PID/task/*/stat field 41 is the policy: 5 is SCHED_IDLE, 0 normal.
+policies() { # PID: every thread's policy, sorted, unique
+	local t
+	for t in /proc/"$1"/task/*; do sed 's/^.*) //' "$t/stat" | awk '{ print $39 }'; done | sort -u | tr '\n' ' '
+}
+yields_cpu() {
+	local fpid lpid
+	fpid=$(pgrep -P "$(T display -p -t "$FS" '#{pane_pid}')" | head -n 1)
+	lpid=$(pgrep -P "$(T display -p -t "$SESSION" '#{pane_pid}')" | head -n 1)
+	[ -n "$fpid" ] && [ -n "$lpid" ] || { why="no pids ($fpid, $lpid)"; return 1; }
+	[ "$(policies "$fpid")" = "5 " ] || { why="follower's threads: $(policies "$fpid")"; return 1; }
+	[ "$(policies "$lpid")" = "0 " ] || { why="lecturer's threads: $(policies "$lpid")"; return 1; }
+}
+check "every thread of a follower runs under SCHED_IDLE, the lecturer's as normal: a class of followers leaves the cores to the lecturer" yields_cpu
 
 late_follower() {
 	wait_epoch_above 200 20 || return 1
