@@ -29,6 +29,7 @@
 #include "overparam/linear.h"
 #include "overparam/rng.h"
 #include "overparam/run_loop.h"
+#include "overparam/workers.h"
 
 enum { STREAM_TEACHER, STREAM_TRAIN, STREAM_TEST, STREAM_FEATURES, STREAMS_PER_DRAW };
 
@@ -45,15 +46,22 @@ struct draw {
 	double y2;               /* mean(y^2) */
 };
 
+/* What one fit writes: a set a thread. */
+struct scratch {
+	double *phi, *phi_test;  /* (n, N_max), (n_test, N_max) */
+	double *theta;           /* (max(N_max, d)) */
+	double *work;            /* (n*n + n) */
+	double *resid;           /* (max(n, n_test)) */
+};
+
 struct dd {
 	struct scenario sc;
 	int n, n_test, d, n_draws, n_grid, n_max;
 	int N[RUN_MAX_GRID];
 	struct draw *draws;      /* (n_draws) */
-	double *phi, *phi_test;  /* (n, N_max), (n_test, N_max) scratch */
-	double *theta;           /* (N_max) */
-	double *work;            /* (n*n + n) */
-	double *resid;           /* (max(n, n_test)) */
+	struct scratch s[2];     /* the second only with a team: its thread's */
+	int shares;              /* 2 with a team (the draws dealt out), else 1 */
+	struct workers *team;
 	double peak, peak_at;
 	int step;
 	struct arrays mem;       /* owns every array above */
@@ -101,7 +109,7 @@ static void dd_fill(struct dd *m, struct draw *dr, uint64_t seed, int r)
 {
 	struct rng g;
 	uint64_t base = (uint64_t)r * STREAMS_PER_DRAW;
-	double *w = m->theta; /* (d) the teacher, only needed for the labels */
+	double *w = m->s[0].theta; /* (d) the teacher, only needed for the labels */
 	rng_seed(&g, seed, base + STREAM_TEACHER);
 	data_teacher_f64(&g, w, m->d, m->d);
 	cblas_dscal(m->d, 1.0 / sqrt(m->d), w, 1);
@@ -116,6 +124,16 @@ static void dd_fill(struct dd *m, struct draw *dr, uint64_t seed, int r)
 	data_spiked_f64(&g, dr->W, m->n_max, m->d, m->d, 1.0);
 	cblas_dscal(m->n_max * m->d, 1.0 / sqrt(m->d), dr->W, 1);
 	dr->y2 = cblas_ddot(m->n, dr->y, 1, dr->y, 1) / m->n;
+}
+
+static void scratch_alloc(struct dd *m, struct scratch *s)
+{
+	size_t n = (size_t)m->n, nt = (size_t)m->n_test, d = (size_t)m->d, nm = (size_t)m->n_max;
+	s->phi = arrays_alloc(&m->mem, n * nm, sizeof *s->phi);
+	s->phi_test = arrays_alloc(&m->mem, nt * nm, sizeof *s->phi_test);
+	s->theta = arrays_alloc(&m->mem, nm > d ? nm : d, sizeof *s->theta);
+	s->work = arrays_alloc(&m->mem, n * n + n, sizeof *s->work);
+	s->resid = arrays_alloc(&m->mem, n > nt ? n : nt, sizeof *s->resid);
 }
 
 static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
@@ -133,13 +151,9 @@ static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment
 	m->peak = -INFINITY;
 	m->peak_at = NAN;
 	size_t n = (size_t)m->n, nt = (size_t)m->n_test, d = (size_t)m->d, nm = (size_t)m->n_max;
-	size_t nr = n > nt ? n : nt;
 	m->draws = arrays_alloc(&m->mem, (size_t)m->n_draws, sizeof *m->draws);
-	m->phi = arrays_alloc(&m->mem, n * nm, sizeof *m->phi);
-	m->phi_test = arrays_alloc(&m->mem, nt * nm, sizeof *m->phi_test);
-	m->theta = arrays_alloc(&m->mem, nm > d ? nm : d, sizeof *m->theta);
-	m->work = arrays_alloc(&m->mem, n * n + n, sizeof *m->work);
-	m->resid = arrays_alloc(&m->mem, nr, sizeof *m->resid);
+	m->shares = 1;
+	scratch_alloc(m, &m->s[0]);
 	for (int r = 0; !m->mem.failed && r < m->n_draws; r++) {
 		if (run_cancelled()) /* up to 32 big draws: give way (run_loop.h) */
 			goto fail;
@@ -173,23 +187,62 @@ static void features(const double *X /* (rows, d) */, int rows, int d, const dou
 		phi[i] = phi[i] > 0 ? phi[i] : 0;
 }
 
-/* Fits draw dr on N features; its train MSE, test MSE and ||theta||. */
-static void fit_one(struct dd *m, const struct draw *dr, int N, double *train, double *test, double *norm)
+/* Fits draw dr on N features in scratch s; its train MSE, test MSE and
+ * ||theta||. */
+static void fit_one(const struct dd *m, const struct scratch *s, const struct draw *dr, int N, double *train,
+		    double *test, double *norm)
 {
-	features(dr->X, m->n, m->d, dr->W, N, m->phi);
-	features(dr->X_test, m->n_test, m->d, dr->W, N, m->phi_test);
+	features(dr->X, m->n, m->d, dr->W, N, s->phi);
+	features(dr->X_test, m->n_test, m->d, dr->W, N, s->phi_test);
 	double lambda = m->sc.train.ridge;
-	int rc = lambda > 0 ? linear_ridge(m->phi, dr->y, m->n, N, lambda, m->theta, m->work)
-			    : linear_min_norm(m->phi, dr->y, m->n, N, m->theta, m->work);
+	int rc = lambda > 0 ? linear_ridge(s->phi, dr->y, m->n, N, lambda, s->theta, s->work)
+			    : linear_min_norm(s->phi, dr->y, m->n, N, s->theta, s->work);
 	if (rc != 0) {
 		*train = *test = *norm = NAN;
 		return;
 	}
-	*train = linear_mse(m->phi, dr->y, m->n, N, m->theta, m->resid);
+	*train = linear_mse(s->phi, dr->y, m->n, N, s->theta, s->resid);
 	if (*train < ZERO_FIT * dr->y2)
 		*train = 0;
-	*test = linear_mse(m->phi_test, dr->y_test, m->n_test, N, m->theta, m->resid);
-	*norm = linalg_norm2(m->theta, N);
+	*test = linear_mse(s->phi_test, dr->y_test, m->n_test, N, s->theta, s->resid);
+	*norm = linalg_norm2(s->theta, N);
+}
+
+/* One grid point's fits, the draws dealt out to the shares (each draw's
+ * fit is the same whichever thread does it). */
+struct fits {
+	const struct dd *m;
+	int N;
+	double *tr, *te, *no; /* (n_draws) each */
+};
+
+static void fits_share(void *ctx, int phase, int share)
+{
+	(void)phase;
+	const struct fits *f = ctx;
+	const struct dd *m = f->m;
+	for (int r = share; r < m->n_draws; r += m->shares) {
+		if (run_cancelled()) /* each fit can take seconds: give way (run_loop.h) */
+			return;
+		fit_one(m, &m->s[share], &m->draws[r], f->N, &f->tr[r], &f->te[r], &f->no[r]);
+	}
+}
+
+/* With a team of two or more, a second scratch set for the helper's
+ * fits; without the memory for it, one thread does them all. */
+static void dd_use_workers(struct experiment *x, struct workers *wk)
+{
+	struct dd *m = (struct dd *)x;
+	m->team = NULL;
+	m->shares = 1;
+	if (workers_threads(wk) < 2 || m->n_draws < 2)
+		return;
+	if (!m->s[1].phi)
+		scratch_alloc(m, &m->s[1]);
+	if (m->mem.failed)
+		return;
+	m->team = wk;
+	m->shares = 2;
 }
 
 static int by_value(const void *a, const void *b)
@@ -216,11 +269,10 @@ static bool dd_step(struct experiment *x, struct emitter *em)
 		return false;
 	int i = m->step, N = m->N[i];
 	double tr[MAX_DRAWS], te[MAX_DRAWS], no[MAX_DRAWS];
-	for (int r = 0; r < m->n_draws; r++) {
-		fit_one(m, &m->draws[r], N, &tr[r], &te[r], &no[r]);
-		if (run_cancelled()) /* each fit can take seconds: give way (run_loop.h) */
-			return false;
-	}
+	struct fits f = {.m = m, .N = N, .tr = tr, .te = te, .no = no};
+	workers_run(m->team, fits_share, &f, 1, m->shares);
+	if (run_cancelled())
+		return false;
 	double train = median_of(tr, m->n_draws), test = median_of(te, m->n_draws), norm = median_of(no, m->n_draws);
 	uint32_t e = (uint32_t)i;
 	emitter_put(em, e, 0, MET_DD_TRAIN, (uint32_t)i, train);
@@ -447,6 +499,7 @@ const struct experiment_ops double_descent_ops = {
 	.memory = dd_memory,
 	.create = dd_create,
 	.step = dd_step,
+	.use_workers = dd_use_workers,
 	.destroy = dd_destroy,
 	.describe = dd_describe,
 	.report = dd_report,

@@ -7,10 +7,10 @@
  * its trainer on it. */
 #include "overparam/share.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <dirent.h>
 #include <sched.h>
 #ifndef SCHED_IDLE
 #include <linux/sched.h> /* SCHED_IDLE: glibc names it under _GNU_SOURCE only */
@@ -31,7 +31,7 @@
 static struct store *shared;
 static char follow_file[512];
 static sqlite3 *ui_db; /* the follower's UI thread's connection (follow_poll) */
-static sqlite3_stmt *ui_newest, *ui_paused; /* prepared once: asked ten times a second */
+static sqlite3_stmt *ui_newest, *ui_paused; /* prepared once: asked every FOLLOW_TICK (follow.c) */
 static long long opened; /* the run follow_open showed */
 
 struct store *share_store(void)
