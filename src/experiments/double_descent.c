@@ -46,9 +46,15 @@ struct draw {
 	double y2;               /* mean(y^2) */
 };
 
+/* Test rows whose features are made at once: the test MSE goes a block at
+ * a time (1000 rows at N = 1000 would be 8 MB a thread). Each row's
+ * residual is the same dot product whatever the block, so the figures are
+ * the same bits as with the whole matrix. */
+#define TEST_BLOCK 128
+
 /* What one fit writes: a set a thread. */
 struct scratch {
-	double *phi, *phi_test;  /* (n, N_max), (n_test, N_max) */
+	double *phi, *phi_test;  /* (n, N_max), (min(n_test, TEST_BLOCK), N_max) */
 	double *theta;           /* (max(N_max, d)) */
 	double *work;            /* (n*n + n) */
 	double *resid;           /* (max(n, n_test)) */
@@ -130,7 +136,7 @@ static void scratch_alloc(struct dd *m, struct scratch *s)
 {
 	size_t n = (size_t)m->n, nt = (size_t)m->n_test, d = (size_t)m->d, nm = (size_t)m->n_max;
 	s->phi = arrays_alloc(&m->mem, n * nm, sizeof *s->phi);
-	s->phi_test = arrays_alloc(&m->mem, nt * nm, sizeof *s->phi_test);
+	s->phi_test = arrays_alloc(&m->mem, (nt < TEST_BLOCK ? nt : TEST_BLOCK) * nm, sizeof *s->phi_test);
 	s->theta = arrays_alloc(&m->mem, nm > d ? nm : d, sizeof *s->theta);
 	s->work = arrays_alloc(&m->mem, n * n + n, sizeof *s->work);
 	s->resid = arrays_alloc(&m->mem, n > nt ? n : nt, sizeof *s->resid);
@@ -187,13 +193,26 @@ static void features(const double *X /* (rows, d) */, int rows, int d, const dou
 		phi[i] = phi[i] > 0 ? phi[i] : 0;
 }
 
+/* The test MSE of the fit in s->theta, TEST_BLOCK rows of features at a
+ * time: linear_mse's residuals, then one dot over all of them. */
+static double test_mse(const struct dd *m, const struct scratch *s, const struct draw *dr, int N)
+{
+	for (int r0 = 0; r0 < m->n_test; r0 += TEST_BLOCK) {
+		int rows = m->n_test - r0 < TEST_BLOCK ? m->n_test - r0 : TEST_BLOCK;
+		features(dr->X_test + (size_t)r0 * (size_t)m->d, rows, m->d, dr->W, N, s->phi_test);
+		cblas_dcopy(rows, dr->y_test + r0, 1, s->resid + r0, 1);
+		cblas_dgemv(CblasRowMajor, CblasNoTrans, rows, N, 1.0, s->phi_test, N, s->theta, 1, -1.0, s->resid + r0,
+			    1);
+	}
+	return cblas_ddot(m->n_test, s->resid, 1, s->resid, 1) / m->n_test;
+}
+
 /* Fits draw dr on N features in scratch s; its train MSE, test MSE and
  * ||theta||. */
 static void fit_one(const struct dd *m, const struct scratch *s, const struct draw *dr, int N, double *train,
 		    double *test, double *norm)
 {
 	features(dr->X, m->n, m->d, dr->W, N, s->phi);
-	features(dr->X_test, m->n_test, m->d, dr->W, N, s->phi_test);
 	double lambda = m->sc.train.ridge;
 	int rc = lambda > 0 ? linear_ridge(s->phi, dr->y, m->n, N, lambda, s->theta, s->work)
 			    : linear_min_norm(s->phi, dr->y, m->n, N, s->theta, s->work);
@@ -204,7 +223,7 @@ static void fit_one(const struct dd *m, const struct scratch *s, const struct dr
 	*train = linear_mse(s->phi, dr->y, m->n, N, s->theta, s->resid);
 	if (*train < ZERO_FIT * dr->y2)
 		*train = 0;
-	*test = linear_mse(s->phi_test, dr->y_test, m->n_test, N, s->theta, s->resid);
+	*test = m->n_test > 0 ? test_mse(m, s, dr, N) : NAN;
 	*norm = linalg_norm2(s->theta, N);
 }
 
@@ -475,15 +494,18 @@ static bool dd_check(struct config_check *c, const struct scenario *sc)
 	return true;
 }
 
-/* Per draw: X, X_test, labels, feature weights (N_max, d); shared: the two
- * feature matrices (n + n_test, N_max), theta, the Gram system, residuals.
- * N_max = features_to * n (rounded up). */
+/* Per draw: X, X_test, labels, feature weights (N_max, d); per thread (two
+ * with a team): the train features (n, N_max), a block of test features
+ * (TEST_BLOCK, N_max), theta, the Gram system, residuals. N_max =
+ * features_to * n (rounded up). */
 static double dd_memory(const struct scenario *sc, enum config_key *blame)
 {
 	double n = sc->data.samples, nt = sc->data.test_samples, d = sc->data.dim;
 	double nmax = ceil(sc->model.features_to * n) + 1, r = sc->train.repeats;
+	double block = nt < TEST_BLOCK ? nt : TEST_BLOCK;
 	*blame = sc->data.test_samples > sc->data.samples ? KEY_TEST_SAMPLES : KEY_SAMPLES;
-	return (r * ((n + nt) * (d + 1) + nmax * d) + (n + nt) * nmax + nmax + d + n * n + 2 * n + nt) * sizeof(double);
+	return (r * ((n + nt) * (d + 1) + nmax * d) + 2 * ((n + block) * nmax + nmax + d + n * n + 2 * n + nt)) *
+	       sizeof(double);
 }
 
 const struct experiment_ops double_descent_ops = {
