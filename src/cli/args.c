@@ -39,7 +39,6 @@ void args_complain(const char *fmt, ...)
 	free(out);
 }
 
-
 /* Strict unsigned parse: digits only, no sign, no trailing text. */
 int args_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {

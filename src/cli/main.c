@@ -117,7 +117,6 @@ static int finish_stdout(int rc)
 	return 1;
 }
 
-
 struct cli {
 	bool headless, list, have_seed;
 	const char *csv_path;

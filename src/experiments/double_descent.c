@@ -66,8 +66,7 @@ struct dd {
 	int N[RUN_MAX_GRID];
 	struct draw *draws;      /* (n_draws) */
 	struct scratch s[2];     /* the second only with a team: its thread's */
-	int shares;              /* 2 with a team (the draws dealt out), else 1 */
-	struct workers *team;
+	struct workers *team;    /* two threads or more, and s[1] made; else NULL */
 	double peak, peak_at;
 	int step;
 	struct arrays mem;       /* owns every array above */
@@ -158,7 +157,6 @@ static int dd_create(const struct scenario *sc, uint64_t seed, struct experiment
 	m->peak_at = NAN;
 	size_t n = (size_t)m->n, nt = (size_t)m->n_test, d = (size_t)m->d, nm = (size_t)m->n_max;
 	m->draws = arrays_alloc(&m->mem, (size_t)m->n_draws, sizeof *m->draws);
-	m->shares = 1;
 	scratch_alloc(m, &m->s[0]);
 	for (int r = 0; !m->mem.failed && r < m->n_draws; r++) {
 		if (run_cancelled()) /* up to 32 big draws: give way (run_loop.h) */
@@ -231,7 +229,7 @@ static void fit_one(const struct dd *m, const struct scratch *s, const struct dr
  * fit is the same whichever thread does it). */
 struct fits {
 	const struct dd *m;
-	int N;
+	int N, shares;
 	double *tr, *te, *no; /* (n_draws) each */
 };
 
@@ -240,7 +238,7 @@ static void fits_share(void *ctx, int phase, int share)
 	(void)phase;
 	const struct fits *f = ctx;
 	const struct dd *m = f->m;
-	for (int r = share; r < m->n_draws; r += m->shares) {
+	for (int r = share; r < m->n_draws; r += f->shares) {
 		if (run_cancelled()) /* each fit can take seconds: give way (run_loop.h) */
 			return;
 		fit_one(m, &m->s[share], &m->draws[r], f->N, &f->tr[r], &f->te[r], &f->no[r]);
@@ -253,15 +251,12 @@ static void dd_use_workers(struct experiment *x, struct workers *wk)
 {
 	struct dd *m = (struct dd *)x;
 	m->team = NULL;
-	m->shares = 1;
 	if (workers_threads(wk) < 2 || m->n_draws < 2)
 		return;
 	if (!m->s[1].phi)
 		scratch_alloc(m, &m->s[1]);
-	if (m->mem.failed)
-		return;
-	m->team = wk;
-	m->shares = 2;
+	if (!m->mem.failed)
+		m->team = wk;
 }
 
 static int by_value(const void *a, const void *b)
@@ -288,8 +283,8 @@ static bool dd_step(struct experiment *x, struct emitter *em)
 		return false;
 	int i = m->step, N = m->N[i];
 	double tr[MAX_DRAWS], te[MAX_DRAWS], no[MAX_DRAWS];
-	struct fits f = {.m = m, .N = N, .tr = tr, .te = te, .no = no};
-	workers_run(m->team, fits_share, &f, 1, m->shares);
+	struct fits f = {.m = m, .N = N, .shares = m->team ? 2 : 1, .tr = tr, .te = te, .no = no};
+	workers_run(m->team, fits_share, &f, 1, f.shares);
 	if (run_cancelled())
 		return false;
 	double train = median_of(tr, m->n_draws), test = median_of(te, m->n_draws), norm = median_of(no, m->n_draws);

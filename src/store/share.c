@@ -170,11 +170,10 @@ long long follow_poll(long long known, struct scenario *sc)
 
 int follow_paused(void)
 {
-	int paused = -1;
-	if (ui_paused && sqlite3_step(ui_paused) == SQLITE_ROW)
-		paused = sqlite3_column_int(ui_paused, 0);
-	if (ui_paused)
-		sqlite3_reset(ui_paused);
+	if (!ui_paused)
+		return -1;
+	int paused = sqlite3_step(ui_paused) == SQLITE_ROW ? sqlite3_column_int(ui_paused, 0) : -1;
+	sqlite3_reset(ui_paused);
 	return paused;
 }
 
@@ -202,7 +201,6 @@ struct experiment {
 };
 
 #define FOLLOW_BATCH 65536 /* rows per look, at most: the rest come next time */
-#define FOLLOW_BATCH_SQL "65536"
 
 static int follow_create(const struct scenario *sc, uint64_t seed, struct experiment **out, char *err, size_t errlen)
 {
@@ -219,7 +217,7 @@ static int follow_create(const struct scenario *sc, uint64_t seed, struct experi
 	sqlite3_finalize(s);
 	if (sqlite3_prepare_v2(x->db,
 			       "SELECT series, metric, epoch, idx, value FROM record WHERE run = ? AND seq >= ? "
-			       "ORDER BY seq LIMIT " FOLLOW_BATCH_SQL,
+			       "ORDER BY seq LIMIT ?",
 			       -1, &x->q, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(x->db));
 		sqlite3_close(x->db);
@@ -256,6 +254,7 @@ static bool follow_read(struct experiment *x)
 	size_t before = x->len;
 	sqlite3_bind_int64(x->q, 1, x->run);
 	sqlite3_bind_int64(x->q, 2, x->seq);
+	sqlite3_bind_int64(x->q, 3, FOLLOW_BATCH);
 	while (x->len < x->cap && sqlite3_step(x->q) == SQLITE_ROW)
 		x->buf[x->len++] = db_record(x->q);
 	sqlite3_reset(x->q);
