@@ -3,7 +3,10 @@
  * on scenario 1 at its default fps and pace, reads everything it writes for
  * T seconds, and reports the bytes per second after the first second (the
  * first full paint is reported apart) and the CPU time of the UI thread
- * (the main thread, /proc/<pid>/task/<pid>/stat) over the same window.
+ * (the main thread, /proc/<pid>/task/<pid>/stat) over the same window,
+ * and the write() calls a second (/proc/<pid>/io syscw): each one is a
+ * packet over SSH when the link is idle. The run store is off (--no-store),
+ * so every write counted is the terminal's.
  *
  *   bench_tty [seconds [binary [scenario.ini ...]]]
  *
@@ -50,6 +53,22 @@ static long thread_ticks(pid_t pid, pid_t tid)
 	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
 		return -1;
 	return (long)(ut + st);
+}
+
+/* write() calls the process has made; -1 if unknown. */
+static long process_writes(pid_t pid)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	long n = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "syscw: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
 }
 
 /* The whole process (trainer included), for comparison. */
@@ -101,12 +120,13 @@ static pid_t spawn(int *master_out, const char *bin, char **scen, int nscen)
 		setenv("LANG", "C.UTF-8", 1);
 		unsetenv("LC_ALL");
 		unsetenv("NO_COLOR");
-		char **argv = calloc((size_t)nscen + 2, sizeof *argv);
+		char **argv = calloc((size_t)nscen + 3, sizeof *argv);
 		if (!argv)
 			_exit(127);
 		argv[0] = (char *)bin;
+		argv[1] = "--no-store";
 		for (int i = 0; i < nscen; i++)
-			argv[1 + i] = scen[i];
+			argv[2 + i] = scen[i];
 		execv(bin, argv);
 		_exit(127);
 	}
@@ -147,7 +167,7 @@ int main(int argc, char **argv)
 	long hz = sysconf(_SC_CLK_TCK);
 	double t0 = now_s();
 	long first_bytes = 0, bytes = 0;
-	long ui0 = -1, proc0 = -1, ui1 = -1, proc1 = -1;
+	long ui0 = -1, proc0 = -1, ui1 = -1, proc1 = -1, w0 = -1, w1 = -1;
 	bool warm = false;
 	char buf[65536];
 	for (;;) {
@@ -156,6 +176,7 @@ int main(int argc, char **argv)
 			warm = true;
 			ui0 = thread_ticks(pid, pid);
 			proc0 = process_ticks(pid);
+			w0 = process_writes(pid);
 		}
 		if (t >= seconds)
 			break;
@@ -174,6 +195,7 @@ int main(int argc, char **argv)
 	double window = now_s() - t0 - 1.0;
 	ui1 = thread_ticks(pid, pid);
 	proc1 = process_ticks(pid);
+	w1 = process_writes(pid);
 
 	/* Quit as a user would, then make sure. */
 	if (write(m, "q", 1) != 1)
@@ -200,6 +222,8 @@ int main(int argc, char **argv)
 	}
 	printf("tty: %.0f bytes/s written at 80x24 (first second, the full paint: %ld bytes)\n", bytes / window,
 	       first_bytes);
+	if (w0 >= 0 && w1 >= w0)
+		printf("tty: %.1f write() calls a second\n", (double)(w1 - w0) / window);
 	printf("ui cpu: %.1f%% of a core (whole process, trainer included: %.0f%%)\n",
 	       100.0 * (double)(ui1 - ui0) / (double)hz / window, 100.0 * (double)(proc1 - proc0) / (double)hz / window);
 	return 0;

@@ -253,4 +253,22 @@ bad_theme() {
 }
 check "--theme pink: one line, exit 2" bad_theme
 
+# A frame leaves in one write(): ncurses on its own flushes after each
+# cursor move, a dozen writes a frame, each a packet over SSH. Counted by the
+# kernel (/proc/PID/io syscw) over 2 s at 20 fps; the lag probe adds one a
+# second, the store is off, so no other writes are due.
+one_write() {
+	wait_epoch_above 10 10 || return 1
+	local a b
+	a=$(sed -n 's/^syscw: //p' "/proc/$APP/io")
+	sleep 2
+	b=$(sed -n 's/^syscw: //p' "/proc/$APP/io")
+	why="$((b - a)) writes in 2 s at 20 fps"
+	[ -n "$a" ] && [ -n "$b" ] && [ $((b - a)) -le 50 ]
+}
+start_at 100 30 "" --no-store --fps 20 --pace 100 "$S1"
+check "a frame is one write to the terminal" one_write
+keys q
+wait_for "EXIT=0" 10 >/dev/null
+
 e2e_summary

@@ -226,6 +226,18 @@ static void app_free(struct app *a)
 	free(a->knob_sel);
 }
 
+/* ncurses (6.4 at least) flushes after every cursor move of an update
+ * until the screen has once come back from endwin: a frame left as ten to
+ * twenty small write()s, each a packet over SSH and a wake-up of the
+ * terminal. One round trip through endwin, before anything is drawn, puts
+ * it in the state where a whole frame leaves in one write. */
+static void batch_output(void)
+{
+	doupdate();
+	endwin();
+	doupdate();
+}
+
 static bool screen_open(struct app *a, const struct ui_options *opt)
 {
 	tty_fd = isatty(STDOUT_FILENO) ? STDOUT_FILENO : isatty(STDIN_FILENO) ? STDIN_FILENO : -1;
@@ -249,6 +261,7 @@ static bool screen_open(struct app *a, const struct ui_options *opt)
 	input_init(a);
 	wtimeout(a->in, 1000 / a->opt.fps);
 	wnoutrefresh(a->in); /* untouched from now on */
+	batch_output();
 	return true;
 }
 
