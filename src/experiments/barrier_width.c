@@ -29,6 +29,7 @@ struct barrier_width {
 	struct netpair pair[SCENARIO_MAX_WIDTHS][2];
 	int slots;
 	int next;                                 /* the width the next step trains */
+	bool ahead;                               /* its first pair trained (beside the last measuring) */
 	struct netpair_grid alpha;
 	struct workers *team;                     /* the runner's, with two threads or more; else NULL */
 };
@@ -141,10 +142,16 @@ static bool barrier_width_step(struct experiment *x, struct emitter *em)
 	double plain = 0, aligned = 0, reached = 0;
 	uint32_t e = (uint32_t)k;
 	/* up to train.epochs epochs a net in this one step, each net of the
-	 * first pair on a thread of the team, each later pair beside the
-	 * measuring of the one before: it gives way to a cancel (run_loop.h) */
-	struct netpair *p = pair_reset(m, k, 0);
-	netpair_train_to_end(p, m->sc.train.epochs);
+	 * first pair on a thread of the team (unless the step before trained
+	 * it), each later pair beside the measuring of the one before, and on
+	 * a team the next width's first pair beside the last: it gives way to
+	 * a cancel (run_loop.h) */
+	struct netpair *p = &m->pair[k][0];
+	if (!m->ahead) {
+		p = pair_reset(m, k, 0);
+		netpair_train_to_end(p, m->sc.train.epochs);
+	}
+	m->ahead = false;
 	for (int r = 0; r < repeats; r++) {
 		if (run_cancelled())
 			return false;
@@ -155,7 +162,11 @@ static bool barrier_width_step(struct experiment *x, struct emitter *em)
 		}
 		/* the line from B (alpha 0) to A (alpha 1), and from B matched
 		 * to A (the matching beside the first line) */
-		struct netpair *next = r + 1 < repeats ? pair_reset(m, k, r + 1) : NULL;
+		struct netpair *next = NULL;
+		if (r + 1 < repeats)
+			next = pair_reset(m, k, r + 1);
+		else if (m->team && k + 1 < m->sc.model.n_widths) /* alone it would gain nothing */
+			next = pair_reset(m, k + 1, 0), m->ahead = true;
 		double b_plain, b_aligned;
 		measure_and_train(m, p, next, &b_plain, &b_aligned);
 		plain += b_plain;

@@ -130,6 +130,11 @@ int align_match(struct align *al, const struct mlp *a, const struct mlp *b)
 	for (int k = 1; k < al->n_layers; k++)
 		for (int i = 0; i < al->dims[k]; i++)
 			al->perm[k][i] = i;
+	/* Layer k's problem depends only on its neighbours' permutations: while
+	 * neither has changed since k was last solved, solving it again would
+	 * give the same optimum, which cannot be a strict gain. So a sweep
+	 * skips it (with one hidden layer, the closing sweep is all skips). */
+	unsigned changed[MLP_MAX_LAYERS + 1] = {0}, solved[MLP_MAX_LAYERS + 1] = {0}, tick = 0;
 	int rounds = 0;
 	bool improved = true;
 	while (improved && rounds < ALIGN_MAX_ROUNDS) {
@@ -138,6 +143,9 @@ int align_match(struct align *al, const struct mlp *a, const struct mlp *b)
 		/* a layer's similarity and assignment take seconds at width
 		 * 4096: give way to a cancel (run_loop.h) between layers */
 		for (int k = 1; k < al->n_layers && !run_cancelled(); k++) {
+			if (solved[k] && changed[k - 1] < solved[k] && changed[k + 1] < solved[k])
+				continue;
+			solved[k] = ++tick;
 			int h = al->dims[k];
 			layer_similarity(al, a, b, k);
 			double best = assign_solve(&al->lap, al->sim, h, true, al->trial);
@@ -146,6 +154,7 @@ int align_match(struct align *al, const struct mlp *a, const struct mlp *b)
 			 * each sweep raises the objective, so it ends. */
 			if (isfinite(best) && best > now + 1e-12 * (fabs(now) + 1)) {
 				memcpy(al->perm[k], al->trial, (size_t)h * sizeof *al->trial);
+				changed[k] = ++tick;
 				improved = true;
 			}
 		}
