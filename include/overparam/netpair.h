@@ -9,6 +9,7 @@
 #ifndef OVERPARAM_NETPAIR_H
 #define OVERPARAM_NETPAIR_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,6 +132,20 @@ bool netpair_train(struct netpair *p, struct emitter *em, int series0);
  * as it would be, except its weights, which nobody reads). Returns false
  * when cancelled (run_loop.h) part way. */
 bool netpair_train_to_end(struct netpair *p, int epochs);
+
+/* netpair_train_to_end in parts, for a caller that schedules the two nets
+ * itself: begin (false: nothing to train), then net 0 and net 1 once each,
+ * on any threads, at once or one after the other, then end (on one
+ * thread, after both), which returns what netpair_train_to_end would. */
+struct netpair_to_end {
+	struct netpair *p;
+	int epochs;
+	_Atomic int last;
+	int end[2];
+};
+bool netpair_to_end_begin(struct netpair_to_end *j, struct netpair *p, int epochs);
+void netpair_to_end_net(struct netpair_to_end *j, int k);
+bool netpair_to_end_end(struct netpair_to_end *j);
 bool netpair_done(const struct netpair *p);
 /* Whether either net diverged. */
 bool netpair_diverged(const struct netpair *p);

@@ -6,6 +6,7 @@
  * width sees the same data. A net that diverges ends the run at its width,
  * both series marked diverged there. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,28 +92,37 @@ static struct netpair *pair_reset(struct barrier_width *m, int k, int r)
 	return p;
 }
 
-/* One pair measured (share 0: both lines and the matching) while the next
- * trains (share 1: both nets to their end), each on one thread. */
+/* One pair measured (both lines and the matching, on one thread) and the
+ * next trained: three tasks, the measuring first, then each net of the
+ * next pair; a thread of the team that is free takes the next task. So
+ * while one thread measures, the other trains a net, and the first done
+ * trains the other net. Each task alone on its thread (no team of its own
+ * in the job): its numbers are those of one thread. */
 struct overlap {
-	struct netpair *now, *next;
+	struct netpair *now;
 	const struct netpair_grid *alpha;
-	int epochs;
+	struct netpair_to_end next;
+	int tasks;        /* 3, or 1 when the next pair has nothing to train */
+	atomic_int taken; /* tasks taken so far */
 	double plain, aligned;
 };
 
 static void overlap_share(void *ctx, int phase, int share)
 {
 	(void)phase;
+	(void)share;
 	struct overlap *o = ctx;
-	if (share == 0)
-		netpair_lines_matched(o->now, o->alpha, &o->plain, &o->aligned);
-	else
-		netpair_train_to_end(o->next, o->epochs);
+	int t;
+	while ((t = atomic_fetch_add_explicit(&o->taken, 1, memory_order_relaxed)) < o->tasks) {
+		if (t == 0)
+			netpair_lines_matched(o->now, o->alpha, &o->plain, &o->aligned);
+		else
+			netpair_to_end_net(&o->next, t - 1);
+	}
 }
 
-/* Pair p's two barriers; with `next` (pair r + 1, reset) on a team, next
- * trains meanwhile, else after. Each pair alone on its thread (no team of
- * its own in the job): its numbers are those of one thread. */
+/* Pair p's two barriers; with `next` (reset) on a team, next trains
+ * meanwhile, else after. */
 static void measure_and_train(struct barrier_width *m, struct netpair *p, struct netpair *next, double *plain,
 			      double *aligned)
 {
@@ -122,12 +132,17 @@ static void measure_and_train(struct barrier_width *m, struct netpair *p, struct
 			netpair_train_to_end(next, m->sc.train.epochs);
 		return;
 	}
-	struct overlap o = {.now = p, .next = next, .alpha = &m->alpha, .epochs = m->sc.train.epochs};
+	struct overlap o = {.now = p, .alpha = &m->alpha, .tasks = 1};
+	if (netpair_to_end_begin(&o.next, next, m->sc.train.epochs))
+		o.tasks = 3;
+	atomic_init(&o.taken, 0);
 	netpair_use_workers(p, NULL);
 	netpair_use_workers(next, NULL);
 	workers_run(m->team, overlap_share, &o, 1, 2);
 	netpair_use_workers(p, m->team);
 	netpair_use_workers(next, m->team);
+	if (o.tasks == 3)
+		netpair_to_end_end(&o.next);
 	*plain = o.plain;
 	*aligned = o.aligned;
 }

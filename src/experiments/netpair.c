@@ -224,20 +224,11 @@ bool netpair_train(struct netpair *p, struct emitter *em, int series0)
 	return netpair_done(p) || netpair_diverged(p);
 }
 
-/* netpair_train_to_end's job: net k trains on alone up to epoch `last`
- * (lowered to a divergence's epoch, so the other stops there too), and
- * leaves the epoch it ended in (done), or INT_MAX. */
-struct to_end {
-	struct netpair *p;
-	int epochs;
-	_Atomic int last;
-	int end[2];
-};
-
-static void to_end_share(void *ctx, int phase, int k)
+/* Net k trains on alone up to epoch `last` (lowered to a divergence's
+ * epoch, so the other stops there too), and leaves the epoch it ended in
+ * (done), or INT_MAX. */
+void netpair_to_end_net(struct netpair_to_end *j, int k)
 {
-	(void)phase;
-	struct to_end *j = ctx;
 	struct netpair_net *c = &j->p->net[k];
 	int e = j->p->epoch;
 	for (; e < j->epochs && e <= atomic_load_explicit(&j->last, memory_order_relaxed) && !net_done(c) &&
@@ -254,31 +245,51 @@ static void to_end_share(void *ctx, int phase, int k)
 		;
 }
 
-bool netpair_train_to_end(struct netpair *p, int epochs)
+static void to_end_share(void *ctx, int phase, int k)
 {
-	struct to_end j = {.p = p, .epochs = epochs};
-	atomic_init(&j.last, epochs - 1);
-	if (p->epoch >= epochs || netpair_done(p) || netpair_diverged(p))
-		return true;
-	double cost = 6 * forward_cost(p) * (epochs - p->epoch);
-	workers_run(team_for(p, cost), to_end_share, &j, 1, 2);
+	(void)phase;
+	netpair_to_end_net(ctx, k);
+}
+
+bool netpair_to_end_begin(struct netpair_to_end *j, struct netpair *p, int epochs)
+{
+	j->p = p;
+	j->epochs = epochs;
+	j->end[0] = j->end[1] = INT_MAX;
+	atomic_init(&j->last, epochs - 1);
+	return !(p->epoch >= epochs || netpair_done(p) || netpair_diverged(p));
+}
+
+bool netpair_to_end_end(struct netpair_to_end *j)
+{
+	struct netpair *p = j->p;
 	if (run_cancelled())
 		return false;
 	/* The epoch one thread stepping both would have stopped after: both
 	 * done, the first divergence, or the last. A net that ended later
 	 * was still training then. */
-	int stop = epochs - 1, both = j.end[0] > j.end[1] ? j.end[0] : j.end[1];
+	int stop = j->epochs - 1, both = j->end[0] > j->end[1] ? j->end[0] : j->end[1];
 	stop = both < stop ? both : stop;
 	for (int k = 0; k < 2; k++)
-		if (p->net[k].diverged && j.end[k] < stop)
-			stop = j.end[k];
+		if (p->net[k].diverged && j->end[k] < stop)
+			stop = j->end[k];
 	for (int k = 0; k < 2; k++)
-		if (j.end[k] > stop) {
+		if (j->end[k] > stop) {
 			p->net[k].diverged = false;
 			p->net[k].stopped_at = -1;
 		}
 	p->epoch = stop + 1;
 	return true;
+}
+
+bool netpair_train_to_end(struct netpair *p, int epochs)
+{
+	struct netpair_to_end j;
+	if (!netpair_to_end_begin(&j, p, epochs))
+		return true;
+	double cost = 6 * forward_cost(p) * (epochs - p->epoch);
+	workers_run(team_for(p, cost), to_end_share, &j, 1, 2);
+	return netpair_to_end_end(&j);
 }
 
 const float *netpair_match(struct netpair *p)

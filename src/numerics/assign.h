@@ -8,6 +8,7 @@
 #define OVERPARAM_ASSIGN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "overparam/arrays.h"
 
@@ -19,8 +20,10 @@ struct assign {
 	double *slack;   /* (cap + 1) shortest reduced distance to each column so far */
 	int *row_of;     /* (cap + 1) row matched to each column, 0 = none (rows count from 1) */
 	int *prev;       /* (cap + 1) the column before each one on the shortest path tree */
-	bool *done;      /* (cap + 1) columns whose distance is final in this search */
+	int64_t *open;   /* (cap + 1) -1 (all bits) for a column still in the search, 0 once its distance is final */
+	int *tree;       /* (cap + 1) the final columns, in the order they became so */
 	struct arrays mem; /* owns every array above */
+	bool wide;       /* scan with AVX2 (set where the CPU has it; the same answers either way) */
 };
 
 /* Returns 0, or -1 when cap < 1 or out of memory (a is then empty). */
