@@ -4,7 +4,8 @@
 # 100x30 and a follower in another at 80x24. Right in the lecturer's
 # terminal shows the new scenario in the follower's within 0.5 s; keys in
 # the follower's change nothing of the lecturer's; a follower that comes
-# late sees the run so far; a follower's threads run under SCHED_IDLE;
+# late sees the run so far; after R the follower names the lecturer's new
+# seed; a follower's threads run under SCHED_IDLE;
 # another user is refused unless the lecturer
 # opened the session (--share all). Conventions of e2e.sh.
 set -u
@@ -102,6 +103,29 @@ pause_mirrored() {
 		{ why="follower: $(fscreen | sed -n 2p)"; return 1; }
 }
 check "Space in the lecturer's terminal: the follower shows paused, then running" pause_mirrored
+
+# R restarts the lecturer's run with a new seed: the follower's header
+# names that seed, not the one it first saw (both at 160 columns for this,
+# where the header has room for the seed).
+seed_of() { sed -n 2p | grep -o 'seed [0-9][0-9]*' | head -n 1; }
+same_seed() { [ -n "$(screen | seed_of)" ] && [ "$(fscreen | seed_of)" = "$(screen | seed_of)" ]; }
+new_seed() { local s; s=$(screen | seed_of); [ -n "$s" ] && [ "$s" != "$1" ]; }
+seed_followed() {
+	resize 160 30
+	T resize-window -t "$FS" -x 160 -y 30
+	eventually 8 same_seed || { why="before R: follower '$(fscreen | seed_of)', lecturer '$(screen | seed_of)'"; return 1; }
+	local before
+	before=$(screen | seed_of)
+	keys R
+	eventually 5 new_seed "$before" || { why="the lecturer's header: $(header)"; return 1; }
+	# once the follower runs the new run (not only between the switch and
+	# its own run's start, when the header reads the scenario's seed)
+	wait_epoch_above 40 10 && eventually 10 fepoch_above 20 || { why="follower epoch $(fepoch)"; return 1; }
+	eventually 3 same_seed || { why="after R: follower '$(fscreen | seed_of)', lecturer '$(screen | seed_of)'"; return 1; }
+	resize 100 30
+	T resize-window -t "$FS" -x 80 -y 24
+}
+check "R in the lecturer's terminal: the follower's header shows the lecturer's new seed" seed_followed
 
 # /proc/PID/task/*/stat field 41 is the policy: 5 is SCHED_IDLE, 0 normal.
 policies() { # PID: every thread's policy, sorted, unique

@@ -84,7 +84,9 @@ enum command_kind {
 	CMD_PAUSE,      /* toggle pause */
 	CMD_SET_PAUSED, /* arg: 1 pause, 0 resume */
 	CMD_STEP,       /* one epoch while paused */
-	CMD_RESTART,    /* arg: 0 same seed, 1 new seed */
+	CMD_RESTART,    /* arg: RESTART_SAME_SEED, RESTART_NEW_SEED, or
+	                 * RESTART_GIVEN_SEED with the seed in value (a
+	                 * follower: the lecturer's) */
 	CMD_SWITCH,     /* arg: scenario index */
 	CMD_PACE,       /* value: epochs per second, 0 = max */
 	CMD_QUIT,
@@ -95,6 +97,8 @@ enum command_kind {
 	                 * current without a run (the UI shows a kept one): a
 	                 * restart or a knob then runs it with that seed */
 };
+
+enum { RESTART_SAME_SEED, RESTART_NEW_SEED, RESTART_GIVEN_SEED }; /* CMD_RESTART's arg */
 
 struct op_command {
 	uint32_t kind; /* enum command_kind */

@@ -300,7 +300,10 @@ static void trainer_apply(struct trainer *t, const struct op_command *c)
 			trainer_step(t);
 		break;
 	case CMD_RESTART:
-		trainer_begin(t, t->cur, c->arg ? trainer_fresh_seed(t) : t->seed);
+		trainer_begin(t, t->cur,
+			      c->arg == RESTART_GIVEN_SEED ? (uint64_t)c->value & SEED_MASK
+			      : c->arg == RESTART_NEW_SEED ? trainer_fresh_seed(t)
+							   : t->seed);
 		break;
 	case CMD_SWITCH:
 		if (c->arg < 0 || c->arg >= t->n_scenarios)

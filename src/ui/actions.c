@@ -53,7 +53,7 @@ static void switch_to(struct app *a, int idx)
 static void restart(struct app *a, bool new_seed)
 {
 	uint32_t gen = next_generation(a);
-	if (!send(a, CMD_RESTART, new_seed ? 1 : 0, 0))
+	if (!send(a, CMD_RESTART, new_seed ? RESTART_NEW_SEED : RESTART_SAME_SEED, 0))
 		return;
 	ghost_keep(&a->ghosts, &a->hist, a->cur, a->sc[a->cur].path);
 	history_reset(&a->hist, gen);

@@ -27,7 +27,10 @@ void follow_tick(struct app *a)
 	known = id;
 	uint32_t mine = a->hist.generation + 1, theirs = trainer_generation(a->tr) + 1;
 	uint32_t gen = (int32_t)(theirs - mine) > 0 ? theirs : mine;
-	if (!trainer_command(a->tr, (struct op_command){.kind = CMD_RESTART}))
+	/* the lecturer's seed, so the header says what the lecturer's says */
+	if (!trainer_command(a->tr, (struct op_command){.kind = CMD_RESTART,
+							.arg = RESTART_GIVEN_SEED,
+							.value = (double)sc.seed}))
 		return;
 	a->own[a->cur] = sc;
 	experiment_describe(&a->own[a->cur], &a->desc[a->cur]);
