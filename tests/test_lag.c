@@ -4,7 +4,7 @@
  * answer is the lag, and so is a long wait for one; the frame rate halves
  * while it lags (down to 1) and doubles back to the cap once caught up; a
  * terminal that never answers is never taken to lag; a stray answer is
- * ignored. */
+ * ignored; while it lags, a frame waits for the one before to be shown. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -130,12 +130,51 @@ static void test_probe_rate(void **state)
 	assert_true(sent >= 9 && sent <= 10);
 }
 
+/* While the link lags, a request follows every frame and the next frame
+ * waits for its answer: one frame on the line at a time. An answer lost
+ * holds frames back LAG_HOLD_MAX at most; a link that keeps up never. */
+static void test_one_frame_on_a_slow_line(void **state)
+{
+	(void)state;
+	struct lag l;
+	double now = fresh_link(&l, 3);
+	assert_false(lag_holding(&l, now));
+	run_link(&l, &now, 5, 2.0); /* 2 s behind */
+	assert_true(lag_slow(&l));
+	/* settle the request out, then a frame and its request */
+	while (l.sent_at >= 0) {
+		now += 0.05;
+		if (answer_at >= 0 && now >= answer_at) {
+			lag_answer(&l, now);
+			answer_at = -1;
+		}
+	}
+	assert_false(lag_holding(&l, now));
+	assert_true(lag_probe_due(&l, now)); /* at once: no second's spacing while it lags */
+	lag_sent(&l, now);
+	assert_true(lag_holding(&l, now + 0.1));
+	assert_true(lag_holding(&l, now + 1.9));
+	lag_answer(&l, now + 2.0);
+	assert_false(lag_holding(&l, now + 2.0));
+	/* an answer that never comes */
+	now += 2.0;
+	lag_sent(&l, now);
+	assert_true(lag_holding(&l, now + LAG_HOLD_MAX - 0.5));
+	assert_false(lag_holding(&l, now + LAG_HOLD_MAX + 0.5));
+	/* a fast link never holds a frame */
+	struct lag f;
+	double t = fresh_link(&f, 5);
+	lag_sent(&f, t);
+	assert_false(lag_holding(&f, t + 0.01));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_link_keeps_the_rate),  cmocka_unit_test(test_slow_link_drops_then_recovers),
 		cmocka_unit_test(test_missing_answer_is_lag),     cmocka_unit_test(test_silent_terminal_never_lags),
 		cmocka_unit_test(test_stray_answer_ignored),      cmocka_unit_test(test_probe_rate),
+		cmocka_unit_test(test_one_frame_on_a_slow_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

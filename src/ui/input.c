@@ -79,12 +79,15 @@ bool input_timeout(struct app *a)
 
 /* Below the --fps cap (the link lags), a key does not bring a frame of
  * its own: frames come at the lowered rate, so keys pressed in a burst
- * (Right, Right, Right) cost one redraw on the slow link, not three. */
+ * (Right, Right, Right) cost one redraw on the slow link, not three; and
+ * none goes out while the one before is still on its way (lag.h). */
 bool input_frame_due(struct app *a)
 {
+	double now = app_now();
+	if (lag_holding(&a->lag, now))
+		return false;
 	if (lag_fps(&a->lag) >= a->lag.fps_max)
 		return true;
-	double now = app_now();
 	if (now < next_frame)
 		return false;
 	next_frame = now + 1.0 / lag_fps(&a->lag);

@@ -13,7 +13,7 @@ void lag_init(struct lag *l, int fps_max)
 
 bool lag_probe_due(const struct lag *l, double now)
 {
-	return l->sent_at < 0 && now - l->last_sent >= LAG_PROBE_EVERY;
+	return l->sent_at < 0 && (lag_slow(l) || now - l->last_sent >= LAG_PROBE_EVERY);
 }
 
 void lag_sent(struct lag *l, double now)
@@ -62,6 +62,11 @@ void lag_tick(struct lag *l, double now)
 bool lag_slow(const struct lag *l)
 {
 	return l->answers && l->behind >= LAG_SLOW;
+}
+
+bool lag_holding(const struct lag *l, double now)
+{
+	return lag_slow(l) && l->sent_at >= 0 && now - l->sent_at < LAG_HOLD_MAX;
 }
 
 int lag_fps(const struct lag *l)
