@@ -5,8 +5,9 @@
 # link is slow and the frame rate drops; on time again, it recovers; keys
 # act at once all along; a terminal that never answers is never called
 # slow; a line slower than the frames keeps the screen within seconds
-# (one frame on the line at a time); the way out stays clean. Conventions of e2e.sh: "ok N - name" /
-# "not ok N - name" (screen on failure), then "e2e: N passed, M failed".
+# (one frame on the line at a time); the way out stays clean. Conventions
+# of e2e.sh: "ok N - name" / "not ok N - name" (screen on failure), then
+# "e2e: N passed, M failed".
 set -u
 # shellcheck source-path=SCRIPTDIR source=tmux_harness.sh
 . "$(dirname "$0")/tmux_harness.sh"
