@@ -103,6 +103,42 @@ static void test_shipped_kinds_same_on_two_threads(void **state)
 	assert_true(checked >= 7);
 }
 
+/* Barrier vs width on a team runs a width's nets and measurings as tasks,
+ * with slots that later pairs take over and the next width's first pair
+ * trained ahead: more pairs than slots (5), two, one, and a width that
+ * diverges after another width's pair was trained ahead, each the same
+ * records as on one thread. */
+static void test_barrier_width_schedules(void **state)
+{
+	(void)state;
+	FILE *f = fopen("scenarios/09-barrier-vs-width.ini", "r");
+	if (!f)
+		fail_msg("no scenarios/09-barrier-vs-width.ini (run from the repository root)");
+	static char text[1 << 16];
+	size_t len = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	const char *variants[][4] = {
+		{"train.repeats=5", "model.widths=8,16,32", "train.epochs=30", NULL},
+		{"train.repeats=2", "model.widths=8,16", "train.epochs=30", NULL},
+		{"train.repeats=1", "model.widths=8,16,32", "train.epochs=30", NULL},
+		{"train.repeats=5", "model.widths=8,16,32", "train.epochs=50", "train.lr=5"}, /* diverges at 16 */
+	};
+	struct workers *one = workers_create(1), *two = workers_create(2);
+	for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+		int n = variants[v][3] ? 4 : 3;
+		struct scenario sc;
+		char err[SCENARIO_ERR_LEN];
+		if (scenario_parse_sets(text, len, "09.ini", variants[v], n, &sc, err, sizeof err) != 0)
+			fail_msg("%s", err);
+		struct digest a = run_on(&sc, one), b = run_on(&sc, two);
+		if (a.records == 0 || a.records != b.records || a.hash != b.hash)
+			fail_msg("variant %zu: %u records on one thread, %u on two (digests %s)", v, a.records,
+				 b.records, a.hash == b.hash ? "equal" : "differ");
+	}
+	workers_destroy(one);
+	workers_destroy(two);
+}
+
 /* ---- the pair's parts ---- */
 
 static const char *const pair_ini = "[scenario]\nkind = mode_connectivity\ntitle = t\nseed = 7\n"
@@ -253,6 +289,7 @@ int main(void)
 	linalg_set_threads(1); /* as the program runs OpenBLAS (workers_startup) */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_kinds_same_on_two_threads),
+		cmocka_unit_test(test_barrier_width_schedules),
 		cmocka_unit_test(test_to_end_both_stop),
 		cmocka_unit_test(test_to_end_limit),
 		cmocka_unit_test(test_to_end_divergence),
