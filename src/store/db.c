@@ -68,11 +68,20 @@ static int make_parent(const char *path)
 }
 
 /* The metric table's names, so the view says "train_loss", not 0. */
-static bool fill_metrics(sqlite3 *db)
+/* What went wrong on db, kept before a ROLLBACK (which succeeds, and
+ * leaves sqlite3_errmsg saying "not an error"). */
+static bool failed(sqlite3 *db, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s", sqlite3_errmsg(db));
+	db_exec(db, "ROLLBACK");
+	return false;
+}
+
+static bool fill_metrics(sqlite3 *db, char *why, size_t whylen)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO metric(id, name) VALUES(?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return false;
+		return failed(db, why, whylen);
 	bool ok = db_exec(db, "BEGIN IMMEDIATE");
 	for (int m = 0; ok && m < MET_COUNT; m++) {
 		sqlite3_bind_int(st, 1, m);
@@ -81,30 +90,33 @@ static bool fill_metrics(sqlite3 *db)
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	if (ok)
-		return db_exec(db, "COMMIT");
-	db_exec(db, "ROLLBACK");
-	return false;
+	if (ok && db_exec(db, "COMMIT"))
+		return true;
+	return failed(db, why, whylen);
 }
 
 /* Runs this host's processes left "running" and that are gone: killed
- * (-9), crashed or cut off. */
-static bool mark_orphans(sqlite3 *db)
+ * (-9), crashed or cut off. In one write transaction, taken before the
+ * read: two instances opening at once would otherwise both read the same
+ * orphan, and the second's update from its now stale read would fail at
+ * once (SQLITE_BUSY_SNAPSHOT, which no busy wait helps). */
+static bool mark_orphans(sqlite3 *db, char *why, size_t whylen)
 {
 	char host[256] = "";
 	gethostname(host, sizeof host - 1);
 	sqlite3_stmt *q, *u;
 	if (sqlite3_prepare_v2(db, "SELECT id, pid FROM run WHERE status = 'running' AND host = ?", -1, &q, NULL) !=
 	    SQLITE_OK)
-		return false;
+		return failed(db, why, whylen);
 	if (sqlite3_prepare_v2(db, "UPDATE run SET status = 'interrupted' WHERE id = ? AND status = 'running'", -1, &u,
 			       NULL) != SQLITE_OK) {
 		sqlite3_finalize(q);
-		return false;
+		return failed(db, why, whylen);
 	}
 	sqlite3_bind_text(q, 1, host, -1, SQLITE_STATIC);
-	bool ok = true;
-	while (ok && sqlite3_step(q) == SQLITE_ROW) {
+	bool ok = db_exec(db, "BEGIN IMMEDIATE");
+	int rc = SQLITE_DONE;
+	while (ok && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		pid_t pid = (pid_t)sqlite3_column_int64(q, 1);
 		if (pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH))
 			continue;
@@ -112,9 +124,12 @@ static bool mark_orphans(sqlite3 *db)
 		ok = sqlite3_step(u) == SQLITE_DONE;
 		sqlite3_reset(u);
 	}
+	ok = ok && rc == SQLITE_DONE;
 	sqlite3_finalize(q);
 	sqlite3_finalize(u);
-	return ok;
+	if (ok && db_exec(db, "COMMIT"))
+		return true;
+	return failed(db, why, whylen);
 }
 
 static int fail(sqlite3 *db, const char *path, const char *why, char *err, size_t errlen)
@@ -164,8 +179,9 @@ int db_open(sqlite3 **out, const char *path, bool write, char *err, size_t errle
 		db_exec(db, "ROLLBACK");
 		return fail(db, path, why, err, errlen);
 	}
-	if (!fill_metrics(db) || !mark_orphans(db))
-		return fail(db, path, NULL, err, errlen);
+	char why[256];
+	if (!fill_metrics(db, why, sizeof why) || !mark_orphans(db, why, sizeof why))
+		return fail(db, path, why, err, errlen);
 	*out = db;
 	return 0;
 }
