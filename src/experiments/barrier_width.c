@@ -180,8 +180,10 @@ static bool barrier_width_step(struct experiment *x, struct emitter *em)
 		struct netpair *next = NULL;
 		if (r + 1 < repeats)
 			next = pair_reset(m, k, r + 1);
-		else if (m->team && k + 1 < m->sc.model.n_widths) /* alone it would gain nothing */
-			next = pair_reset(m, k + 1, 0), m->ahead = true;
+		else if (m->team && k + 1 < m->sc.model.n_widths) { /* alone it would gain nothing */
+			next = pair_reset(m, k + 1, 0);
+			m->ahead = true;
+		}
 		double b_plain, b_aligned;
 		measure_and_train(m, p, next, &b_plain, &b_aligned);
 		plain += b_plain;

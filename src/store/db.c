@@ -67,7 +67,6 @@ static int make_parent(const char *path)
 	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* The metric table's names, so the view says "train_loss", not 0. */
 /* What went wrong on db, kept before a ROLLBACK (which succeeds, and
  * leaves sqlite3_errmsg saying "not an error"). */
 static bool failed(sqlite3 *db, char *why, size_t whylen)
@@ -77,6 +76,7 @@ static bool failed(sqlite3 *db, char *why, size_t whylen)
 	return false;
 }
 
+/* The metric table's names, so the view says "train_loss", not 0. */
 static bool fill_metrics(sqlite3 *db, char *why, size_t whylen)
 {
 	sqlite3_stmt *st;
