@@ -227,7 +227,7 @@ check "kill -9 while recording: integrity_check ok, earlier runs intact, the run
 orphan() {
 	"$BIN" --headless "${LONG[@]}" "$S1" >/dev/null 2>&1 &
 	local pid=$!
-	sleep 0.3
+	eventually 10 bash -c "[ \"\$(sqlite3 '$DB' \"SELECT count(*) FROM run WHERE status = 'running'\")\" -gt 0 ]"
 	kill -9 $pid
 	wait $pid 2>/dev/null
 }
