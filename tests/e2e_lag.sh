@@ -45,18 +45,18 @@ check "q quits cleanly, at once" quit_ok
 # A line of 1500 bytes a second, slower than the frames: once the program
 # knows the link lags, one frame is on the line at a time, so the screen
 # stays within a frame or two of the program (a frame at 100x30 is 1 to 2
-# KB here), where frames sent at the lowered rate alone would pile up (the
-# screen 10 s and more behind by then, and falling further). What the
-# program wrote in its first seconds, before the first answer came back,
-# has drained by 15 s.
+# KB here), where frames sent at the lowered rate alone piled up (the
+# screen still 8.4 to 8.5 s behind from 17 s to 20 s). What the program
+# wrote in its first seconds, before the first answer came back, has
+# drained by 17 s.
 LOG="$WORK/link.log"
 rm -f "$LOG"
 start_at 100 30 "" "$ROOT/tests/pty_relay.py" --rate 1500 --log "$LOG" -- "$BIN" --pace 100 --set train.epochs=100000 "$S1"
 bounded() {
-	eventually 30 grep -q '^t=18 ' "$LOG" || { why="no log to 18 s: $(tr '\n' ' ' <"$LOG")"; return 1; }
+	eventually 30 grep -q '^t=20 ' "$LOG" || { why="no log to 20 s: $(tr '\n' ' ' <"$LOG")"; return 1; }
 	local worst
-	worst=$(awk -F'[ =]' '$2 >= 15 && $2 <= 18 { if ($4 > m) m = $4 } END { print m + 0 }' "$LOG")
-	why="worst lag from 15 s to 18 s: $worst s; log: $(tr '\n' ' ' <"$LOG")"
+	worst=$(awk -F'[ =]' '$2 >= 17 && $2 <= 20 { if ($4 > m) m = $4 } END { print m + 0 }' "$LOG")
+	why="worst lag from 17 s to 20 s: $worst s; log: $(tr '\n' ' ' <"$LOG")"
 	awk -v w="$worst" 'BEGIN { exit !(w < 4) }'
 }
 check "a line slower than the frames: the screen stays within 4 s of the program" bounded
