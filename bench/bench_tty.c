@@ -33,60 +33,57 @@ static double now_s(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* utime + stime of one thread, in clock ticks; -1 when it is gone. */
-static long thread_ticks(pid_t pid, pid_t tid)
+/* The text of a /proc file into buf (len - 1 bytes at most); false when
+ * it cannot be read (the process is gone). */
+static bool read_proc(const char *path, char *buf, size_t len)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
 	FILE *f = fopen(path, "r");
 	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
+		return false;
+	size_t n = fread(buf, 1, len - 1, f);
 	fclose(f);
 	buf[n] = 0;
+	return true;
+}
+
+/* utime + stime from a stat file, in clock ticks; -1 when it is gone. */
+static long stat_ticks(const char *path)
+{
+	char buf[1024];
+	if (!read_proc(path, buf, sizeof buf))
+		return -1;
 	/* Fields after the command name, which may hold spaces: skip to ')'. */
 	char *p = strrchr(buf, ')');
-	if (!p)
-		return -1;
 	unsigned long ut = 0, st = 0;
 	/* state is field 3; utime and stime are 14 and 15 */
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
 		return -1;
 	return (long)(ut + st);
 }
 
-/* write() calls the process has made; -1 if unknown. */
-static long process_writes(pid_t pid)
+/* One thread's. */
+static long thread_ticks(pid_t pid, pid_t tid)
 {
-	char path[64], line[128];
-	snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	long n = -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "syscw: %ld", &n) == 1)
-			break;
-	fclose(f);
-	return n;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	return stat_ticks(path);
 }
 
 /* The whole process (trainer included), for comparison. */
 static long process_ticks(pid_t pid)
 {
-	char path[64], buf[1024];
+	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	char *p = strrchr(buf, ')');
-	unsigned long ut = 0, st = 0;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return -1;
-	return (long)(ut + st);
+	return stat_ticks(path);
+}
+
+/* write() calls the process has made; -1 if unknown. */
+static long process_writes(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
+	const char *p = read_proc(path, buf, sizeof buf) ? strstr(buf, "syscw: ") : NULL;
+	return p ? strtol(p + 7, NULL, 10) : -1;
 }
 
 static pid_t spawn(int *master_out, const char *bin, char **scen, int nscen)

@@ -67,9 +67,7 @@ static int make_parent(const char *path)
 	return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* What went wrong on db, kept before a ROLLBACK (which succeeds, and
- * leaves sqlite3_errmsg saying "not an error"). */
-static bool failed(sqlite3 *db, char *why, size_t whylen)
+bool db_rollback(sqlite3 *db, char *why, size_t whylen)
 {
 	snprintf(why, whylen, "%s", sqlite3_errmsg(db));
 	db_exec(db, "ROLLBACK");
@@ -81,7 +79,7 @@ static bool fill_metrics(sqlite3 *db, char *why, size_t whylen)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO metric(id, name) VALUES(?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return failed(db, why, whylen);
+		return db_rollback(db, why, whylen);
 	bool ok = db_exec(db, "BEGIN IMMEDIATE");
 	for (int m = 0; ok && m < MET_COUNT; m++) {
 		sqlite3_bind_int(st, 1, m);
@@ -92,7 +90,7 @@ static bool fill_metrics(sqlite3 *db, char *why, size_t whylen)
 	sqlite3_finalize(st);
 	if (ok && db_exec(db, "COMMIT"))
 		return true;
-	return failed(db, why, whylen);
+	return db_rollback(db, why, whylen);
 }
 
 /* Runs this host's processes left "running" and that are gone: killed
@@ -107,11 +105,11 @@ static bool mark_orphans(sqlite3 *db, char *why, size_t whylen)
 	sqlite3_stmt *q, *u;
 	if (sqlite3_prepare_v2(db, "SELECT id, pid FROM run WHERE status = 'running' AND host = ?", -1, &q, NULL) !=
 	    SQLITE_OK)
-		return failed(db, why, whylen);
+		return db_rollback(db, why, whylen);
 	if (sqlite3_prepare_v2(db, "UPDATE run SET status = 'interrupted' WHERE id = ? AND status = 'running'", -1, &u,
 			       NULL) != SQLITE_OK) {
 		sqlite3_finalize(q);
-		return failed(db, why, whylen);
+		return db_rollback(db, why, whylen);
 	}
 	sqlite3_bind_text(q, 1, host, -1, SQLITE_STATIC);
 	bool ok = db_exec(db, "BEGIN IMMEDIATE");
@@ -129,7 +127,7 @@ static bool mark_orphans(sqlite3 *db, char *why, size_t whylen)
 	sqlite3_finalize(u);
 	if (ok && db_exec(db, "COMMIT"))
 		return true;
-	return failed(db, why, whylen);
+	return db_rollback(db, why, whylen);
 }
 
 static int fail(sqlite3 *db, const char *path, const char *why, char *err, size_t errlen)
@@ -173,13 +171,11 @@ int db_open(sqlite3 **out, const char *path, bool write, char *err, size_t errle
 	if (!db_exec(db, "PRAGMA journal_mode=WAL") || !db_exec(db, "PRAGMA synchronous=NORMAL") ||
 	    !db_exec(db, "PRAGMA journal_size_limit=8388608"))
 		return fail(db, path, NULL, err, errlen);
+	char why[256];
 	if (!db_exec(db, schema)) {
-		char why[256];
-		snprintf(why, sizeof why, "%s", sqlite3_errmsg(db));
-		db_exec(db, "ROLLBACK");
+		db_rollback(db, why, sizeof why);
 		return fail(db, path, why, err, errlen);
 	}
-	char why[256];
 	if (!fill_metrics(db, why, sizeof why) || !mark_orphans(db, why, sizeof why))
 		return fail(db, path, why, err, errlen);
 	*out = db;

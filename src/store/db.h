@@ -24,6 +24,10 @@ int db_open(sqlite3 **out, const char *path, bool write, char *err /* (errlen) *
  * connection's: sqlite3_errmsg). */
 bool db_exec(sqlite3 *db, const char *sql);
 
+/* The connection's error into why, then ROLLBACK (which succeeds, and
+ * would leave sqlite3_errmsg saying "not an error"). Returns false. */
+bool db_rollback(sqlite3 *db, char *why /* (whylen) */, size_t whylen);
+
 struct scenario;
 /* Run id (0: the newest) of db: its scenario into *sc, rebuilt from the
  * stored text, --set overrides and knobs, with its seed (replay.c).

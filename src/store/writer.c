@@ -197,8 +197,7 @@ static bool retention(struct writer *w)
 
 static int rollback(struct writer *w, char *why, size_t whylen)
 {
-	snprintf(why, whylen, "%s", sqlite3_errmsg(w->db));
-	db_exec(w->db, "ROLLBACK");
+	db_rollback(w->db, why, whylen);
 	w->run = 0; /* the rest of a run whose beginning was lost is not written */
 	return -1;
 }
