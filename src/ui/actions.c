@@ -380,13 +380,12 @@ bool actions_key(struct app *a, int ch)
 		actions_picked(a, r, jump);
 		return true;
 	}
-	if (a->help) {
+	if (a->help && ch != KEY_RESIZE) {
 		/* Any key closes the help and does nothing else. */
 		a->help = false;
 		help_close();
 		touch_all(a);
-		if (ch != KEY_RESIZE)
-			return true;
+		return true;
 	}
 	if (a->notes == NOTES_FULL && notes_key(a, ch))
 		return true;
@@ -395,5 +394,14 @@ bool actions_key(struct app *a, int ch)
 	bool go_on = k ? act(a, k->action, arg) : true;
 	if (a->picker.open && ch == KEY_RESIZE)
 		actions_picked(a, PICK_STAY, 0); /* again, at the new size */
+	if (a->help && ch == KEY_RESIZE) {
+		/* A resize is no key: the help stays, made again at the new size
+		 * (a key pressed just after a resize may reach us before it). The
+		 * next frame shows it over the panels, in one update. */
+		help_close();
+		a->help = !a->too_small;
+		if (a->help)
+			help_draw_knobs(&a->theme, &a->sc[a->cur]);
+	}
 	return go_on;
 }
