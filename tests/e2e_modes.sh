@@ -3,7 +3,8 @@
 # barrier against width) in the real ./overparam (OVERPARAM_BIN overrides
 # the path) at 80x24 in tmux: each one's title, panels and explanation are on
 # screen, its epochs advance, it finishes with its result drawn, a knob
-# restarts it, and q leaves cleanly. Conventions of e2e.sh: "ok N - name" /
+# restarts it, q leaves cleanly, and without colour 9's bars say their
+# status by texture alone. Conventions of e2e.sh: "ok N - name" /
 # "not ok N - name" (screen on failure), then "e2e: N passed, M failed";
 # exit 1 on any failure; waits poll the screen.
 set -u
@@ -83,6 +84,21 @@ all_bars() {
 }
 five_bars() { [ "$(screen | grep -F '0┤ ' | grep -oE '([▁▂▃▄▅▆▇█░▒]){5}' | wc -l)" -ge 5 ]; } # any fill: bars differ by texture, and share the trained barrier's scale
 check "9 at max pace: a bar for each of the five widths" all_bars
+keys q
+exited_clean >/dev/null
+
+# Without colour the texture alone says low, medium or high: every bar,
+# however short, stands on whole textured cells (an eighth block has no
+# texture, and the old build drew the short ones so).
+start_at 80 24 "NO_COLOR=1" --pace max "$S9"
+textured_bars() {
+	local row
+	row=$(screen | grep -F '0┤ ' | tail -n 1)
+	why="bottom row: $row"
+	[ "$(grep -oE '([█░▒]){5}' <<<"$row" | wc -l)" -ge 5 ] && ! grep -q '[▁▂▃▄▅▆▇]' <<<"$row"
+}
+mono_bars() { wait_for "done" 15 && eventually 2 textured_bars; }
+check "9 without colour: every bar's status in its texture, the short ones too" mono_bars
 keys q
 exited_clean >/dev/null
 

@@ -51,7 +51,11 @@ static void draw_bar(WINDOW *w, const struct theme *t, enum ui_role role, double
 	int eighths = (int)lround(f * plot_h * 8);
 	if (eighths == 0 && v > a->lo)
 		eighths = 1; /* computed, near zero: a sliver says so */
-	bool fine = t->unicode_glyphs; /* eighths on top of the texture */
+	/* Eighths on top of the texture, where colour tells the status: an
+	 * eighth block has no texture, so without colour (mono, NO_COLOR) a bar
+	 * shorter than a cell would not say low, medium or high. There it
+	 * takes whole cells. */
+	bool fine = t->unicode_glyphs && t->color;
 	if (!fine)
 		eighths = (eighths + 7) / 8 * 8;
 	int full = eighths / 8, part = eighths % 8;
