@@ -292,9 +292,10 @@ static enum claim_verdict claim_falls_with_width(const struct scenario *sc, cons
 	double end = claims_grid_at(h, SER_ALIGNED, MET_PAIR_BARRIER, last);
 	double r = claims_ratio(first, end);
 	bool known = last == d->n_grid - 1 && last > 0 && isfinite(r);
+	int to = last > 0 ? last : d->n_grid - 1; /* none past the first yet: the widest it will be */
 	return claims_judge(e, d, h, finished, known, r > 2, r,
 			    "after matching, the barrier falls %.3gx from width %d to %d (%.3g to %.3g; over 2x)", r,
-			    sc->model.widths[0], sc->model.widths[last > 0 ? last : 0], first, end);
+			    sc->model.widths[0], sc->model.widths[to > 0 ? to : 0], first, last > 0 ? end : NAN);
 }
 
 static enum claim_verdict claim_trained_flat(const struct scenario *sc, const struct run_desc *d,
@@ -322,9 +323,12 @@ static enum claim_verdict claim_levels_off(const struct scenario *sc, const stru
 	double end = claims_grid_at(h, SER_ALIGNED, MET_PAIR_BARRIER, last);
 	double r = claims_ratio(prev, end);
 	bool known = last == d->n_grid - 1 && last > 0 && isfinite(r);
+	int to = last > 0 ? last : d->n_grid - 1; /* none past the first yet: the two widest it will be */
+	if (last < 1)
+		prev = end = NAN;
 	return claims_judge(e, d, h, finished, known, r < 2, r,
 			    "it levels off: from width %d to %d the matched barrier falls only %.3gx (%.3g to %.3g; under 2x)",
-			    sc->model.widths[last > 0 ? last - 1 : 0], sc->model.widths[last > 0 ? last : 0], r, prev, end);
+			    sc->model.widths[to > 0 ? to - 1 : 0], sc->model.widths[to > 0 ? to : 0], r, prev, end);
 }
 
 static const struct claim claims[] = {

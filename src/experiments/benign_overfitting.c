@@ -604,7 +604,7 @@ static enum claim_verdict claim_interpolates(const struct scenario *sc, const st
 					     const struct history *h, bool finished, struct claim_eval *e)
 {
 	(void)sc;
-	double worst = 0;
+	double worst = NAN;
 	bool known = d->noise_floor > 0;
 	for (int s = 0; s < d->n_series; s++) {
 		known &= h->seen[s][MET_TRAIN_LOSS];
@@ -619,7 +619,7 @@ static enum claim_verdict claim_min_norm(const struct scenario *sc, const struct
 					 bool finished, struct claim_eval *e)
 {
 	(void)sc;
-	double worst = 0;
+	double worst = NAN;
 	bool known = true;
 	for (int s = 0; s < d->n_series; s++) {
 		known &= h->seen[s][MET_MN_DISTANCE];

@@ -26,14 +26,27 @@ static void dash_nans(char *s)
 	}
 }
 
+static void text_v(struct claim_eval *e, const char *fmt, va_list ap)
+{
+	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	dash_nans(e->text);
+}
+
+void claims_text(struct claim_eval *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_v(e, fmt, ap);
+	va_end(ap);
+}
+
 enum claim_verdict claims_judge(struct claim_eval *e, const struct run_desc *d, const struct history *h,
 				bool finished, bool known, bool holds, double figure, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	text_v(e, fmt, ap);
 	va_end(ap);
-	dash_nans(e->text);
 	e->figure = known ? figure : NAN;
 	bool diverged = false;
 	for (int s = 0; s < d->n_series && s < RUN_MAX_SERIES; s++)

@@ -10,6 +10,11 @@
 #include "overparam/experiment.h"
 #include "overparam/history.h"
 
+/* e's sentence from fmt; a NaN figure (none measured yet) reads "-". A
+ * claim's figures start as NaN and fold in measurements with fmin/fmax
+ * (which skip NaN), so a sentence never quotes a value no run measured. */
+void claims_text(struct claim_eval *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Fills e (figure, and the sentence from fmt) and returns its verdict:
  * undecided when a model of the run diverged, or when the figures are not
  * `known` once the run finished; not yet while the run goes on and the

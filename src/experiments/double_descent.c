@@ -433,7 +433,7 @@ static enum claim_verdict claim_peak_at_n(const struct scenario *sc, const struc
 static enum claim_verdict claim_interpolates_from_n(const struct scenario *sc, const struct run_desc *d,
 						    const struct history *h, bool finished, struct claim_eval *e)
 {
-	double worst = 0;
+	double worst = NAN;
 	int seen = 0;
 	for (int i = 0; i < d->n_grid; i++) {
 		double v = claims_grid_at(h, 0, MET_DD_TRAIN, i);

@@ -20,6 +20,7 @@
 
 #include <cblas.h>
 
+#include "experiments/claims.h"
 #include "experiments/report.h"
 #include "overparam/data.h"
 #include "overparam/experiment.h"
@@ -250,8 +251,8 @@ static enum claim_verdict claim_rises(const struct scenario *sc, const struct ru
 {
 	(void)sc, (void)d;
 	int reached = 0, below = 0;
-	double lo = INFINITY, hi = -INFINITY;
-	char at[64] = "";
+	double lo = NAN, hi = NAN;
+	char at[64] = "", range[48] = "-";
 	for (int k = 0; k < EDGE_NETS; k++) {
 		double s0 = h->last[k][MET_EDGE_START];
 		lo = fmin(lo, s0);
@@ -264,9 +265,10 @@ static enum claim_verdict claim_rises(const struct scenario *sc, const struct ru
 		}
 	}
 	e->figure = reached;
-	snprintf(e->text, sizeof e->text,
-		 "the sharpness starts at %.2f-%.2f of 2/lr and rises to 2/lr at %d of %d learning rates (epochs %s)", lo,
-		 hi, reached, EDGE_NETS, reached ? at : "-");
+	if (isfinite(lo))
+		snprintf(range, sizeof range, "%.2f-%.2f", lo, hi);
+	claims_text(e, "the sharpness starts at %s of 2/lr and rises to 2/lr at %d of %d learning rates (epochs %s)", range,
+		    reached, EDGE_NETS, reached ? at : "-");
 	return edge_verdict(h, h->seen[0][MET_EDGE_START], below == EDGE_NETS && reached == EDGE_NETS, finished, e);
 }
 
@@ -275,16 +277,18 @@ static enum claim_verdict claim_stays(const struct scenario *sc, const struct ru
 {
 	(void)sc, (void)d;
 	int reached = 0;
-	double band = 0;
+	double band = NAN;
 	for (int k = 0; k < EDGE_NETS; k++)
 		if (h->seen[k][MET_EDGE_REACHED]) {
 			reached++;
 			band = fmax(band, h->last[k][MET_EDGE_BAND]);
 		}
 	e->figure = reached ? band : NAN;
-	snprintf(e->text, sizeof e->text,
-		 "once there, it stays within %.0f%% of 2/lr (largest deviation %.1f%%, %d learning rates at the edge)",
-		 100 * EDGE_BAND, 100 * band, reached);
+	char dev[32] = "-";
+	if (reached)
+		snprintf(dev, sizeof dev, "%.1f%%", 100 * band);
+	claims_text(e, "once there, it stays within %.0f%% of 2/lr (largest deviation %s, %d learning rates at the edge)",
+		    100 * EDGE_BAND, dev, reached);
 	return edge_verdict(h, reached > 0, reached > 0 && band <= EDGE_BAND && (finished || reached == EDGE_NETS), finished,
 			    e);
 }
@@ -293,7 +297,7 @@ static enum claim_verdict claim_falls(const struct scenario *sc, const struct ru
 				      bool finished, struct claim_eval *e)
 {
 	(void)sc, (void)d;
-	double worst = 0;
+	double worst = NAN;
 	int ups = 0;
 	bool all = true;
 	for (int k = 0; k < EDGE_NETS; k++) {
@@ -303,10 +307,10 @@ static enum claim_verdict claim_falls(const struct scenario *sc, const struct ru
 			ups += (int)h->last[k][MET_LOSS_UPS];
 	}
 	e->figure = all ? worst : NAN;
-	snprintf(e->text, sizeof e->text,
-		 "the training loss still falls to %.2g of its start or less at every learning rate, though it rose on "
-		 "%d epochs on the way",
-		 worst, ups);
+	claims_text(e,
+		    "the training loss still falls to %.2g of its start or less at every learning rate, though it rose on "
+		    "%d epochs on the way",
+		    worst, ups);
 	return edge_verdict(h, all, all && worst <= EDGE_LOSS_FALL, finished, e);
 }
 

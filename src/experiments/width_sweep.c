@@ -561,7 +561,7 @@ static enum claim_verdict claim_below_floor(const struct scenario *sc, const str
 static enum claim_verdict claim_test_gap(const struct scenario *sc, const struct run_desc *d, const struct history *h,
 					 bool finished, struct claim_eval *e)
 {
-	double best = INFINITY, worst = 0;
+	double best = NAN, worst = NAN;
 	bool known = sc->data.test_samples > 0 && d->noise_floor > 0;
 	for (int k = 0; k < d->n_series; k++) {
 		double t = h->last[k][MET_TEST_LOSS];
