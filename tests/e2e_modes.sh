@@ -54,12 +54,15 @@ right8() {
 }
 check "Right: 8 shows both paths, its claims, and trains" right8
 
+# the path panels wait for the nets: they say so, not a blank frame
+check "8: the empty path panels say when they fill" wait_for "measured once both nets" 5
+
 curve_trains() {
 	# the bend trains once both nets stop near epoch 130 (pace 30)
 	keys +
-	wait_epoch_above 200 30 && wait_for "Training loss" 1
+	wait_epoch_above 200 30 && wait_for "Training loss" 1 && wait_gone "measured once both nets" 2
 }
-check "8: the run reaches the bend phase" curve_trains
+check "8: the run reaches the bend phase, its paths drawn" curve_trains
 
 # ---- scenario 9: one width a step ----
 right9() {

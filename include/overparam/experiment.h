@@ -91,6 +91,10 @@ struct view_spec {
 	int n_cols;
 	struct table_col cols[TABLE_MAX_COLS];
 	int weight;             /* relative share of the screen (height) */
+	/* LINES, HEAT: what the empty plot says until its first value comes,
+	 * for a view that waits long (the nets train first): "after ..."
+	 * rather than a blank frame. NULL: nothing. */
+	const char *pending;
 	/* Views the class compares side by side share one y scale: the same
 	 * non-zero id on each (LINES, BARS), so a smaller value looks smaller. */
 	int scale_group;

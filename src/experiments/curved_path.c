@@ -198,6 +198,7 @@ static void curve_describe(const struct scenario *sc, struct run_desc *d)
 		.x_grid = true,
 		.hline = NAN,
 		.weight = 3,
+		.pending = "measured once both nets have trained",
 	};
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,
@@ -207,6 +208,7 @@ static void curve_describe(const struct scenario *sc, struct run_desc *d)
 		.series_mask = (1u << SER_LINE) | (1u << SER_CURVE),
 		.hline = NAN,
 		.weight = 2,
+		.pending = "measured once both nets have trained",
 	};
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,

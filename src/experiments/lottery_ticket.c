@@ -410,6 +410,7 @@ static void lt_describe(const struct scenario *sc, struct run_desc *d)
 		.hline_label = "noise",
 		.vline = NAN,
 		.weight = 3,
+		.pending = "one point after each round",
 	};
 	d->views[d->n_views++] = (struct view_spec){
 		.kind = VIEW_LINES,

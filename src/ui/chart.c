@@ -628,6 +628,8 @@ void chart_draw(WINDOW *w, struct chart *c, const struct history *h, const struc
 		hline_label(w, c, h, t, &p, hrow, legend.title_end, border_end);
 	}
 	ghost_labels(w, c, t, &p);
+	if (c->view->pending && isnan(chart_top(c)))
+		text_pending(w, p.top + p.rows / 2, p.x, p.w, c->view->pending, t);
 	legend_put(w, c, h, t, &legend, top, cols);
 	x_labels(w, c, t, rows - 1, p.x, p.w);
 }

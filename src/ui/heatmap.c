@@ -248,6 +248,8 @@ void heatmap_draw(WINDOW *w, const struct view_spec *v, const struct run_desc *d
 		}
 	if (scaled)
 		draw_bar(w, &f, t, f.x0 + f.w + 2);
+	else if (v->pending)
+		text_pending(w, f.y0 + f.h / 2, 1, ww - 2, v->pending, t);
 	for (int p = 0, k = 0; v->n_metrics > 2 && p < d->n_series && p < RUN_MAX_SERIES; p++)
 		if ((v->path_mask >> p) & 1u)
 			draw_path(w, &f, t, history_grid(h, p, v->metrics[2]), k++);

@@ -87,6 +87,20 @@ int text_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t attr)
 	return width;
 }
 
+void text_pending(WINDOW *w, int y, int x, int width, const char *s, const struct theme *t)
+{
+	int inner = width - 2; /* a column clear of the axis and the border */
+	struct text_line lines[3];
+	int n = text_wrap(s, inner, lines, 3);
+	n = n > 3 ? 3 : n;
+	for (int i = 0; i < n; i++) {
+		char buf[160];
+		snprintf(buf, sizeof buf, "%.*s", lines[i].len, s + lines[i].start);
+		int cw = text_width(buf);
+		text_put(w, y - n / 2 + i, x + 1 + (cw < inner ? (inner - cw) / 2 : 0), buf, inner, theme_attr(t, ROLE_DIM));
+	}
+}
+
 void panel_frame(WINDOW *w, const char *title, const struct theme *t)
 {
 	int cols = getmaxx(w);

@@ -69,6 +69,9 @@ int text_width(const char *s);
  * ellipsis. Returns the columns written. */
 int text_put(WINDOW *w, int y, int x, const char *s, int maxw, attr_t attr);
 void text_put_wch(WINDOW *w, int y, int x, wchar_t c, attr_t attr);
+/* s centred in the `width` columns from x, around row y, wrapped to at
+ * most three lines, dim: an empty plot's note. */
+void text_pending(WINDOW *w, int y, int x, int width, const char *s, const struct theme *t);
 /* Clears the window and draws its border with the title in the top edge. */
 void panel_frame(WINDOW *w, const char *title, const struct theme *t);
 
