@@ -190,6 +190,7 @@ static int take_view(struct pic_view *pv, const struct view_spec *v, const struc
 	pv->kind = v->kind;
 	pv->scale_group = v->scale_group;
 	snprintf(pv->title, sizeof pv->title, "%s", v->title ? v->title : "");
+	snprintf(pv->pending, sizeof pv->pending, "%s", v->pending ? v->pending : "");
 	pv->log_y = v->log_y;
 	pv->x_grid = v->x_grid;
 	/* a line the run measured (hline_run) or the view's own */

@@ -77,6 +77,16 @@ static void text_at(cairo_t *cr, double x, double y, const char *s, double align
 	cairo_show_text(cr, buf);
 }
 
+/* An empty plot's note (pic_view.pending), centred in box p. */
+static void pending_note(cairo_t *cr, const struct pic_view *v, const struct box *p, const struct ink *k)
+{
+	if (!v->pending[0])
+		return;
+	set(cr, k->ref);
+	font(cr, 15, false);
+	text_at(cr, p->x + p->w / 2, p->y + p->h / 2, v->pending, 0.5, p->w - 20);
+}
+
 /* ---- axes ---- */
 
 static double y_of(const struct axis *a, double v, const struct box *p)
@@ -276,8 +286,10 @@ static void draw_lines(cairo_t *cr, const struct picture *pic, const struct pic_
 	struct rgb colors[PIC_MAX_CURVES];
 	char text[PIC_MAX_CURVES][80];
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	bool any = false;
 	for (int c = 0; c < v->ncurves; c++) {
 		const struct pic_curve *pc = &v->curve[c];
+		any |= pc->any;
 		colors[c] = curve_rgb[c % 8];
 		snprintf(text[c], sizeof text[c], "%s%s", pc->label, pc->diverged ? " (diverged)" : "");
 		labels[c] = text[c];
@@ -289,6 +301,8 @@ static void draw_lines(cairo_t *cr, const struct picture *pic, const struct pic_
 		cairo_stroke(cr);
 	}
 	ref_lines(cr, pic, v, &a, p, k); /* over the curves, as on screen */
+	if (!any)
+		pending_note(cr, v, p, k);
 	legend(cr, labels, colors, v->ncurves, p, k);
 }
 
@@ -322,6 +336,8 @@ static void draw_heat(cairo_t *cr, const struct pic_view *v, const struct box *b
 		return;
 	double cell = fmin((b->w - 110) / nc, (b->h - 30) / nr);
 	struct box m = {b->x + (b->w - 110 - cell * nc) / 2, b->y, cell * nc, cell * nr};
+	if (!(hi >= lo))
+		pending_note(cr, v, &m, k);
 	for (int r = 0; r < nr; r++)
 		for (int c = 0; c < nc; c++) {
 			double val = v->map ? v->map[r * nc + c] : NAN;

@@ -26,6 +26,7 @@ struct pic_curve {
 struct pic_view {
 	enum view_kind kind;
 	char title[64];
+	char pending[64]; /* said in the empty plot until its first value (view_spec.pending) */
 	int scale_group; /* views of one nonzero group share their y scale */
 	/* lines */
 	bool log_y, x_grid;
