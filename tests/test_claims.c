@@ -44,6 +44,13 @@ static void start(struct history *h)
 	put(h, 0, 0, MET_START, 0, 42);
 }
 
+/* Scenario `path` with no records yet: only its start. */
+static void load_started(const char *path, struct scenario *sc, struct run_desc *d, struct history *h)
+{
+	load(path, sc, d);
+	start(h);
+}
+
 /* The evaluation of claim `id` of sc on h; fails the test when sc has none. */
 static struct claim_eval eval_one(const struct scenario *sc, const struct run_desc *d, const struct history *h,
 				  bool finished, const char *id)
@@ -120,9 +127,8 @@ static void no_records_no_figures(void **state)
 	for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
 		struct scenario sc;
 		struct run_desc d;
-		load(want[k].path, &sc, &d);
 		struct history h;
-		start(&h);
+		load_started(want[k].path, &sc, &d, &h);
 		struct claim_eval e = eval_one(&sc, &d, &h, false, want[k].id);
 		if (!strstr(e.text, want[k].part))
 			fail_msg("%s %s: no \"%s\" in: %s", want[k].path, want[k].id, want[k].part, e.text);
@@ -145,9 +151,8 @@ static void benign_claims_follow_the_covariance(void **state)
 	for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
 		struct scenario sc;
 		struct run_desc d;
-		load(want[k].path, &sc, &d);
 		struct history h;
-		start(&h);
+		load_started(want[k].path, &sc, &d, &h);
 		const struct claim *which[CLAIM_MAX];
 		struct claim_eval e[CLAIM_MAX];
 		int n = claim_evaluate(&sc, &d, &h, true, which, e);
