@@ -49,7 +49,7 @@ N1=$(records_of 1) # the records of one small run (retention drops run 1 below)
 
 runs_lists() {
 	"$BIN" --runs >"$WORK/runs.txt" || return 1
-	grep -qE '^ +1 .*01-optimization-ease\.ini +42 +lr=0\.01 depth=2 noise=0\.1 +done +300/300 +train_loss' \
+	grep -qE '^ +1 .*01-optimization-ease\.ini +42 +lr=0\.01 depth=2 noise=0\.1 +done +300/300 +train_loss.* model\.widths=10 train\.epochs=300$' \
 		"$WORK/runs.txt" || { why=$(cat "$WORK/runs.txt"); return 1; }
 	"$BIN" --runs --json | python3 -c '
 import json, sys
@@ -61,7 +61,7 @@ assert r["mode"] == "headless" and r["knobs"] == "lr=0.01 depth=2 noise=0.1", r
 	# the text as run: the file, then what changed it
 	q 'SELECT text FROM run WHERE id = 1' | grep -qx '; --set train.epochs=300'
 }
-check "--runs and --runs --json list it: seed, knobs, status, epochs, headline" runs_lists
+check "--runs and --runs --json list it: seed, knobs, status, epochs, headline, its --set options" runs_lists
 
 no_store() {
 	"$BIN" --headless --no-store "${SMALL[@]}" "$S1" >/dev/null 2>&1 || return 1

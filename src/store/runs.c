@@ -100,10 +100,18 @@ static void text_row(sqlite3_stmt *s, FILE *out)
 	snprintf(epochs, sizeof epochs, "%lld/%lld", (long long)sqlite3_column_int64(s, C_EPOCHS),
 		 (long long)sqlite3_column_int64(s, C_PLANNED));
 	const char *knobs = text(s, C_KNOBS);
-	fprintf(out, "%5lld  %-16s  %-28.28s  %6lld  %-28.28s  %-11s  %-11s  %s\n",
+	/* --set lines, one a line in the store: what else made this run
+	 * differ from the file (two runs of one scenario and seed at the same
+	 * knobs are told apart by them) */
+	char sets[512];
+	snprintf(sets, sizeof sets, "%s", *text(s, C_SETS) ? text(s, C_SETS) : "-");
+	for (char *p = sets; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	fprintf(out, "%5lld  %-16s  %-28.28s  %6lld  %-28.28s  %-11s  %-11s  %-38s  %s\n",
 		(long long)sqlite3_column_int64(s, C_ID), at, base(text(s, C_SCENARIO)),
 		(long long)sqlite3_column_int64(s, C_SEED), *knobs ? knobs : "-", status(s), epochs,
-		text(s, C_HEADLINE));
+		text(s, C_HEADLINE), sets);
 }
 
 int store_list(const struct store_settings *set, bool json, FILE *out)
@@ -121,8 +129,8 @@ int store_list(const struct store_settings *set, bool json, FILE *out)
 		return 1;
 	}
 	if (!json)
-		fprintf(out, "%5s  %-16s  %-28s  %6s  %-28s  %-11s  %-11s  %s\n", "id", "when", "scenario", "seed",
-			"knobs", "status", "epochs", "headline");
+		fprintf(out, "%5s  %-16s  %-28s  %6s  %-28s  %-11s  %-11s  %-38s  %s\n", "id", "when", "scenario",
+			"seed", "knobs", "status", "epochs", "headline", "--set");
 	int rc, rows = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (json)
