@@ -63,6 +63,14 @@ assert r["mode"] == "headless" and r["knobs"] == "lr=0.01 depth=2 noise=0.1", r
 }
 check "--runs and --runs --json list it: seed, knobs, status, epochs, headline, its --set options" runs_lists
 
+# A pair's headline is its barrier, not the loss at the path's end point
+# (the first chart's last value, 9.3e-07, which is net B's own loss).
+pair_headline() {
+	"$BIN" --store "$WORK/pair.db" --headless "$ROOT/scenarios/02-mode-connectivity.ini" >/dev/null || return 1
+	"$BIN" --store "$WORK/pair.db" --runs | grep -qE ' barrier [0-9.e+-]+ +-$' || { why=$("$BIN" --store "$WORK/pair.db" --runs); return 1; }
+}
+check "--runs: mode connectivity's headline is its barrier" pair_headline
+
 no_store() {
 	"$BIN" --headless --no-store "${SMALL[@]}" "$S1" >/dev/null 2>&1 || return 1
 	[ "$(q 'SELECT count(*) FROM run')" = 1 ]

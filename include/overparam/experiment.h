@@ -144,7 +144,15 @@ struct run_desc {
 	double noise_floor;  /* sigma^2, NaN when none */
 	int n_views;
 	struct view_spec views[RUN_MAX_VIEWS];
+	/* The run store's headline figure (--runs): the lowest latest value
+	 * over the series of this metric, as RUN_HEADLINE(m); 0: the first
+	 * line chart's first metric. A kind whose first chart is a profile
+	 * (loss along a path, whose latest value is its end point) names the
+	 * figure that is its point. */
+	int headline;
 };
+
+#define RUN_HEADLINE(m) ((int)(m) + 1)
 
 struct experiment; /* each kind's own state */
 struct history;

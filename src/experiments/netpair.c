@@ -510,6 +510,7 @@ void netpair_describe(const struct scenario *sc, struct run_desc *d, int n_serie
 	grid_points(d->n_grid, d->grid_x);
 	d->threshold = sc->train.target_loss > 0 ? sc->train.target_loss : NAN;
 	d->noise_floor = sc->data.noise > 0 ? sc->data.noise * sc->data.noise : NAN;
+	d->headline = RUN_HEADLINE(MET_BARRIER); /* the pairs' point, not a path's end */
 }
 
 /* A macro's value as a string literal: the legend says the levels used. */

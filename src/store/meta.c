@@ -125,6 +125,8 @@ static double wall_now(void)
 
 static int headline_metric(const struct run_desc *d)
 {
+	if (d->headline > 0)
+		return d->headline - 1;
 	for (int v = 0; v < d->n_views; v++)
 		if (d->views[v].kind == VIEW_LINES && d->views[v].n_metrics > 0)
 			return (int)d->views[v].metrics[0];

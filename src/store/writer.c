@@ -112,19 +112,27 @@ static bool add_record(struct writer *w, const struct op_record *r)
 	return step_reset(s);
 }
 
-/* "train_loss 0.0123 (width 500)": the lowest latest value of the first
- * curve over the series. */
+/* "train_loss 0.0123 (width 500)": the lowest latest value of the
+ * headline metric over the series, named by its series when several have
+ * one (a pair's barrier, kept on its first net's series, is no net's). */
 static void headline(const struct writer *w, char *buf, size_t len)
 {
-	int best = -1;
+	int best = -1, with = 0;
 	for (int i = 0; i < w->n_series; i++)
-		if (isfinite(w->last[i]) && (best < 0 || w->last[i] < w->last[best]))
-			best = i;
+		if (isfinite(w->last[i])) {
+			with++;
+			if (best < 0 || w->last[i] < w->last[best])
+				best = i;
+		}
 	if (best < 0 || w->headline < 0) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	snprintf(buf, len, "%s %.4g (%s)", metric_name((enum metric)w->headline), w->last[best], w->labels[best]);
+	const char *name = metric_name((enum metric)w->headline);
+	if (with > 1)
+		snprintf(buf, len, "%s %.4g (%s)", name, w->last[best], w->labels[best]);
+	else
+		snprintf(buf, len, "%s %.4g", name, w->last[best]);
 }
 
 static bool end_run(struct writer *w, enum store_status status)
