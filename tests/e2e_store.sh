@@ -199,6 +199,15 @@ compare_stored() {
 }
 check "--compare 1: the stored run drawn faint and labelled, before the live run draws" compare_stored
 
+# A run of a scenario not on the command line would never be drawn: said,
+# before the screen opens, not a silent no-op.
+compare_other() {
+	start_at 100 30 "" --compare 1 "$ROOT/scenarios/02-mode-connectivity.ini"
+	wait_for "EXIT=2" 5 &&
+		screen | grep -qxF 'overparam: --compare: run 1 is of 01-optimization-ease.ini, which is not among the scenarios given'
+}
+check "--compare of another scenario's run: exit 2, saying whose it is" compare_other
+
 # ---- retention ----
 keep_two() {
 	local newest

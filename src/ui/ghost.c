@@ -102,11 +102,20 @@ static void take_stored(void *ctx, const struct op_record *r)
 	ghost_take(ctx, r);
 }
 
-int ghost_compare(struct ghost_set *gs, const struct store_settings *set, long long id, char *err, size_t errlen)
+int ghost_compare(struct ghost_set *gs, const struct store_settings *set, long long id,
+		  const struct scenario *scenarios, int n, char *err, size_t errlen)
 {
 	char path[256], knobs[256];
 	if (replay_each(set, id, path, knobs, NULL, NULL, err, errlen) != 0)
 		return -1;
+	bool mine = false;
+	for (int i = 0; i < n && !mine; i++)
+		mine = strcmp(base(scenarios[i].path), base(path)) == 0;
+	if (!mine) {
+		snprintf(err, errlen, "overparam: --compare: run %lld is of %s, which is not among the scenarios given", id,
+			 base(path));
+		return -1;
+	}
 	char label[48];
 	snprintf(label, sizeof label, "run %lld%s%.36s", id, *knobs ? " " : "", knobs);
 	struct ghost *g = ghost_begin(gs, -1, path, label);

@@ -64,8 +64,10 @@ void ghost_take(struct ghost *g, const struct op_record *r);
 bool ghost_shown(const struct ghost_set *gs, const struct ghost *g, int scenario, const char *path);
 void ghost_free(struct ghost_set *gs);
 /* --compare RUN: the stored run as a ghost of every scenario of its file,
- * labelled "run N" and its knobs. Returns 0, or -1 with one line in err. */
-int ghost_compare(struct ghost_set *gs, const struct store_settings *set, long long id, char *err /* (errlen) */,
-		  size_t errlen);
+ * labelled "run N" and its knobs. Returns 0, or -1 with one line in err,
+ * also when none of the n scenarios given is of its file (it would never
+ * be drawn). */
+int ghost_compare(struct ghost_set *gs, const struct store_settings *set, long long id,
+		  const struct scenario *scenarios /* (n) */, int n, char *err /* (errlen) */, size_t errlen);
 
 #endif
