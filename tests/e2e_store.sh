@@ -140,6 +140,19 @@ replay_steps() {
 }
 check "--replay (the newest) --paused: . steps one stored epoch, Space plays at the pace" replay_steps
 
+# The records are the stored run's: a new seed or a knob turn would put a
+# seed or a value in the header that the curves do not have.
+replay_fixed() {
+	start_at 100 30 "" --replay 1 --paused
+	wait_header "[lr 0.01]" 5 || return 1
+	keys R
+	wait_for "a replay keeps its seed" 5 || return 1
+	keys '>'
+	wait_for "a replay keeps its knobs" 5 && header | grep -qF "[lr 0.01]" || { why="header: $(header)"; return 1; }
+	quit
+}
+check "--replay: R and knob turns are refused, saying why; the header keeps the run's lr" replay_fixed
+
 no_run() {
 	"$BIN" --replay 999 2>"$WORK/r.err" >/dev/null
 	[ $? = 2 ] && grep -qx 'overparam: --replay: no such run in the store (see --runs)' "$WORK/r.err"

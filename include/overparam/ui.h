@@ -34,6 +34,7 @@ struct ui_options {
 	bool theme_given;     /* chosen: --theme (then the config's does not apply) or the config's */
 	bool thick;           /* block lines instead of braille (--thick) */
 	const struct experiment_ops *ops; /* NULL: each scenario's kind; --replay: the stored run's */
+	bool replay;          /* --replay: the records are the stored run's, so its seed and knobs stay; r plays it again */
 	const struct store_settings *compare_store; /* --compare RUN: a stored run as a ghost, from there */
 	long long compare_run;                      /* 0: none */
 	bool follow;          /* --follow: the trainer runs follow_ops; the UI restarts it on each new lecturer run */

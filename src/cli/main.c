@@ -658,6 +658,7 @@ static int run_replay(struct cli *o, char **rest, int n_rest)
 	if (!o->fps_given)
 		o->uo.fps = 60; /* and its first frames without waiting out a 50 ms tick */
 	o->uo.ops = replay_ops();
+	o->uo.replay = true;
 	rc = ui_run(&sc, 1, 0, &o->uo);
 	replay_free();
 	return rc;

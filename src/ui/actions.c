@@ -331,6 +331,8 @@ static bool act(struct app *a, enum ui_action what, int arg)
 	case ACT_RESTART:
 		if (a->opt.follow)
 			status_msg(a, "following: the lecturer runs it", false);
+		else if (a->opt.replay && arg != 0)
+			status_msg(a, "a replay keeps its seed", false);
 		else
 			restart(a, arg != 0);
 		break;
@@ -339,6 +341,8 @@ static bool act(struct app *a, enum ui_action what, int arg)
 	case ACT_KNOB_TURN:
 		if (a->opt.follow)
 			status_msg(a, "following: the lecturer turns the knobs", false);
+		else if (a->opt.replay)
+			status_msg(a, "a replay keeps its knobs", false);
 		else
 			knob_turn(a, arg);
 		break;
