@@ -502,7 +502,7 @@ struct ticket_ratio {
 	bool known;
 };
 
-static struct ticket_ratio ticket_ratio(const struct run_desc *d, const struct history *h)
+static struct ticket_ratio at_sparsest(const struct run_desc *d, const struct history *h)
 {
 	struct ticket_ratio t;
 	int last = last_round(d, h, &t.tk, &t.rn);
@@ -516,7 +516,7 @@ static enum claim_verdict claim_ticket_beats(const struct scenario *sc, const st
 					     const struct history *h, bool finished, struct claim_eval *e)
 {
 	(void)sc;
-	struct ticket_ratio t = ticket_ratio(d, h);
+	struct ticket_ratio t = at_sparsest(d, h);
 	return claims_judge(e, d, h, finished, t.known, t.r > 1, t.r,
 			    "the ticket beats the re-initialised mask at %.1f%% kept: %.3g vs %.3g (%.3gx; over 1)", t.kept,
 			    t.tk, t.rn, t.r);
@@ -528,7 +528,7 @@ static enum claim_verdict claim_far_behind(const struct scenario *sc, const stru
 					   const struct history *h, bool finished, struct claim_eval *e)
 {
 	(void)sc;
-	struct ticket_ratio t = ticket_ratio(d, h);
+	struct ticket_ratio t = at_sparsest(d, h);
 	return claims_judge(e, d, h, finished, t.known, t.r > FAR_BEHIND, t.r,
 			    "the re-initialised mask tests %.3gx the ticket's loss at %.1f%% kept: %.3g vs %.3g (over %g)",
 			    t.r, t.kept, t.rn, t.tk, FAR_BEHIND);

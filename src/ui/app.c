@@ -344,7 +344,8 @@ int ui_run(const struct scenario *scenarios, int n, int initial, const struct ui
 		return 1;
 	}
 	char err[STORE_ERR_LEN];
-	if (opt->compare_run > 0 && ghost_compare(&a->ghosts, opt->compare_store, opt->compare_run, scenarios, n, err, sizeof err) != 0) {
+	if (opt->compare_run > 0 &&
+	    ghost_compare(&a->ghosts, opt->compare_store, opt->compare_run, scenarios, n, err, sizeof err) != 0) {
 		fprintf(stderr, "%s\n", err);
 		app_free(a);
 		return 2;
