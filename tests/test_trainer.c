@@ -280,6 +280,30 @@ static void test_start_emits_start_first(void **state)
 	free(lg.r);
 }
 
+/* A run that ended with records still in the ring: the UI must not take
+ * it for whole (its header's "done", an export) until it drained them. */
+static void test_ended_with_records_pending(void **state)
+{
+	(void)state;
+	struct scenario sc = fake_scenario(3, 20, 2, 0);
+	struct trainer_config cfg = fake_config(&sc, 1, 1024, false);
+	struct trainer *t;
+	assert_int_equal(trainer_start(&t, &cfg), 0);
+	double end = now_s() + 5;
+	while (trainer_state(t) != TRAINER_DONE && now_s() < end) /* nothing drained meanwhile */
+		sleep_ms(1);
+	assert_int_equal(trainer_state(t), TRAINER_DONE);
+	assert_true(trainer_records_pending(t));
+	struct log lg = {0};
+	log_drain(t, &lg);
+	assert_false(trainer_records_pending(t));
+	assert_int_equal(trainer_records_sent(t), lg.n);
+	assert_non_null(log_last(&lg, MET_DONE)); /* the last record is in hand */
+	trainer_stop(t);
+	check_fake_clean();
+	free(lg.r);
+}
+
 static void test_pause_stops_records(void **state)
 {
 	(void)state;
@@ -1152,6 +1176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_bad_config_rejected, reset_fake),
 		cmocka_unit_test_setup(test_start_emits_start_first, reset_fake),
+		cmocka_unit_test_setup(test_ended_with_records_pending, reset_fake),
 		cmocka_unit_test_setup(test_pause_stops_records, reset_fake),
 		cmocka_unit_test_setup(test_step_while_paused, reset_fake),
 		cmocka_unit_test_setup(test_step_ignored_while_running, reset_fake),

@@ -59,6 +59,10 @@ double trainer_pace(const struct trainer *t);
 uint32_t trainer_generation(const struct trainer *t);
 /* Records the trainer has pushed in all (for the no-loss tests). */
 uint64_t trainer_records_sent(const struct trainer *t);
+/* UI side: whether records the trainer sent are still in the ring. Read
+ * after trainer_state: a run that ended has sent all it will, so false
+ * means the UI holds all of it. */
+bool trainer_records_pending(const struct trainer *t);
 /* Last create() error, or "" (valid while state is TRAINER_FAILED). */
 const char *trainer_error(const struct trainer *t);
 

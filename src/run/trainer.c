@@ -44,6 +44,7 @@ struct trainer {
 	_Atomic uint64_t pace_bits; /* the pace as a double's bits */
 	_Atomic uint32_t generation;
 	_Atomic uint64_t sent;
+	uint64_t taken; /* records the UI drained: the UI's alone (trainer_drain, trainer_records_pending) */
 	/* Commands sent that cancel the run before they arrive (trainer_command);
 	 * the trainer counts those it took. A later one than the command being
 	 * applied keeps the cancel flag up (trainer_settle_cancel). */
@@ -445,6 +446,7 @@ int trainer_start(struct trainer **out, const struct trainer_config *cfg)
 	atomic_init(&t->quit, false);
 	atomic_init(&t->generation, 0);
 	atomic_init(&t->sent, 0);
+	t->taken = 0;
 	atomic_init(&t->cancels_asked, 0);
 	t->scenarios = malloc((size_t)cfg->n_scenarios * sizeof *t->scenarios);
 	if (!t->scenarios)
@@ -566,7 +568,14 @@ bool trainer_command(struct trainer *t, struct op_command cmd)
 
 uint32_t trainer_drain(struct trainer *t, struct op_record *out /* (max) */, uint32_t max)
 {
-	return ring_pop_many(&t->records, out, max);
+	uint32_t n = ring_pop_many(&t->records, out, max);
+	t->taken += n;
+	return n;
+}
+
+bool trainer_records_pending(const struct trainer *t)
+{
+	return atomic_load_explicit(&t->sent, memory_order_acquire) != t->taken;
 }
 
 enum trainer_state trainer_state(const struct trainer *t)

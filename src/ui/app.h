@@ -92,10 +92,16 @@ static inline const struct run_desc *app_desc(const struct app *a)
 }
 
 /* The state the header shows: the trainer's, or paused while following a
- * paused lecturer (our trainer then just waits for records). */
+ * paused lecturer (our trainer then just waits for records). A run that
+ * ended is "running" until the UI has taken its last records: the trainer
+ * may finish between a frame's drain and its header, and "done" over a
+ * table, charts and an `e` export short of the end would be wrong. */
 static inline enum trainer_state app_state(const struct app *a)
 {
 	enum trainer_state st = trainer_state(a->tr);
+	bool ended = st == TRAINER_DONE || st == TRAINER_DIVERGED || st == TRAINER_FAILED;
+	if (ended && trainer_records_pending(a->tr))
+		return TRAINER_RUNNING;
 	return a->lecturer_paused && st == TRAINER_RUNNING ? TRAINER_PAUSED : st;
 }
 
