@@ -53,7 +53,7 @@ LOG="$WORK/link.log"
 rm -f "$LOG"
 start_at 100 30 "" "$ROOT/tests/pty_relay.py" --rate 1500 --log "$LOG" -- "$BIN" --pace 100 --set train.epochs=100000 "$S1"
 bounded() {
-	eventually 30 grep -q '^t=20 ' "$LOG" || { why="no log to 20 s: $(tr '\n' ' ' <"$LOG")"; return 1; }
+	eventually 30 grep -qs '^t=20 ' "$LOG" || { why="no log to 20 s: $(tr '\n' ' ' <"$LOG")"; return 1; }
 	local worst
 	worst=$(awk -F'[ =]' '$2 >= 17 && $2 <= 20 { if ($4 > m) m = $4 } END { print m + 0 }' "$LOG")
 	why="worst lag from 17 s to 20 s: $worst s; log: $(tr '\n' ' ' <"$LOG")"

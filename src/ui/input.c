@@ -3,6 +3,7 @@
  * one key or nothing, never a string of commands; an unknown one is named
  * in the status line. The terminal's answers to the lag probe (lag.h) are
  * taken here and never reach the keys. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,8 +131,14 @@ void input_quit(struct app *a)
 {
 	if (a->lag.sent_at < 0 || !a->lag.answers)
 		return;
-	/* An answer still on its way would land in the shell's input. */
-	double until = app_now() + QUIT_ANSWER_WAIT;
+	/* An answer still on its way would land in the shell's input (the
+	 * prompt would read ^[[28;99R). It comes once the terminal has shown
+	 * what went before it: on a lagging link, about the lag, so wait that
+	 * long and more; the shell's prompt could not show sooner anyway. */
+	double wait = QUIT_ANSWER_WAIT;
+	if (lag_slow(&a->lag))
+		wait = fmin(LAG_HOLD_MAX, fmax(wait, 2 * a->lag.behind + QUIT_ANSWER_WAIT));
+	double until = app_now() + wait;
 	wtimeout(a->in, 50);
 	while (a->lag.sent_at >= 0 && app_now() < until) {
 		struct keydec_event ev;
