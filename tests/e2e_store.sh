@@ -2,7 +2,9 @@
 # e2e_store.sh: the run store (docs/store.md) with the real ./overparam
 # (OVERPARAM_BIN overrides the path) and the sqlite3 command line as the
 # independent reader: headless and live runs are recorded (every record:
-# the count equals --csv's rows), --runs and --runs --json list them,
+# the count equals --csv's rows), --runs and --runs --json list them (with
+# their --set options; a pair's headline is its barrier), --replay keeps
+# the run's seed and knobs, --compare refuses a run of no scenario given,
 # --no-store records nothing, retention keeps the newest N, and the file
 # survives kill -9, a full disk and two writers at once (PRAGMA
 # integrity_check, earlier runs intact). Conventions of e2e.sh.
